@@ -1,0 +1,35 @@
+"""Shared fixtures.
+
+Third-party reference tables live in ``../shared/reference`` beside the
+checkout (never copied into the project).  ``$PROSPECT_SHARED`` overrides the
+location.  Tests that need them skip with a clear reason when absent.
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+SHARED = Path(os.environ.get("PROSPECT_SHARED", REPO.parent / "shared"))
+
+
+def shared_file(relpath: str) -> Path:
+    """Path of a file in ../shared, or skip the calling test with the reason."""
+    path = SHARED / relpath
+    if not path.is_file():
+        pytest.skip(
+            f"reference file {path} is absent (it lives in ../shared beside the checkout; "
+            "set PROSPECT_SHARED to its location)"
+        )
+    return path
+
+
+@pytest.fixture(autouse=True)
+def _isolated_cache(tmp_path_factory, monkeypatch):
+    """Never touch the user's real cache from tests."""
+    cache = tmp_path_factory.getbasetemp() / "prospect-cache"
+    cache.mkdir(exist_ok=True)
+    monkeypatch.setenv("PROSPECT_CACHE_DIR", str(cache))
