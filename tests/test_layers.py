@@ -6,10 +6,30 @@ from pathlib import Path
 import prospect
 
 CORE = Path(prospect.__file__).parent / "core"
-ALLOWED_TOP = {"numpy", "numba", "math", "__future__", "typing", "collections", "prospect",
-               "functools", "enum", "dataclasses", "os", "warnings"}
-FORBIDDEN_PROSPECT = ("prospect.catalog", "prospect.data", "prospect.targets", "prospect.ephem",
-                      "prospect.scan", "prospect.cost", "prospect.plot", "prospect.cli")
+ALLOWED_TOP = {
+    "numpy",
+    "numba",
+    "math",
+    "__future__",
+    "typing",
+    "collections",
+    "prospect",
+    "functools",
+    "enum",
+    "dataclasses",
+    "os",
+    "warnings",
+}
+FORBIDDEN_PROSPECT = (
+    "prospect.catalog",
+    "prospect.data",
+    "prospect.targets",
+    "prospect.ephem",
+    "prospect.scan",
+    "prospect.cost",
+    "prospect.plot",
+    "prospect.cli",
+)
 
 
 def _imports(path: Path):

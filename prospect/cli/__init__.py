@@ -15,7 +15,6 @@ from __future__ import annotations
 import os
 import sys
 
-import click
 import typer
 from typer.core import TyperGroup
 
@@ -32,41 +31,43 @@ class _State:
 state = _State()
 
 
-class CliError(click.ClickException):
-    """A library error shown as one line (``Error: ...``) with exit code 1."""
-
-    exit_code = 1
-
-
-class InternalError(click.ClickException):
-    exit_code = 3
+def fail(message: str, code: int = 1) -> typer.Exit:
+    """Print ``Error: message`` on stderr and return the Exit to raise."""
+    typer.echo(f"Error: {message}", err=True)
+    return typer.Exit(code=code)
 
 
 class _ProspectGroup(TyperGroup):
-    """Top-level group that maps library errors to one clean line."""
+    """Top-level group that maps library errors to one clean line on stderr.
 
-    def invoke(self, ctx: click.Context):
+    Only public typer names are used (``typer.Exit``), so this works with typer
+    releases that use click and with those that vendor it.
+    """
+
+    def invoke(self, ctx):
         try:
             return super().invoke(ctx)
-        except (click.ClickException, click.exceptions.Exit, click.Abort, SystemExit):
-            raise
         except ProspectError as exc:
             if state.debug:
                 raise
-            raise CliError(str(exc)) from None
+            raise fail(str(exc)) from None
         except OSError as exc:  # missing/unreadable file named by the user
             if state.debug:
                 raise
             name = f"{exc.filename}: " if getattr(exc, "filename", None) else ""
-            raise CliError(f"{name}{exc.strerror or exc}") from None
-        except KeyboardInterrupt:
-            raise click.Abort() from None
+            raise fail(f"{name}{exc.strerror or exc}") from None
+        except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
+            raise
         except Exception as exc:
+            # Usage errors of the CLI framework carry an exit_code and format_message().
+            if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
+                raise
             if state.debug:
                 raise
-            raise InternalError(
+            raise fail(
                 f"internal error: {type(exc).__name__}: {exc} "
-                "(run `prospect --debug ...` for the traceback and please report it)"
+                "(run `prospect --debug ...` for the traceback and please report it)",
+                code=3,
             ) from None
 
 
