@@ -1,0 +1,77 @@
+"""Epoch handling at the boundary: astropy ``Time`` in, TDB seconds since J2000 out.
+
+Kernels count time as TDB seconds since J2000.0 (float64).  Users pass astropy
+``Time`` objects, ISO strings (``"2028-05-01"``), ``datetime``/``date`` objects
+or sequences of them; they are converted once here.
+"""
+
+from __future__ import annotations
+
+import datetime as _dt
+from collections.abc import Sequence
+
+import numpy as np
+from astropy.time import Time
+
+from prospect.core.constants import DAY_S, JD_J2000
+from prospect.errors import InputError
+
+__all__ = ["as_time", "tdb_seconds", "time_from_tdb_seconds"]
+
+
+def as_time(value, *, option: str | None = None) -> Time:
+    """Coerce ``value`` to an astropy :class:`~astropy.time.Time`.
+
+    Parameters
+    ----------
+    value : Time, str, datetime.date, datetime.datetime, or sequence of these
+        ISO strings and naive datetimes are taken as UTC.
+    option : str, optional
+        Name of the argument/CLI option, used in the error message.
+
+    Raises
+    ------
+    InputError
+        When the value cannot be read as a date.
+
+    Examples
+    --------
+    >>> as_time("2028-05-01").isot
+    '2028-05-01T00:00:00.000'
+    """
+    if isinstance(value, Time):
+        return value
+    try:
+        if isinstance(value, _dt.date) and not isinstance(value, _dt.datetime):
+            value = _dt.datetime(value.year, value.month, value.day)
+        if isinstance(value, Sequence) and not isinstance(value, str):
+            value = [
+                _dt.datetime(v.year, v.month, v.day)
+                if isinstance(v, _dt.date) and not isinstance(v, _dt.datetime)
+                else v
+                for v in value
+            ]
+        return Time(value, scale="utc")
+    except (ValueError, TypeError) as exc:
+        raise InputError(f"cannot read {value!r} as a date ({exc})", option=option) from None
+
+
+def tdb_seconds(t) -> np.ndarray:
+    """TDB seconds since J2000.0 of epochs ``t`` (array of the same shape).
+
+    The two-part Julian date is differenced before scaling so that the result
+    keeps ~1 microsecond precision over centuries.
+
+    Examples
+    --------
+    >>> float(tdb_seconds(Time(2451545.0, format="jd", scale="tdb")))
+    0.0
+    """
+    t = as_time(t).tdb
+    return ((t.jd1 - JD_J2000) + t.jd2) * DAY_S
+
+
+def time_from_tdb_seconds(seconds) -> Time:
+    """Inverse of :func:`tdb_seconds`: a TDB ``Time`` from seconds since J2000."""
+    s = np.asarray(seconds, dtype=float)
+    return Time(JD_J2000, s / DAY_S, format="jd", scale="tdb")
