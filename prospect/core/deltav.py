@@ -150,6 +150,9 @@ DV_SURFACE_LLO_KM_S = 1.968
 DV_LLO_TEI_KM_S = 1.256
 #: NRHO -> trans-Earth injection (DAC-2).
 DV_NRHO_TEI_KM_S = 0.450
+#: TLI -> lunar surface, direct descent without a parking orbit (Copernicus simulation in the
+#: same Table 4; no reserve).
+DV_TLI_SURFACE_DIRECT_KM_S = 2.900
 #: Reserve included in the (*) legs of the table above (its footnote).
 LUNAR_TABLE_RESERVE = 0.05
 
@@ -848,18 +851,22 @@ def lunar_landing_budget(
     Legs, in flight order (Acta Astronautica 177:351, 2020, Table 4 = DOMAIN.md
     2.1, unless marked [calc]):
 
-    ============  ===================================  ======================
-    leg           via="llo"                            via="nrho"
-    ============  ===================================  ======================
-    leo_to_tli    LEO (407 km) -> TLI 3.276*           same
-    tli_to_orbit  TLI -> LLO 100 km 0.952*             TLI -> NRHO 0.450
-    nrho_to_llo   --                                   NRHO -> LLO 0.740
-    plane_change  [calc] :func:`lunar_plane_change`    same
-    descent       LLO -> surface 2.180*                same
-    ascent        surface -> LLO 1.968* (if ascent)    same
-    llo_to_nrho   --                                   LLO -> NRHO 0.850 (if return)
-    tei           LLO -> TEI 1.256* (if return)        NRHO -> TEI 0.450 (if return)
-    ============  ===================================  ======================
+    ============  ===============================  ====================  =====================
+    leg           via="llo"                        via="nrho"            via="direct"
+    ============  ===============================  ====================  =====================
+    leo_to_tli    LEO (407 km) -> TLI 3.276*       same                  same
+    tli_to_orbit  TLI -> LLO 100 km 0.952*         TLI -> NRHO 0.450     --
+    nrho_to_llo   --                               NRHO -> LLO 0.740     --
+    plane_change  [calc] :func:`lunar_plane_change`  same                --
+    descent       LLO -> surface 2.180*            same                  TLI -> surface 2.900
+    ascent        surface -> LLO 1.968* (if ascent)  same                same
+    llo_to_nrho   --                               LLO -> NRHO 0.850     --
+    tei           LLO -> TEI 1.256* (if return)    NRHO -> TEI 0.450     as via="llo"
+    ============  ===============================  ====================  =====================
+
+    ``via="direct"`` is the direct descent from the translunar trajectory
+    (Table 4's Copernicus simulation, no reserve); the approach hyperbola is
+    aimed at the site, so there is no parking orbit and no plane change.
 
     Values marked * include a 5% reserve in the source (Mueller 2012);
     ``reserve=False`` divides them by 1.05.  NRHO legs (NASA DAC-2) carry no
@@ -883,8 +890,8 @@ def lunar_landing_budget(
     ----------
     lat_deg : array_like, shape (...)
         Selenographic latitude of the site, degrees.
-    via : {"llo", "nrho"}
-        Staging orbit: direct to a 100 km LLO, or through the Gateway NRHO.
+    via : {"llo", "nrho", "direct"}
+        Staging orbit: a 100 km LLO, the Gateway NRHO, or none (direct descent).
     llo_alt_km : array_like, shape (...)
         LLO altitude, km, used for the plane-change speed only; the tabulated
         legs refer to a 100 km LLO.
@@ -910,10 +917,12 @@ def lunar_landing_budget(
     >>> round(float(b.total), 3)
     6.408
     """
-    if via not in ("llo", "nrho"):
-        raise ValueError(f"via must be 'llo' or 'nrho', got {via!r}")
+    if via not in ("llo", "nrho", "direct"):
+        raise ValueError(f"via must be 'llo', 'nrho' or 'direct', got {via!r}")
     pc, status = lunar_plane_change(lat_deg, arrival_inc_deg, llo_alt_km, return_status=True)
     pc = np.asarray(pc, dtype=np.float64)
+    if via == "direct":
+        pc = np.where(status == _OK, 0.0, pc)
     status = np.asarray(status, dtype=np.int8)
     shape = pc.shape
     star = 1.0 if reserve else 1.0 / (1.0 + LUNAR_TABLE_RESERVE)
@@ -924,14 +933,18 @@ def lunar_landing_budget(
 
     legs = {
         "leo_to_tli": leg(DV_LEO_TLI_KM_S * star),
-        "tli_to_orbit": leg(DV_TLI_LLO_KM_S * star if via == "llo" else DV_TLI_NRHO_KM_S),
+        "tli_to_orbit": leg(
+            {"llo": DV_TLI_LLO_KM_S * star, "nrho": DV_TLI_NRHO_KM_S, "direct": 0.0}[via]
+        ),
         "nrho_to_llo": leg(DV_NRHO_LLO_KM_S if via == "nrho" else 0.0),
         "plane_change": pc,
-        "descent": leg(DV_LLO_SURFACE_KM_S * star),
+        "descent": leg(
+            DV_TLI_SURFACE_DIRECT_KM_S if via == "direct" else DV_LLO_SURFACE_KM_S * star
+        ),
         "ascent": leg(DV_SURFACE_LLO_KM_S * star if with_ascent else 0.0),
         "llo_to_nrho": leg(DV_LLO_NRHO_KM_S if (return_to_earth and via == "nrho") else 0.0),
         "tei": leg(
-            (DV_LLO_TEI_KM_S * star if via == "llo" else DV_NRHO_TEI_KM_S)
+            (DV_NRHO_TEI_KM_S if via == "nrho" else DV_LLO_TEI_KM_S * star)
             if return_to_earth
             else 0.0
         ),

@@ -491,7 +491,17 @@ def test_lunar_budget_vectorised_with_status():
     assert grid.total.shape == (2, 3)
     assert lunar_landing_budget(np.empty(0)).total.shape == (0,)
     with pytest.raises(ValueError, match="via"):
-        lunar_landing_budget(0.0, via="direct")
+        lunar_landing_budget(0.0, via="hohmann")
+
+
+def test_lunar_budget_direct_descent_is_table_leg_without_plane_change():
+    """via="direct": LEO->TLI 3.276* + TLI->surface 2.900 (Table 4, Copernicus), any latitude."""
+    b = lunar_landing_budget(np.array([0.0, -89.5, 60.0]), via="direct", arrival_inc_deg=0.0)
+    np.testing.assert_allclose(b.total, 3.276 + 2.900, atol=1e-12)
+    np.testing.assert_allclose(b.plane_change, 0.0)
+    assert np.all(b.tli_to_orbit == 0.0)
+    rt = lunar_landing_budget(0.0, via="direct", return_to_earth=True)
+    assert float(rt.total) == pytest.approx(3.276 + 2.900 + 1.968 + 1.256, abs=1e-12)
 
 
 # --------------------------------------------------------------------------
