@@ -1,0 +1,163 @@
+"""The fast columnar form of an NEA table (Parquet via pyarrow) and the conversion cache.
+
+Parsing the MPC's JSON takes most of a second; reading the same table back
+from Parquet takes a few hundredths.  The shipped catalog is therefore
+shipped converted (``catalogs/mpc_nea.parquet``, made by
+``scripts/build_nea_catalog.py`` from ``catalogs/mpc_nea_extended.json.gz``),
+and every other file :func:`prospect.catalog.load_neas` parses is converted
+once into the user cache, keyed by the BLAKE2 hash of its bytes, so the
+second load is fast as well.
+
+The table's ``attrs`` (source, attribution, epochs, skipped records, the hash
+of the source file ...) travel in the Parquet file's key-value metadata.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import tempfile
+from os import PathLike
+from pathlib import Path
+
+import pandas as pd
+
+from prospect.catalog.schema import NEA_COLUMNS, SCHEMA_VERSION
+from prospect.errors import CatalogFormatError
+
+__all__ = [
+    "CACHE_KEEP",
+    "cache_key",
+    "cached_path",
+    "read_fast",
+    "source_digest",
+    "write_fast",
+]
+
+#: Key of prospect's metadata in the Parquet file.
+META_KEY = b"prospect.nea"
+#: Converted files kept in the user cache (oldest removed first).
+CACHE_KEEP = 16
+
+
+def source_digest(raw: bytes) -> str:
+    """Hex BLAKE2b-256 digest of a source file's bytes (recorded in attrs)."""
+    return hashlib.blake2b(raw, digest_size=32).hexdigest()
+
+
+def cache_key(raw: bytes, *, skip_bad: bool) -> str:
+    """Cache key of one conversion: content hash, skip_bad and the schema version."""
+    h = hashlib.blake2b(raw, digest_size=20)
+    h.update(f"|skip_bad={int(skip_bad)}|schema={SCHEMA_VERSION}".encode())
+    return h.hexdigest()
+
+
+def cached_path(cache_dir: Path, key: str) -> Path:
+    """Where the conversion with ``key`` is kept."""
+    return cache_dir / "converted" / f"{key}.parquet"
+
+
+def write_fast(df: pd.DataFrame, path: str | PathLike) -> Path:
+    """Write an NEA table and its attrs to Parquet, atomically (temp file + os.replace).
+
+    ``attrs["path"]`` is not stored (it names wherever the table is read from).
+    """
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    path = Path(path)
+    attrs = {k: v for k, v in df.attrs.items() if k != "path"}
+    table = pa.Table.from_pandas(df, preserve_index=False)
+    meta = dict(table.schema.metadata or {})
+    meta[META_KEY] = json.dumps(attrs, sort_keys=True).encode()
+    table = table.replace_schema_metadata(meta)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
+    os.close(fd)
+    try:
+        pq.write_table(table, tmp, compression="zstd")
+        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared file must be readable
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+    return path
+
+
+def read_meta(path: str | PathLike) -> dict:
+    """prospect's metadata of a fast file (no table read); CatalogFormatError if none."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise CatalogFormatError(f"unreadable Parquet file ({exc})", path=path) from None
+    return _decode_meta(meta, path)
+
+
+def _decode_meta(meta: dict, path) -> dict:
+    raw = meta.get(META_KEY)
+    if raw is None:
+        raise CatalogFormatError("Parquet file without prospect's NEA metadata", path=path)
+    try:
+        attrs = json.loads(raw)
+    except ValueError:
+        raise CatalogFormatError("corrupt prospect metadata in Parquet file", path=path) from None
+    if not isinstance(attrs, dict):
+        raise CatalogFormatError("corrupt prospect metadata in Parquet file", path=path)
+    return attrs
+
+
+def read_fast(path: str | PathLike) -> pd.DataFrame:
+    """Read an NEA table written by :func:`write_fast`.
+
+    Raises
+    ------
+    CatalogFormatError
+        Unreadable file, missing metadata, another schema version, or columns
+        that differ from :data:`prospect.catalog.schema.NEA_COLUMNS`.
+    FileNotFoundError
+        If the file does not exist.
+
+    Examples
+    --------
+    >>> from prospect._resources import catalog_path
+    >>> df = read_fast(catalog_path("mpc_nea.parquet"))
+    >>> len(df), df.attrs["source_file"]
+    (40874, 'mpc_nea_extended.json.gz')
+    """
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+    except (OSError, ValueError) as exc:
+        if isinstance(exc, FileNotFoundError):
+            raise
+        raise CatalogFormatError(f"unreadable Parquet file ({exc})", path=path) from None
+    attrs = _decode_meta(table.schema.metadata or {}, path)
+    version = attrs.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CatalogFormatError(
+            f"NEA table of schema version {version}, this prospect reads {SCHEMA_VERSION}; "
+            "convert it again",
+            path=path,
+        )
+    if table.column_names != list(NEA_COLUMNS):
+        raise CatalogFormatError("columns differ from the NEA table's", path=path)
+    df = table.to_pandas()
+    df.attrs.update(attrs)
+    df.attrs["path"] = str(path)
+    return df
+
+
+def prune_cache(directory: Path, keep: int = CACHE_KEEP) -> None:
+    """Remove all but the ``keep`` most recently used conversions (best effort)."""
+    try:
+        files = sorted(directory.glob("*.parquet"), key=lambda p: p.stat().st_mtime, reverse=True)
+        for old in files[keep:]:
+            old.unlink(missing_ok=True)
+    except OSError:
+        pass

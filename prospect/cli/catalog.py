@@ -1,0 +1,131 @@
+"""``prospect catalog ...``: show, update or reset the NEA catalog."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import typer
+
+from prospect.cli import app
+
+__all__ = ["catalog_app"]
+
+catalog_app = typer.Typer(
+    name="catalog",
+    help="Show, update or reset the near-Earth asteroid catalog.",
+    no_args_is_help=True,
+    add_completion=False,
+    rich_markup_mode=None,
+)
+app.add_typer(catalog_app, name="catalog")
+
+#: Skip reasons printed by `catalog info` before "... and N more".
+_SHOW_SKIPPED = 10
+
+
+def _summary_lines(df) -> list[tuple[str, str]]:
+    a = df.attrs
+    where = {"shipped": " (shipped with prospect)", "updated": " (downloaded update)"}.get(
+        a.get("active", ""), ""
+    )
+    path = a.get("path") or "?"
+    src = a.get("source_file")
+    if src and Path(path).name != src:
+        path += f" (converted from {src})"
+    classes = df["orbit_class"].value_counts()
+    measured = int((df["diameter_source"] == "catalog").sum())
+    estimated = int((df["diameter_source"] == "H+albedo").sum())
+    lines = [
+        ("Catalog", f"{a.get('source', '?')}{where}"),
+        ("File", path),
+        ("Objects", f"{len(df):,}"),
+        ("Epochs", a.get("epoch_summary", "?")),
+        ("Frame", f"{a.get('frame', '?')}, epochs in {a.get('time_scale', 'TT')}"),
+        ("Orbit classes", ", ".join(f"{k} {v:,}" for k, v in classes.items())),
+        ("PHAs", f"{int(df['pha'].sum()):,}" + ("" if a.get("pha_known", True) else " (unknown)")),
+        ("Diameters", f"{measured:,} measured, {estimated:,} from H and albedo"),
+    ]
+    if a.get("url"):
+        lines.append(("Downloaded", f"{a.get('downloaded', '?')} from {a['url']}"))
+    lines.append(("Attribution", a.get("attribution", "?")))
+    return lines
+
+
+def _print_skipped(df) -> None:
+    skipped = df.attrs.get("skipped") or []
+    if not skipped:
+        return
+    typer.echo(f"Skipped {len(skipped):,} bad records:", err=True)
+    for reason in skipped[:_SHOW_SKIPPED]:
+        typer.echo(f"  {reason}", err=True)
+    if len(skipped) > _SHOW_SKIPPED:
+        typer.echo(f"  ... and {len(skipped) - _SHOW_SKIPPED:,} more", err=True)
+
+
+def _print_table(lines: list[tuple[str, str]]) -> None:
+    width = max(len(k) for k, _ in lines) + 2
+    for key, value in lines:
+        typer.echo(f"{key + ':':<{width}}{value}")
+
+
+@catalog_app.command("info")
+def info(
+    catalog: Path = typer.Option(
+        None,
+        "--catalog",
+        help="Catalog file to describe (MPC JSON, MPCORB/NEA.txt, JPL SBDB CSV); "
+        "default: the active catalog.",
+    ),
+    skip_bad: bool = typer.Option(
+        False, "--skip-bad", help="Skip bad records (and list them) instead of failing."
+    ),
+) -> None:
+    """Source, epochs, counts by orbit class and attribution of a catalog."""
+    from prospect.catalog import load_neas
+
+    df = load_neas(catalog, skip_bad=skip_bad)
+    _print_table(_summary_lines(df))
+    _print_skipped(df)
+
+
+@catalog_app.command("update")
+def update(
+    url: str = typer.Option(
+        None, "--url", help="Where to download from (default: the MPC's nea_extended.json.gz)."
+    ),
+    min_records: int = typer.Option(
+        None,
+        "--min-records",
+        min=1,
+        help="Fewest objects the new file must hold (default: 90% of the shipped count).",
+    ),
+    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Network timeout, seconds."),
+) -> None:
+    """Download the newest MPC NEA file and make it the active catalog.
+
+    The download is checked (complete, parseable, plausible object count)
+    before it replaces the active copy; on any failure the current catalog
+    stays active.
+    """
+    from prospect.catalog.update import DEFAULT_URL, update_catalog
+
+    url = url or DEFAULT_URL
+    typer.echo(f"Downloading {url} ...")
+    df = update_catalog(url, min_records=min_records, timeout=timeout)
+    n_skipped = len(df.attrs.get("skipped") or [])
+    typer.echo(
+        f"Installed {len(df):,} objects ({df.attrs.get('epoch_summary', '')})"
+        + (f"; skipped {n_skipped:,} bad records" if n_skipped else "")
+    )
+    typer.echo(f"Active catalog: {df.attrs['path']}")
+    _print_skipped(df)
+
+
+@catalog_app.command("reset")
+def reset() -> None:
+    """Remove the downloaded catalog: the shipped catalog becomes active again."""
+    from prospect.catalog.update import describe_active, reset_catalog
+
+    had = reset_catalog()
+    state = "Removed the downloaded catalog; active" if had else "No downloaded catalog; active"
+    typer.echo(f"{state}: {describe_active()}")

@@ -1,0 +1,131 @@
+"""The shipped catalog: its fast form cannot drift from the MPC file it is made from."""
+
+from __future__ import annotations
+
+import doctest
+import hashlib
+import importlib
+import os
+import tomllib
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prospect._resources import catalog_dir, catalog_path
+from prospect.catalog import NEA_COLUMNS, SHIPPED_FAST, SHIPPED_JSON, load_neas, parse_bytes
+from prospect.catalog.fast import read_fast, source_digest
+from prospect.core.constants import GM_SUN_KM3_S2
+
+#: Record count of the MPC NEA extended file shipped (shared/data/README.md).
+SHIPPED_COUNT = 40_874
+
+REPO = Path(__file__).resolve().parents[2]
+# as tests/conftest.py::shared_file (not imported: two conftest modules share the name)
+SHARED = Path(os.environ.get("PROSPECT_SHARED", REPO.parent / "shared"))
+
+
+@pytest.fixture(scope="module")
+def fresh():
+    """A fresh conversion of the shipped JSON (what scripts/build_nea_catalog.py does)."""
+    return parse_bytes(catalog_path(SHIPPED_JSON).read_bytes(), path=SHIPPED_JSON)
+
+
+def test_fast_file_equals_fresh_conversion_of_the_json(fresh):
+    fast = read_fast(catalog_path(SHIPPED_FAST))
+    pd.testing.assert_frame_equal(fast, fresh, check_exact=True)
+    strip = {"path", "active"}
+    assert {k: v for k, v in fast.attrs.items() if k not in strip} == {
+        k: v for k, v in fresh.attrs.items() if k not in strip
+    }, "catalogs/mpc_nea.parquet is stale: run scripts/build_nea_catalog.py"
+
+
+def test_fast_file_was_made_from_the_shipped_json():
+    meta_digest = read_fast(catalog_path(SHIPPED_FAST)).attrs["source_digest"]
+    assert meta_digest == source_digest(catalog_path(SHIPPED_JSON).read_bytes())
+
+
+def test_shipped_json_is_the_shared_snapshot():
+    shared = SHARED / "data/mpc_nea_extended.json.gz"
+    if not shared.is_file():
+        pytest.skip(f"reference file {shared} is absent (set PROSPECT_SHARED)")
+    digest = hashlib.sha256(shared.read_bytes()).hexdigest()
+    assert hashlib.sha256(catalog_path(SHIPPED_JSON).read_bytes()).hexdigest() == digest
+
+
+def test_default_catalog(own_cache):
+    df = load_neas()
+    assert len(df) == SHIPPED_COUNT
+    assert list(df.columns) == list(NEA_COLUMNS)
+    a = df.attrs
+    assert a["active"] == "shipped"
+    assert a["path"] == str(catalog_path(SHIPPED_FAST))
+    assert a["gm_km3_s2"] == GM_SUN_KM3_S2
+    assert a["source"] == "MPC extended JSON" and "Minor Planet Center" in a["attribution"]
+    assert a["epoch_jd_tt"] == 2461000.5  # shared/data/README.md: almost all at JD 2461000.5
+    assert "40,813 of 40,874" in a["epoch_summary"]
+    assert a["skipped"] == []
+
+
+def test_shipped_table_content(own_cache):
+    df = load_neas()
+    assert df["designation"].is_unique and df["packed"].is_unique and df["label"].is_unique
+    assert df["number"].notna().sum() == 3673
+    assert df["name"].notna().sum() == 182
+    assert df["pha"].sum() == 2529
+    assert df["orbit_class"].value_counts().to_dict() == {
+        "Apollo": 21029,
+        "Amor": 16487,
+        "Aten": 3273,
+        "Atira": 82,
+        "Distant Object": 3,
+    }
+    assert ((df["e"] >= 0) & (df["e"] < 1)).all() and (df["a_au"] > 0).all()
+    assert df["h_mag"].isna().sum() == 2  # two records lack H (shared/data/README.md)
+    assert (df["diameter_source"] == "unknown").sum() == 2
+    assert set(df["albedo_source"]) == {"NEO average"}  # the MPC file has no physical data
+    # H = 17.85 <-> 1 km at the population albedo: count of >= 1 km objects matches H <= 17.85
+    assert ((df["diameter_km"] >= 1.0) == (df["h_mag"] <= 17.85)).all()
+
+
+def test_catalog_readme_lists_the_nea_files():
+    readme = (catalog_dir() / "README.md").read_text()
+    for name in (SHIPPED_JSON, SHIPPED_FAST):
+        assert (catalog_dir() / name).is_file()
+        assert f"| `{name}` |" in readme, f"catalogs/README.md has no provenance row for {name}"
+
+
+def test_wheel_ships_the_catalogs():
+    conf = tomllib.loads((REPO / "pyproject.toml").read_text())
+    force = conf["tool"]["hatch"]["build"]["targets"]["wheel"]["force-include"]
+    assert force.get("catalogs") == "prospect/catalogs"
+
+
+@pytest.mark.parametrize(
+    "module",
+    [
+        "prospect.catalog",
+        "prospect.catalog.designations",
+        "prospect.catalog.physical",
+        "prospect.catalog.schema",
+        "prospect.catalog.mpc",
+        "prospect.catalog.mpcorb",
+        "prospect.catalog.sbdb",
+        "prospect.catalog.fast",
+        "prospect.catalog.update",
+    ],
+)
+def test_docstring_examples_run(module, own_cache):
+    mod = importlib.import_module(module)
+    result = doctest.testmod(mod, optionflags=doctest.ELLIPSIS)
+    assert result.attempted > 0 and result.failed == 0
+
+
+def test_epoch_outliers_are_real_mpc_epochs(own_cache):
+    """The 61 records off the main epoch keep their own epoch (not forced to the mode)."""
+    df = load_neas()
+    off = df[df["epoch_jd_tt"] != 2461000.5]
+    assert len(off) == 61
+    assert np.all(off["epoch_jd_tt"] % 1 == 0.5)  # 0h TT dates, as MPC epochs are
+    assert Path(df.attrs["path"]).name == SHIPPED_FAST
