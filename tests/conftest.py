@@ -7,24 +7,10 @@ location.  Tests that need them skip with a clear reason when absent.
 
 from __future__ import annotations
 
-import os
-from pathlib import Path
-
 import pytest
+from shared_data import REPO, SHARED, shared_file
 
-REPO = Path(__file__).resolve().parents[1]
-SHARED = Path(os.environ.get("PROSPECT_SHARED", REPO.parent / "shared"))
-
-
-def shared_file(relpath: str) -> Path:
-    """Path of a file in ../shared, or skip the calling test with the reason."""
-    path = SHARED / relpath
-    if not path.is_file():
-        pytest.skip(
-            f"reference file {path} is absent (it lives in ../shared beside the checkout; "
-            "set PROSPECT_SHARED to its location)"
-        )
-    return path
+__all__ = ["REPO", "SHARED", "shared_file"]
 
 
 @pytest.fixture(autouse=True)
