@@ -20,7 +20,7 @@ import re
 
 import numpy as np
 import pytest
-from conftest import shared_file
+from shared_data import shared_file
 
 from prospect.core import deltav as dvm
 from prospect.core.constants import GM_EARTH_KM3_S2, GM_MOON_KM3_S2, R_EARTH_KM, R_MOON_KM

@@ -1,0 +1,86 @@
+"""``prospect target NAME``: one catalog asteroid, its elements, size and state."""
+
+from __future__ import annotations
+
+import math
+from pathlib import Path
+
+import numpy as np
+import typer
+from rich.console import Console
+from rich.table import Table
+
+from prospect.cli import app
+
+
+def _fmt(value, spec: str = "", unit: str = "") -> str:
+    if value is None or (isinstance(value, float) and math.isnan(value)):
+        return "-"
+    try:
+        import pandas as pd
+
+        if value is pd.NA:
+            return "-"
+    except ImportError:  # pragma: no cover
+        pass
+    return f"{value:{spec}}{unit}" if spec else f"{value}{unit}"
+
+
+@app.command("target")
+def target_cmd(
+    name: str = typer.Argument(
+        ..., help='Number, name, designation or packed designation ("433", "Eros", "2000 SG344").'
+    ),
+    at: list[str] = typer.Option(
+        [], "--at", help="Epoch(s) (ISO date, UTC) for the heliocentric state; repeatable."
+    ),
+    catalog: Path | None = typer.Option(
+        None, "--catalog", help="NEA catalog file (MPC JSON, MPCORB.DAT or SBDB CSV)."
+    ),
+) -> None:
+    """Show a catalog target: designation, orbit, size and its state at --at epochs."""
+    from prospect.targets import target
+
+    tgt = target(name, catalog)
+    row = tgt.row
+    console = Console()
+    t = Table(title=tgt.label, show_header=False)
+    t.add_column("field")
+    t.add_column("value")
+    rows = [
+        ("designation", _fmt(row.get("designation"))),
+        ("packed", _fmt(row.get("packed"))),
+        ("orbit class", _fmt(row.get("orbit_class"))),
+        ("a", _fmt(row["a_au"], ".6f", " au")),
+        ("e", _fmt(row["e"], ".6f")),
+        ("i", _fmt(row["inc_deg"], ".5f", " deg")),
+        ("node", _fmt(row["raan_deg"], ".5f", " deg")),
+        ("arg. perihelion", _fmt(row["argp_deg"], ".5f", " deg")),
+        ("mean anomaly", _fmt(row["ma_deg"], ".5f", " deg")),
+        ("epoch", f"JD {row['epoch_jd_tt']:.1f} TT ({tgt.epoch.iso[:10]})"),
+        ("q / Q", f"{row['a_au'] * (1 - row['e']):.4f} / {row['a_au'] * (1 + row['e']):.4f} au"),
+        ("H", _fmt(row.get("h_mag"), ".2f")),
+        ("albedo", f"{_fmt(row.get('albedo'), '.3f')} ({_fmt(row.get('albedo_source'))})"),
+        (
+            "diameter",
+            f"{_fmt(row.get('diameter_km'), '.3f', ' km')} ({_fmt(row.get('diameter_source'))})",
+        ),
+        ("U (uncertainty)", _fmt(row.get("u_param"), ".0f")),
+    ]
+    for k, v in rows:
+        t.add_row(k, v)
+    console.print(t)
+    if at:
+        r, v = tgt.state(at)
+        s = Table(title="Heliocentric ecliptic J2000 state (two-body)")
+        for col in ("epoch (UTC)", "x km", "y km", "z km", "vx km/s", "vy km/s", "vz km/s", "r au"):
+            s.add_column(col, justify="right")
+        rk, vk = np.atleast_2d(r.to_value("km")), np.atleast_2d(v.to_value("km/s"))
+        for ep, ri, vi in zip(at, rk, vk, strict=True):
+            s.add_row(
+                ep,
+                *(f"{x:.1f}" for x in ri),
+                *(f"{x:.6f}" for x in vi),
+                f"{np.linalg.norm(ri) / 149_597_870.7:.6f}",
+            )
+        console.print(s)

@@ -1,0 +1,214 @@
+"""Catalog targets as objects: states at epochs and boinor ``Orbit`` interop.
+
+A :class:`Target` wraps one row of the NEA table (:func:`prospect.catalog.load_neas`).
+Elements are heliocentric ecliptic J2000 with epochs in TT, as the MPC and JPL
+publish them, and are propagated two-body with the Gaussian GM of the Sun
+(:data:`prospect.core.constants.GM_SUN_KM3_S2`) that those elements assume.
+Units are converted once here: degrees -> rad, au -> km, JD TT -> TDB seconds.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
+import astropy.units as u
+import numpy as np
+import pandas as pd
+from astropy.time import Time
+
+from prospect.core import kepler
+from prospect.core.constants import AU_KM, GM_SUN_KM3_S2
+from prospect.epochs import as_time, tdb_seconds
+from prospect.errors import ProspectError
+
+__all__ = ["Target", "element_arrays", "target", "target_state"]
+
+_DEG = math.pi / 180.0
+
+
+@lru_cache(maxsize=1)
+def _default_catalog() -> pd.DataFrame:
+    from prospect.catalog import load_neas
+
+    return load_neas()
+
+
+def _catalog(catalog) -> pd.DataFrame:
+    if catalog is None:
+        return _default_catalog()
+    if isinstance(catalog, pd.DataFrame):
+        return catalog
+    from prospect.catalog import load_neas
+
+    return load_neas(catalog)
+
+
+def element_arrays(table: pd.DataFrame) -> dict[str, np.ndarray]:
+    """Kernel-ready element arrays (km, rad, TDB s since J2000) of an NEA table.
+
+    Parameters
+    ----------
+    table : DataFrame, N rows
+        NEA table with the columns of :func:`prospect.catalog.load_neas`.
+
+    Returns
+    -------
+    dict of ndarray, each shape (N,)
+        ``a_km, ecc, inc, raan, argp, ma0, epoch0_s`` in the order
+        :func:`prospect.core.kepler.propagate_elements` takes them.
+    """
+    epoch = Time(table["epoch_jd_tt"].to_numpy(dtype=float), format="jd", scale="tt")
+    return {
+        "a_km": table["a_au"].to_numpy(dtype=float) * AU_KM,
+        "ecc": table["e"].to_numpy(dtype=float),
+        "inc": table["inc_deg"].to_numpy(dtype=float) * _DEG,
+        "raan": table["raan_deg"].to_numpy(dtype=float) * _DEG,
+        "argp": table["argp_deg"].to_numpy(dtype=float) * _DEG,
+        "ma0": table["ma_deg"].to_numpy(dtype=float) * _DEG,
+        "epoch0_s": np.atleast_1d(tdb_seconds(epoch)),
+    }
+
+
+@dataclass(frozen=True)
+class Target:
+    """One catalog asteroid.
+
+    Attributes
+    ----------
+    row : pandas.Series
+        The catalog record (all columns of the NEA table).
+    gm_km3_s2 : float
+        GM of the Sun the elements assume (Gaussian k^2 for MPC/JPL elements).
+    """
+
+    row: pd.Series
+    gm_km3_s2: float = GM_SUN_KM3_S2
+
+    @property
+    def label(self) -> str:
+        """Display name, e.g. ``"433 Eros"`` or ``"2000 SG344"``."""
+        return str(self.row["label"])
+
+    @property
+    def epoch(self) -> Time:
+        """Osculation epoch of the elements (TT)."""
+        return Time(float(self.row["epoch_jd_tt"]), format="jd", scale="tt")
+
+    def _elements(self) -> dict[str, np.ndarray]:
+        return element_arrays(self.row.to_frame().T)
+
+    def state(self, epochs) -> tuple[u.Quantity, u.Quantity]:
+        """Heliocentric ecliptic-J2000 state at ``epochs`` (two-body from the elements).
+
+        Parameters
+        ----------
+        epochs : Time, str or sequence, shape (M,) or scalar
+
+        Returns
+        -------
+        r : Quantity, shape (M, 3) (or (3,) for a scalar epoch), km
+        v : Quantity, same shape, km/s
+
+        Raises
+        ------
+        ProspectError
+            If the elements cannot be propagated (the kernel's status message).
+        """
+        t = as_time(epochs)
+        el = self._elements()
+        secs = np.atleast_1d(tdb_seconds(t))
+        r, v, status = kepler.propagate_elements(self.gm_km3_s2, **el, epochs_s=secs)
+        if np.any(status):
+            code = int(status[status != 0].flat[0])
+            raise ProspectError(
+                f"{self.label}: cannot propagate its elements: "
+                f"{kepler.KEPLER_STATUS.get(code, code)}"
+            )
+        r, v = r[0], v[0]
+        if t.isscalar:
+            r, v = r[0], v[0]
+        return r << u.km, v << (u.km / u.s)
+
+    def to_orbit(self):
+        """The target as a boinor :class:`~boinor.twobody.Orbit`.
+
+        The attractor is the Sun with the Gaussian GM the elements assume, the
+        plane is the J2000 ecliptic and the epoch is the elements' TT epoch.
+        """
+        from boinor.bodies import Body, Sun
+        from boinor.frames import Planes
+        from boinor.twobody import Orbit
+        from boinor.twobody.angles import E_to_nu, F_to_nu, M_to_E, M_to_F
+
+        sun = Body(
+            parent=None,
+            k=self.gm_km3_s2 * u.km**3 / u.s**2,
+            name="Sun (Gaussian k)",
+            symbol=Sun.symbol,
+            R=Sun.R,
+        )
+        ecc = float(self.row["e"]) * u.one
+        M = (float(self.row["ma_deg"]) * u.deg).to(u.rad)
+        nu = E_to_nu(M_to_E(M, ecc), ecc) if ecc < 1 else F_to_nu(M_to_F(M, ecc), ecc)
+        return Orbit.from_classical(
+            attractor=sun,
+            a=float(self.row["a_au"]) * u.AU,
+            ecc=ecc,
+            inc=float(self.row["inc_deg"]) * u.deg,
+            raan=float(self.row["raan_deg"]) * u.deg,
+            argp=float(self.row["argp_deg"]) * u.deg,
+            nu=nu,
+            epoch=self.epoch,
+            plane=Planes.EARTH_ECLIPTIC,
+        )
+
+    def __repr__(self) -> str:
+        r = self.row
+        return (
+            f"Target({self.label!r}, class={r.get('orbit_class')}, a={r['a_au']:.4f} au, "
+            f"e={r['e']:.4f}, i={r['inc_deg']:.3f} deg, H={r.get('h_mag')})"
+        )
+
+
+def target(designation: str, catalog=None) -> Target:
+    """Look up a catalog target by number, name, designation or packed designation.
+
+    Parameters
+    ----------
+    designation : str
+        ``"433"``, ``"Eros"``, ``"433 Eros"``, ``"2000 SG344"``, ``"K00SY4G"``...
+    catalog : DataFrame or path, optional
+        NEA table or a catalog file; default the active shipped/updated catalog.
+
+    Raises
+    ------
+    UnknownNameError
+        With close matches, when nothing matches.
+
+    Examples
+    --------
+    >>> target("Bennu").label
+    '101955 Bennu'
+    """
+    from prospect.catalog import find_target
+
+    table = _catalog(catalog)
+    idx = find_target(table, designation)
+    return Target(table.loc[idx], float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2)))
+
+
+def target_state(designation: str, epochs, catalog=None) -> tuple[u.Quantity, u.Quantity]:
+    """Heliocentric ecliptic-J2000 position (km) and velocity (km/s) of a catalog target.
+
+    Two-body propagation of the catalog elements to ``epochs`` (astropy ``Time``
+    or ISO strings); see :meth:`Target.state`.
+
+    Examples
+    --------
+    >>> r, v = target_state("2000 SG344", "2028-05-01")
+    >>> r.shape, r.unit
+    ((3,), Unit("km"))
+    """
+    return target(designation, catalog).state(epochs)
