@@ -1,0 +1,370 @@
+"""``prospect rank`` and ``prospect porkchop``: the scans on the command line.
+
+Thin wrappers over :func:`prospect.scan.rank` and :func:`prospect.scan.porkchop`;
+output as a rich table or CSV/JSON/Parquet, files written atomically (a
+temporary file in the same directory, then ``os.replace``).
+"""
+
+from __future__ import annotations
+
+import io
+import math
+import os
+import sys
+import tempfile
+from pathlib import Path
+
+import typer
+
+from prospect.cli import app
+from prospect.errors import InputError
+
+FORMATS = ("table", "csv", "json", "parquet")
+
+_RANK_TABLE = [
+    # column, header, format
+    ("rank", "#", "{:d}"),
+    ("label", "target", "{}"),
+    ("orbit_class", "class", "{}"),
+    ("diameter_km", "D (m)", "{:,.0f}"),
+    ("departure", "departure", "{}"),
+    ("duration_days", "days", "{:.0f}"),
+    ("c3_km2_s2", "C3", "{:.2f}"),
+    ("dv_spacecraft_km_s", "dv s/c", "{:.3f}"),
+    ("dv_total_km_s", "dv LEO", "{:.3f}"),
+    ("dv_margin_km_s", "margin", "{:+.3f}"),
+    ("score", "score", "{:.3f}"),
+    ("pareto", "pareto", "{}"),
+]
+_RANK_RT_EXTRA = [
+    ("stay_days", "stay", "{:.0f}"),
+    ("entry_speed_km_s", "v entry", "{:.2f}"),
+]
+_EXPLAIN = [
+    ("composition", "composition", "{}"),
+    ("sh_dv_km_s", "dv SH", "{:.2f}"),
+    ("u_param", "U", "{:.0f}"),
+    ("score_dv", "s_dv", "{:.2f}"),
+    ("score_duration", "s_dur", "{:.2f}"),
+    ("score_size", "s_size", "{:.2f}"),
+    ("score_composition", "s_comp", "{:.2f}"),
+    ("score_certainty", "s_cert", "{:.2f}"),
+]
+
+
+def _check_format(fmt: str, output: Path | None) -> str:
+    fmt = fmt.lower()
+    if fmt not in FORMATS:
+        raise InputError(
+            f"unknown format {fmt!r}; choose from {', '.join(FORMATS)}", option="--format"
+        )
+    if fmt == "parquet" and output is None:
+        raise InputError("parquet output needs --output PATH", option="--format")
+    return fmt
+
+
+def write_atomic(path: Path, data: bytes) -> None:
+    """Write ``data`` to ``path`` via a temporary file in the same directory + os.replace."""
+    path = Path(path)
+    directory = path.parent if str(path.parent) else Path(".")
+    if not directory.is_dir():
+        raise InputError(f"directory {directory} does not exist", option="--output")
+    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+        os.replace(tmp, path)
+    finally:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+
+
+def _frame_bytes(df, fmt: str) -> bytes:
+    if fmt == "csv":
+        return df.to_csv(index=False).encode()
+    if fmt == "json":
+        return (df.to_json(orient="records", indent=1, date_format="iso") + "\n").encode()
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def _emit(df, fmt: str, output: Path | None) -> None:
+    data = _frame_bytes(df, fmt)
+    if output is None:
+        sys.stdout.write(data.decode())
+    else:
+        write_atomic(output, data)
+        typer.echo(f"wrote {len(df)} rows to {output}", err=True)
+
+
+def _cell(value, spec: str) -> str:
+    if value is None:
+        return "-"
+    try:
+        if isinstance(value, float) and math.isnan(value):
+            return "-"
+    except TypeError:
+        pass
+    try:
+        if spec == "{:,.0f}" and isinstance(value, float):
+            return spec.format(value * 1000.0)  # km -> m
+        if spec == "{:d}":
+            return str(int(value))
+        if spec == "{:.0f}" and not isinstance(value, (int, float)):
+            return str(value)
+        return spec.format(value)
+    except (ValueError, TypeError):
+        return str(value)
+
+
+def resolve_mission(mission: str | None, profile: Path | None):
+    """The profile named by ``--mission`` and/or ``--profile FILE.toml``."""
+    from prospect.data import get_mission, load_missions
+
+    if profile is not None:
+        if not Path(profile).is_file():
+            raise InputError(f"{profile}: no such file", option="--profile")
+        if mission is not None:
+            return get_mission(mission, load_missions(extra=profile))
+        own = load_missions(profile)
+        if len(own) != 1:
+            raise InputError(
+                f"{profile} holds {len(own)} profiles ({', '.join(own)}); pick one with --mission",
+                option="--profile",
+            )
+        return next(iter(own.values()))
+    if mission is None:
+        raise InputError(
+            "give a mission profile: --mission NAME or --profile FILE.toml", option="--mission"
+        )
+    return get_mission(mission)
+
+
+def _progress():
+    """A rich progress callback on a terminal; None (quiet) otherwise."""
+    if not sys.stderr.isatty():
+        return None, None
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    prog = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=Console(stderr=True),
+        transient=True,
+    )
+    task = prog.add_task("scanning targets", total=None)
+
+    def cb(done: int, total: int) -> None:
+        prog.update(task, completed=done, total=total)
+
+    return prog, cb
+
+
+@app.command("rank")
+def rank_cmd(
+    mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
+    profile: Path | None = typer.Option(
+        None, "--profile", help="Mission profile TOML file (layout of catalogs/missions.toml)."
+    ),
+    catalog: Path | None = typer.Option(None, "--catalog", help="NEA catalog file."),
+    from_: str | None = typer.Option(
+        None, "--from", help="Start of the launch period (default: first day of next month)."
+    ),
+    to: str | None = typer.Option(
+        None, "--to", help="End of the launch period (default: two years after --from)."
+    ),
+    round_trip: bool | None = typer.Option(
+        None, "--round-trip/--one-way", help="NHATS-style round trips (default: the profile's)."
+    ),
+    exhaustive: bool = typer.Option(
+        False, "--exhaustive", help="Scan every object (no Shoemaker-Helin screening)."
+    ),
+    weights: str | None = typer.Option(
+        None,
+        "--weights",
+        help="Score weights, e.g. dv=0.4,size=0.2 (keys: dv, duration, "
+        "size, composition, certainty; keys not given weigh 0).",
+    ),
+    explain: bool = typer.Option(False, "--explain", help="Show every score column."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
+    top: int = typer.Option(20, "--top", "-n", help="Show the best N targets."),
+    resume: bool = typer.Option(False, "--resume", help="Resume an interrupted identical scan."),
+    step: float | None = typer.Option(None, "--step", help="Departure (or lattice) step, days."),
+    tof_step: float | None = typer.Option(None, "--tof-step", help="Flight-time step, days."),
+    tof_min: float | None = typer.Option(None, "--tof-min", help="Shortest flight, days."),
+    tof_max: float | None = typer.Option(None, "--tof-max", help="Longest flight, days."),
+    refine: bool = typer.Option(True, "--refine/--no-refine", help="Refine the rows shown."),
+) -> None:
+    """Rank catalog asteroids a mission can reach in a launch period, best first.
+
+    Default launch period: from the first day of next month, for two years.
+    """
+    from prospect.scan import rank
+
+    fmt = _check_format(fmt, output)
+    if top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="--top")
+    prof = resolve_mission(mission, profile)
+    prog, cb = _progress()
+    try:
+        if prog is not None:
+            prog.start()
+        df = rank(
+            prof,
+            catalog=catalog,
+            start=from_,
+            end=to,
+            round_trip=round_trip,
+            exhaustive=exhaustive,
+            weights=weights,
+            top=top,
+            step_days=step,
+            tof_step_days=tof_step,
+            tof_min_days=tof_min,
+            tof_max_days=tof_max,
+            refine=refine,
+            resume=resume,
+            progress=cb,
+        )
+    finally:
+        if prog is not None:
+            prog.stop()
+    a = df.attrs
+    what = "round trips" if a.get("round_trip") else "one-way rendezvous"
+    screen = (
+        f"{a['n_scanned']:,} of {a['n_catalog']:,} objects scanned after Shoemaker-Helin "
+        f"screening (budget {a['screen_budget_km_s']:.2f} + margin "
+        f"{a['screen_margin_km_s']:.1f} km/s)"
+        if a.get("screened")
+        else f"all {a['n_scanned']:,} objects scanned"
+    )
+    if df.empty:
+        typer.echo(
+            f"No target satisfies mission '{a['mission']}' ({what}) for launches "
+            f"{a['window'][0]} to {a['window'][1]}: {screen}.",
+            err=fmt != "table",
+        )
+        if fmt != "table":
+            _emit(df, fmt, output)
+        return
+    if fmt != "table":
+        _emit(df, fmt, output)
+        return
+    from rich.console import Console
+    from rich.table import Table
+
+    cols = list(_RANK_TABLE)
+    if a.get("round_trip"):
+        cols[6:6] = _RANK_RT_EXTRA
+    if explain:
+        cols += _EXPLAIN
+    t = Table(
+        title=f"{a['mission']}: {what}, launches {a['window'][0]} to {a['window'][1]}",
+        caption=f"{screen}; dv s/c: the spacecraft's share, dv LEO: total from a "
+        f"{a['limits']['parking_alt_km']:.0f} km LEO; weights "
+        + ", ".join(f"{k}={v:.2f}" for k, v in a["weights"].items()),
+    )
+    for _, header, _ in cols:
+        t.add_column(header, justify="left" if header in ("target", "class") else "right")
+    for _, row in df.iterrows():
+        t.add_row(*[_cell(row.get(c), spec) for c, _, spec in cols])
+    if output is None:
+        # full width when piped (a terminal keeps its own width)
+        Console(width=None if sys.stdout.isatty() else 220).print(t)
+    else:
+        buf = io.StringIO()
+        Console(file=buf, width=200).print(t)
+        write_atomic(output, buf.getvalue().encode())
+        typer.echo(f"wrote {len(df)} rows to {output}", err=True)
+
+
+@app.command("porkchop")
+def porkchop_cmd(
+    name: str = typer.Argument(..., help='Target: asteroid ("2000 SG344", "433") or planet.'),
+    mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
+    profile: Path | None = typer.Option(None, "--profile", help="Mission profile TOML file."),
+    catalog: Path | None = typer.Option(None, "--catalog", help="NEA catalog file."),
+    from_: str | None = typer.Option(
+        None, "--from", help="First departure date (default: first day of next month)."
+    ),
+    to: str | None = typer.Option(
+        None, "--to", help="Last departure date (default: two years after --from)."
+    ),
+    tof_min: float = typer.Option(30.0, "--tof-min", help="Shortest flight, days."),
+    tof_max: float = typer.Option(720.0, "--tof-max", help="Longest flight, days."),
+    step: float | None = typer.Option(
+        None, "--step", help="Departure step, days (default: <= 400 steps, whole days)."
+    ),
+    tof_step: float | None = typer.Option(None, "--tof-step", help="Flight-time step, days."),
+    mode: str | None = typer.Option(None, "--mode", help="rendezvous or flyby."),
+    revs: int | None = typer.Option(None, "--revs", help="Most complete revolutions tried."),
+    quantity: str = typer.Option("dv", "--quantity", "-q", help="c3 or dv (plot, optimum)."),
+    plot: Path | None = typer.Option(None, "--plot", help="Write a contour plot (PNG)."),
+    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
+    output: Path | None = typer.Option(None, "--output", "-o", help="Write the grid here."),
+    refine: bool = typer.Option(True, "--refine/--no-refine", help="Refine the optimum."),
+) -> None:
+    """Pork-chop grid of Earth-to-target transfers: optimum, grid file and contour plot."""
+    from prospect.scan import porkchop
+    from prospect.scan.rank import _plus_two_years, default_window
+
+    fmt = _check_format(fmt, output)
+    if quantity not in ("c3", "dv"):
+        raise InputError(f"choose c3 or dv, got {quantity!r}", option="--quantity")
+    prof = resolve_mission(mission, profile) if (mission or profile) else None
+    start = from_ or default_window()[0]
+    end = to or _plus_two_years(start)
+    pc = porkchop(
+        name,
+        start,
+        end,
+        tof_min,
+        tof_max,
+        step_days=step,
+        tof_step_days=tof_step,
+        mode=mode,
+        revs=revs,
+        mission=prof,
+        catalog=catalog,
+    )
+    best = pc.best(quantity, refine=refine)
+    if plot is not None:
+        from prospect.plot import save_porkchop
+
+        save_porkchop(pc, plot, quantity=quantity, best=best)
+        typer.echo(f"wrote plot {plot}", err=True)
+    if fmt != "table":
+        _emit(pc.to_frame(), fmt, output)
+        return
+    lines = [
+        f"Earth to {pc.target} ({pc.mode}): {pc.shape[0]} departures x {pc.shape[1]} flight times"
+    ]
+    if best is None:
+        lines.append(
+            "no transfer on this grid"
+            + (f" within C3 <= {pc.max_c3_km2_s2:g} km^2/s^2" if pc.max_c3_km2_s2 else "")
+        )
+    else:
+        d = best.as_dict()
+        lines.append(
+            f"optimum ({'refined' if best.refined else 'grid'}, minimum {quantity}): "
+            f"depart {d['departure']}, arrive {d['arrival']} ({d['tof_days']:.1f} d)"
+        )
+        lines.append(
+            f"  C3 {d['c3_km2_s2']:.3f} km^2/s^2, v_inf out {d['vinf_dep_km_s']:.3f} km/s, "
+            f"in {d['vinf_arr_km_s']:.3f} km/s"
+        )
+        lines.append(
+            f"  dv: departure {d['dv_departure_km_s']:.3f} (from {pc.parking_alt_km:.0f} km) "
+            f"+ arrival {d['dv_arrival_km_s']:.3f} = {d['dv_total_km_s']:.3f} km/s"
+        )
+    text = "\n".join(lines) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text.encode())

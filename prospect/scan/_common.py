@@ -1,0 +1,192 @@
+"""Shared pieces of the scans: date grids, argument checks, memory estimates.
+
+Every scan works in TDB seconds since J2000 inside and takes astropy ``Time``
+objects, ISO strings or dates at its boundary (converted once here).
+"""
+
+from __future__ import annotations
+
+import math
+import os
+from dataclasses import dataclass
+
+import numpy as np
+
+from prospect.core.constants import DAY_S
+from prospect.epochs import as_time, tdb_seconds, time_from_tdb_seconds
+from prospect.errors import InputError
+
+__all__ = [
+    "BYTES_PER_CELL",
+    "DEFAULT_MEMORY_BUDGET_BYTES",
+    "DateGrid",
+    "date_grid",
+    "iso_dates",
+    "memory_budget_bytes",
+    "tof_grid",
+]
+
+#: Peak working memory of one pork-chop cell (one departure date x one flight
+#: time x one target) while the Lambert batch and the delta-v arrays of a chunk
+#: are alive, bytes.  Counted from the arrays the scan holds at once: target
+#: states gathered per cell (2 x 24 B), the solver's contiguous copies of r1, r2
+#: and tof (56 B) and its outputs v1, v2, status (49 B), the velocity
+#: differences (2 x 24 B) and about eight float64 scalars per cell (64 B), plus
+#: a 25 % allowance for temporaries; ``benchmarks/bench_scan.py`` reports the
+#: measured peak next to this estimate.
+BYTES_PER_CELL = 320
+
+#: Default memory budget of one scan, bytes (1 GiB); ``$PROSPECT_SCAN_MEMORY_MB``
+#: overrides it.  The machines this project targets have 24 GiB shared by
+#: several processes, so a scan keeps to a small, predictable share.
+DEFAULT_MEMORY_BUDGET_BYTES = 1 << 30
+
+
+def memory_budget_bytes(value_mb: float | None = None) -> int:
+    """Memory budget of a scan in bytes: the argument, else the environment, else 1 GiB."""
+    if value_mb is None:
+        env = os.environ.get("PROSPECT_SCAN_MEMORY_MB")
+        if env:
+            try:
+                value_mb = float(env)
+            except ValueError:
+                raise InputError(
+                    f"not a number of megabytes: {env!r}", option="PROSPECT_SCAN_MEMORY_MB"
+                ) from None
+    if value_mb is None:
+        return DEFAULT_MEMORY_BUDGET_BYTES
+    if not (math.isfinite(value_mb) and value_mb > 0):
+        raise InputError(f"must be a positive number of megabytes, got {value_mb}", option="memory")
+    return int(value_mb * 1024 * 1024)
+
+
+@dataclass(frozen=True)
+class DateGrid:
+    """Departure dates of a scan: TDB seconds since J2000, evenly spaced."""
+
+    seconds: np.ndarray  # (n,)
+    step_days: float
+
+    def __len__(self) -> int:
+        return int(self.seconds.size)
+
+
+def _positive(value, option: str) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"not a number: {value!r}", option=option) from None
+    if not (math.isfinite(x) and x > 0):
+        raise InputError(f"must be a positive number of days, got {value!r}", option=option)
+    return x
+
+
+def date_grid(
+    start,
+    end,
+    step_days: float,
+    *,
+    start_option: str = "departure_start",
+    end_option: str = "departure_end",
+    step_option: str = "step_days",
+) -> DateGrid:
+    """Evenly spaced dates from ``start`` to ``end`` (both included when on the step).
+
+    Parameters
+    ----------
+    start, end : Time, str, date
+        First and last allowed date (UTC when given as ISO strings or dates).
+    step_days : float
+        Spacing, days (> 0).
+
+    Returns
+    -------
+    DateGrid
+        ``seconds`` (n,) TDB seconds since J2000, ``n = floor((end - start) / step) + 1``.
+
+    Raises
+    ------
+    InputError
+        End before start, an empty window (start == end), a non-positive step.
+
+    Examples
+    --------
+    >>> g = date_grid("2028-01-01", "2028-01-11", 5.0)
+    >>> len(g), np.diff(g.seconds) / 86400.0
+    (3, array([5., 5.]))
+    """
+    step = _positive(step_days, step_option)
+    t0 = float(tdb_seconds(as_time(start, option=start_option)))
+    t1 = float(tdb_seconds(as_time(end, option=end_option)))
+    if t1 < t0:
+        raise InputError(
+            f"the launch window ends ({iso_dates(t1)}) before it starts ({iso_dates(t0)})",
+            option=end_option,
+        )
+    if t1 == t0:
+        raise InputError(
+            f"the launch window is empty: it starts and ends on {iso_dates(t0)}",
+            option=end_option,
+        )
+    span_days = (t1 - t0) / DAY_S
+    n = math.floor(span_days / step + 1e-9) + 1
+    return DateGrid(t0 + np.arange(n) * step * DAY_S, step)
+
+
+def tof_grid(
+    tof_min_days: float,
+    tof_max_days: float,
+    step_days: float,
+    *,
+    min_option: str = "tof_min_days",
+    max_option: str = "tof_max_days",
+    step_option: str = "tof_step_days",
+) -> np.ndarray:
+    """Flight times from ``tof_min_days`` to ``tof_max_days`` (included when on the step), days.
+
+    Raises
+    ------
+    InputError
+        Non-positive values, or ``tof_min_days > tof_max_days``.
+
+    Examples
+    --------
+    >>> tof_grid(30, 60, 10)
+    array([30., 40., 50., 60.])
+    """
+    lo = _positive(tof_min_days, min_option)
+    hi = _positive(tof_max_days, max_option)
+    step = _positive(step_days, step_option)
+    if lo > hi:
+        raise InputError(
+            f"the flight-time range is empty: minimum {lo:g} d > maximum {hi:g} d",
+            option=min_option,
+        )
+    n = math.floor((hi - lo) / step + 1e-9) + 1
+    return lo + np.arange(n) * step
+
+
+def iso_dates(seconds) -> np.ndarray | str:
+    """UTC calendar dates ``YYYY-MM-DD`` of TDB seconds since J2000 (NaN -> empty string)."""
+    s = np.asarray(seconds, dtype=float)
+    out = np.full(s.shape, "", dtype=object)
+    ok = np.isfinite(s)
+    if ok.any():
+        iso = time_from_tdb_seconds(s[ok]).utc.iso
+        out[ok] = np.array([x[:10] for x in np.atleast_1d(iso)], dtype=object)
+    if out.ndim == 0:
+        return str(out[()])
+    return out
+
+
+def datetimes(seconds) -> np.ndarray:
+    """``datetime64[s]`` UTC of TDB seconds since J2000 (NaT where NaN)."""
+    s = np.asarray(seconds, dtype=float)
+    out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[s]")
+    ok = np.isfinite(s)
+    if ok.any():
+        ns = time_from_tdb_seconds(s[ok]).utc.datetime64.astype("datetime64[ns]").astype(np.int64)
+        # round to the nearest second (a TDB round trip of UTC midnight lands a few
+        # nanoseconds short of it)
+        out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
+    return out

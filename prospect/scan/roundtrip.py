@@ -1,0 +1,694 @@
+"""NHATS-style round trips: Earth -> target, stay, target -> Earth.
+
+Defaults are the constraints of NASA's NEO Human Space Flight Accessible
+Targets Study (NHATS; Barbee, Mink & Adamo 2011, AAS 11-444, NTRS 20110010993;
+Barbee et al. 2015, IAA-PDC-15-04-22; https://cneos.jpl.nasa.gov/nhats/):
+Earth departure C3 <= 60 km^2/s^2, total duration <= 450 d, stay at the
+target >= 8 d, total delta-v <= 12 km/s, Earth atmospheric entry speed <= 12
+km/s, departure from a 400 km circular LEO.  The total delta-v is the sum of
+
+1. the departure burn from the parking orbit (``dv_departure_km_s``),
+2. the burn matching the target's velocity on arrival (``dv_arrival_km_s``),
+3. the burn leaving the target (``dv_target_departure_km_s``),
+4. the burn that brings the Earth entry speed down to the limit,
+   ``max(0, v_entry - v_entry_max)`` (``dv_entry_km_s``; impulsive at entry,
+   the cheapest place for it), with ``v_entry = sqrt(v_inf^2 + 2 mu_E / r_entry)``
+   (:func:`prospect.core.deltav.entry_speed`).
+
+Search without pairing every outbound with every return leg.  All dates sit on
+one lattice ``t_n = t_0 + n h``.  With ``O(d, a)`` the cost of the outbound leg
+leaving the Earth at ``d`` and arriving at ``a``, ``R(d2, a2)`` the cost of the
+return leg, ``s`` the minimum stay and ``D`` the maximum duration (in steps),
+the best round trip through ``(d, a)`` costs
+
+    total(d, a) = O(d, a) + M(a + s, d + D),
+    M(x, y) = min { R(d2, a2) : d2 >= x, a2 <= y },
+
+and ``M`` is a two-dimensional range minimum: a suffix minimum of ``R`` along
+``d2`` followed by a prefix minimum along ``a2``, with the arg-minima carried
+along (``O(L^2)`` for ``L`` lattice dates).  The round trip then costs about
+two one-way grids instead of their product.  The shortest feasible trip
+through ``(d, a)`` is the first ``y`` with ``O(d, a) + M(a + s, y) <= limit``
+(``M`` does not increase with ``y``): a vectorised binary search.  The best
+lattice solutions are then refined over four continuous dates
+(:func:`prospect.scan.refine.minimize_bounded`).
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass, field, replace
+
+import numpy as np
+import pandas as pd
+
+from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
+from prospect.core.deltav import burn_from_circular, entry_speed
+from prospect.core.lambert import solve_lambert
+from prospect.errors import InputError
+from prospect.scan._common import date_grid, iso_dates
+from prospect.scan._mission import NHATS, MissionSpec, mission_spec
+from prospect.scan._targets import TargetModel, earth_model, resolve_target
+
+__all__ = [
+    "RoundTrip",
+    "RoundTripLattice",
+    "RoundTripResult",
+    "lattice_search",
+    "range_min",
+    "round_trip",
+]
+
+_INF = np.inf
+
+
+def _norm(x):
+    return np.sqrt(np.einsum("...i,...i->...", x, x))
+
+
+@dataclass(frozen=True)
+class RoundTripLattice:
+    """Date lattice of a round-trip search (all indices in steps of ``step_days``).
+
+    ``n_dep`` departure dates ``t_0 .. t_0 + (n_dep - 1) h``; legs of ``k_min ..
+    k_max`` steps; stay >= ``stay_k`` steps; duration <= ``dur_k`` steps; the
+    lattice holds ``size = n_dep + dur_k`` dates.
+    """
+
+    start_s: float
+    step_days: float
+    n_dep: int
+    k_min: int
+    k_max: int
+    stay_k: int
+    dur_k: int
+
+    @property
+    def size(self) -> int:
+        return self.n_dep + self.dur_k
+
+    @property
+    def seconds(self) -> np.ndarray:
+        return self.start_s + np.arange(self.size) * self.step_days * DAY_S
+
+    @property
+    def legs(self) -> np.ndarray:
+        return np.arange(self.k_min, self.k_max + 1)
+
+    @classmethod
+    def make(
+        cls,
+        departure_start,
+        departure_end,
+        *,
+        step_days: float,
+        max_duration_days: float,
+        min_stay_days: float,
+        min_leg_days: float,
+    ) -> RoundTripLattice:
+        grid = date_grid(
+            departure_start,
+            departure_end,
+            step_days,
+            start_option="start (--from)",
+            end_option="end (--to)",
+            step_option="step_days (--step)",
+        )
+        h = grid.step_days
+        if not (max_duration_days > 0):
+            raise InputError(f"must be positive, got {max_duration_days}", option="max_duration")
+        if min_stay_days < 0:
+            raise InputError(f"must be >= 0, got {min_stay_days}", option="min_stay")
+        dur_k = math.floor(max_duration_days / h + 1e-9)
+        stay_k = math.ceil(min_stay_days / h - 1e-9)
+        k_min = max(1, math.ceil(min_leg_days / h - 1e-9))
+        k_max = dur_k - stay_k - k_min
+        if k_max < k_min:
+            raise InputError(
+                f"no round trip fits: duration <= {max_duration_days:g} d cannot hold two legs "
+                f"of >= {k_min * h:g} d and a stay of >= {min_stay_days:g} d",
+                option="max_duration",
+            )
+        return cls(float(grid.seconds[0]), h, len(grid), k_min, k_max, stay_k, dur_k)
+
+
+def range_min(R: np.ndarray):
+    """Two-dimensional range minimum ``M(x, y) = min{R(d2, a2): d2 >= x, a2 <= y}``.
+
+    Parameters
+    ----------
+    R : ndarray, shape (..., L, L)
+        Costs indexed ``[..., d2, a2]`` (``inf`` where no leg).
+
+    Returns
+    -------
+    M : ndarray, shape (..., L, L)
+        Range minima indexed ``[..., x, y]``.
+    arg_d2, arg_a2 : ndarray of int, shape (..., L, L)
+        A minimising ``(d2, a2)`` of each ``(x, y)``.
+
+    Examples
+    --------
+    >>> R = np.array([[5.0, 1.0], [2.0, 9.0]])
+    >>> M, d2, a2 = range_min(R)
+    >>> M.tolist(), int(d2[0, 1]), int(a2[0, 1])
+    ([[2.0, 1.0], [2.0, 2.0]], 0, 1)
+    """
+    L = R.shape[-1]
+    idx = np.arange(L)
+    # suffix minimum along d2 (axis -2)
+    S = np.flip(np.minimum.accumulate(np.flip(R, axis=-2), axis=-2), axis=-2)
+    # first d2 >= x where R[d2] == S[d2] (a new suffix minimum) is the arg-min
+    cand = np.where(R == S, idx[:, None], L).astype(np.int32)
+    arg_s = np.flip(np.minimum.accumulate(np.flip(cand, axis=-2), axis=-2), axis=-2)
+    del cand
+    # prefix minimum along a2 (axis -1)
+    M = np.minimum.accumulate(S, axis=-1)
+    cand = np.where(S == M, idx, -1).astype(np.int32)
+    arg_a2 = np.maximum.accumulate(cand, axis=-1)
+    del cand
+    arg_a2 = np.maximum(arg_a2, 0)
+    arg_d2 = np.take_along_axis(arg_s, arg_a2, axis=-1)
+    arg_d2 = np.minimum(arg_d2, L - 1)
+    return M, arg_d2, arg_a2
+
+
+def _lambert_vinf(r1, vb1, r2, vb2, tof_s):
+    """Departure and arrival v_inf (relative to the bodies) of zero-revolution arcs."""
+    v1, v2, status = solve_lambert(GM_SUN_KM3_S2, r1, r2, tof_s)
+    v1 -= vb1
+    v2 -= vb2
+    return _norm(v1), _norm(v2), status
+
+
+def _outbound(spec: MissionSpec, vinf_dep, vinf_arr):
+    r_park = R_EARTH_KM + spec.parking_alt_km
+    dv_leo = burn_from_circular(vinf_dep, r_park, GM_EARTH_KM3_S2)
+    dv_sc = spec.spacecraft_departure_dv(vinf_dep)
+    return dv_leo, dv_sc
+
+
+def _entry(vinf_ret, limit):
+    v_entry = entry_speed(vinf_ret)
+    dv = np.maximum(v_entry - limit, 0.0) if limit is not None else np.zeros_like(v_entry)
+    return v_entry, np.where(np.isnan(v_entry), np.nan, dv)
+
+
+def lattice_search(
+    r_e: np.ndarray,
+    v_e: np.ndarray,
+    r_t: np.ndarray,
+    v_t: np.ndarray,
+    lat: RoundTripLattice,
+    spec: MissionSpec,
+) -> dict[str, np.ndarray]:
+    """Best round trips of N targets on one lattice.
+
+    Parameters
+    ----------
+    r_e, v_e : ndarray, shape (L, 3)
+        Earth states at the lattice dates.
+    r_t, v_t : ndarray, shape (N, L, 3)
+        Target states at the lattice dates.
+    lat : RoundTripLattice
+    spec : MissionSpec
+        Limits; the objective is the spacecraft's delta-v when the profile
+        has a capacity, else the NHATS total.
+
+    Returns
+    -------
+    dict of ndarray, shape (N,) each
+        For ``"min_dv"`` and ``"min_dur"`` solutions: lattice indices
+        ``{kind}_i0, _i1, _i2, _i3`` (Earth departure, target arrival, target
+        departure, Earth return; -1 if none) and ``{kind}_cost``.
+    """
+    L, nD = lat.size, lat.n_dep
+    N = r_t.shape[0]
+    ks = lat.legs
+    h_s = lat.step_days * DAY_S
+    use_sc = spec.capacity_km_s is not None
+    limit = spec.capacity_km_s if use_sc else spec.max_total_dv_km_s
+    entry_max = spec.max_entry_speed_km_s
+
+    # outbound out_cost[n, i, k]: Earth at i -> target at i + k
+    i_idx = np.arange(nD)[:, None]
+    j_out = i_idx + ks[None, :]  # (nD, nk) always < L since k <= dur_k
+    vd, va, _ = _lambert_vinf(
+        r_e[:nD, None, :], v_e[:nD, None, :], r_t[:, j_out], v_t[:, j_out], ks * h_s
+    )
+    dv_leo, dv_sc = _outbound(spec, vd, va)
+    cost_o = (dv_sc if use_sc else dv_leo) + va
+    if spec.max_c3_km2_s2 is not None:
+        cost_o = np.where(vd * vd <= spec.max_c3_km2_s2, cost_o, _INF)
+    cost_o = np.where(np.isfinite(cost_o), cost_o, _INF)
+    del vd, va, dv_leo, dv_sc
+    out_cost = np.full((N, nD, L), _INF)
+    out_cost[:, i_idx, j_out] = cost_o
+    del cost_o
+
+    # return R[n, d2, k]: target at d2 -> Earth at d2 + k
+    d2 = np.arange(L)[:, None]
+    a2 = d2 + ks[None, :]
+    ok = a2 < L
+    a2c = np.minimum(a2, L - 1)
+    vd, va, _ = _lambert_vinf(
+        r_t[:, d2[:, 0]][:, :, None, :],
+        v_t[:, d2[:, 0]][:, :, None, :],
+        r_e[a2c],
+        v_e[a2c],
+        ks * h_s,
+    )
+    _, dv_entry = _entry(va, entry_max)
+    cost_r = vd + dv_entry
+    cost_r = np.where(np.isfinite(cost_r) & ok, cost_r, _INF)
+    del vd, va, dv_entry
+    R = np.full((N, L, L), _INF)
+    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = cost_r[:, ok]
+    del cost_r
+    M, arg_d2, arg_a2 = range_min(R)
+    del R
+
+    # total through (i, j): out_cost[i, j] + M[j + s, min(i + D, L - 1)]
+    j = np.arange(L)[None, :]
+    x = j + lat.stay_k  # (1, L)
+    y = np.minimum(np.arange(nD)[:, None] + lat.dur_k, L - 1)  # (nD, 1)
+    xs = np.minimum(x, L - 1)
+    x_ok = x < L
+    Mxy = M[:, np.broadcast_to(xs, (nD, L)), np.broadcast_to(y, (nD, L))]
+    total = np.where(x_ok, out_cost + Mxy, _INF)
+    out: dict[str, np.ndarray] = {}
+    flat = total.reshape(N, -1)
+    best = np.argmin(flat, axis=1)
+    cost = flat[np.arange(N), best]
+    if limit is not None:
+        good = cost <= limit * (1 + 1e-12)
+    else:
+        good = np.isfinite(cost)
+    bi, bj = np.divmod(best, L)
+    bx = np.minimum(bj + lat.stay_k, L - 1)
+    by = np.minimum(bi + lat.dur_k, L - 1)
+    n_idx = np.arange(N)
+    b_a2 = arg_a2[n_idx, bx, by]
+    b_d2 = arg_d2[n_idx, bx, by]
+    out["min_dv_cost"] = np.where(good, cost, np.nan)
+    for name, arr in zip(("i0", "i1", "i2", "i3"), (bi, bj, b_d2, b_a2), strict=True):
+        out[f"min_dv_{name}"] = np.where(good, arr, -1)
+
+    # shortest trip: first y in [j + s + k_min, min(i + D, L - 1)] with out_cost + M[x, y] <= limit
+    thr = (limit - out_cost) if limit is not None else np.where(np.isfinite(out_cost), _INF, -_INF)
+    lo = np.broadcast_to(np.minimum(j + lat.stay_k + lat.k_min, L - 1), (N, nD, L)).copy()
+    hi = np.broadcast_to(y, (N, nD, L)).copy()
+    xs_b = np.broadcast_to(xs, (N, nD, L))
+    nn = np.broadcast_to(n_idx[:, None, None], (N, nD, L))
+
+    def cond_at(y_idx):
+        m = M[nn, xs_b, y_idx]
+        return np.isfinite(m) & (m <= thr)
+
+    feasible = x_ok & (lo <= hi) & cond_at(hi)
+    for _ in range(math.ceil(math.log2(max(L, 2))) + 1):
+        mid = (lo + hi) // 2
+        cond = cond_at(mid)
+        hi = np.where(cond, mid, hi)
+        lo = np.where(cond, lo, mid + 1)
+    dur = np.where(feasible, hi - np.arange(nD)[None, :, None], np.iinfo(np.int32).max)
+    # among equal durations prefer the cheapest
+    tot_at = out_cost + M[nn, xs_b, hi]
+    key = dur.astype(float) * 1e6 + np.where(feasible, tot_at, 0.0)
+    flat = key.reshape(N, -1)
+    best = np.argmin(flat, axis=1)
+    has = feasible.reshape(N, -1)[n_idx, best]
+    bi, bj = np.divmod(best, L)
+    by = hi.reshape(N, -1)[n_idx, best]
+    bx = np.minimum(bj + lat.stay_k, L - 1)
+    out["min_dur_cost"] = np.where(has, tot_at.reshape(N, -1)[n_idx, best], np.nan)
+    b_a2 = arg_a2[n_idx, bx, by]
+    b_d2 = arg_d2[n_idx, bx, by]
+    for name, arr in zip(("i0", "i1", "i2", "i3"), (bi, bj, b_d2, b_a2), strict=True):
+        out[f"min_dur_{name}"] = np.where(has, arr, -1)
+    return out
+
+
+@dataclass(frozen=True)
+class RoundTrip:
+    """One round trip with every leg (dates TDB s since J2000; speeds km/s)."""
+
+    target: str
+    departure_s: float
+    arrival_s: float
+    target_departure_s: float
+    return_s: float
+    c3_km2_s2: float
+    vinf_dep_km_s: float
+    dv_departure_km_s: float
+    dv_spacecraft_departure_km_s: float
+    vinf_arr_km_s: float
+    dv_arrival_km_s: float
+    dv_target_departure_km_s: float
+    vinf_return_km_s: float
+    entry_speed_km_s: float
+    dv_entry_km_s: float
+    refined: bool = False
+
+    @property
+    def tof_out_days(self) -> float:
+        return (self.arrival_s - self.departure_s) / DAY_S
+
+    @property
+    def stay_days(self) -> float:
+        return (self.target_departure_s - self.arrival_s) / DAY_S
+
+    @property
+    def tof_back_days(self) -> float:
+        return (self.return_s - self.target_departure_s) / DAY_S
+
+    @property
+    def duration_days(self) -> float:
+        return (self.return_s - self.departure_s) / DAY_S
+
+    @property
+    def dv_total_km_s(self) -> float:
+        """NHATS total: LEO departure + arrival + target departure + entry burn."""
+        return (
+            self.dv_departure_km_s
+            + self.dv_arrival_km_s
+            + self.dv_target_departure_km_s
+            + self.dv_entry_km_s
+        )
+
+    @property
+    def dv_spacecraft_km_s(self) -> float:
+        """What the spacecraft pays (departure per the launch mode + the other three)."""
+        return (
+            self.dv_spacecraft_departure_km_s
+            + self.dv_arrival_km_s
+            + self.dv_target_departure_km_s
+            + self.dv_entry_km_s
+        )
+
+    def as_dict(self) -> dict:
+        return {
+            "target": self.target,
+            "departure": iso_dates(self.departure_s),
+            "arrival": iso_dates(self.arrival_s),
+            "target_departure": iso_dates(self.target_departure_s),
+            "earth_return": iso_dates(self.return_s),
+            "tof_out_days": self.tof_out_days,
+            "stay_days": self.stay_days,
+            "tof_back_days": self.tof_back_days,
+            "duration_days": self.duration_days,
+            "c3_km2_s2": self.c3_km2_s2,
+            "dv_departure_km_s": self.dv_departure_km_s,
+            "dv_spacecraft_departure_km_s": self.dv_spacecraft_departure_km_s,
+            "dv_arrival_km_s": self.dv_arrival_km_s,
+            "dv_target_departure_km_s": self.dv_target_departure_km_s,
+            "vinf_return_km_s": self.vinf_return_km_s,
+            "entry_speed_km_s": self.entry_speed_km_s,
+            "dv_entry_km_s": self.dv_entry_km_s,
+            "dv_total_km_s": self.dv_total_km_s,
+            "dv_spacecraft_km_s": self.dv_spacecraft_km_s,
+            "refined": self.refined,
+        }
+
+
+def evaluate_round_trip(
+    model: TargetModel,
+    spec: MissionSpec,
+    dates_s,
+    *,
+    earth_fn=None,
+    target_fn=None,
+) -> RoundTrip:
+    """The legs of a round trip through four dates (Earth departure, arrival, target
+    departure, Earth return; TDB seconds since J2000)."""
+    t = np.asarray(dates_s, dtype=float)
+    e_fn = earth_fn or earth_model().states
+    t_fn = target_fn or model.states
+    re, ve = e_fn(t[[0, 3]])
+    rt, vt = t_fn(t[[1, 2]])
+    vd, va, _ = _lambert_vinf(re[0], ve[0], rt[0], vt[0], t[1] - t[0])
+    vd2, vr, _ = _lambert_vinf(rt[1], vt[1], re[1], ve[1], t[3] - t[2])
+    dv_leo, dv_sc = _outbound(spec, vd, va)
+    v_entry, dv_entry = _entry(vr, spec.max_entry_speed_km_s)
+    return RoundTrip(
+        target=model.label,
+        departure_s=float(t[0]),
+        arrival_s=float(t[1]),
+        target_departure_s=float(t[2]),
+        return_s=float(t[3]),
+        c3_km2_s2=float(vd * vd),
+        vinf_dep_km_s=float(vd),
+        dv_departure_km_s=float(dv_leo),
+        dv_spacecraft_departure_km_s=float(dv_sc),
+        vinf_arr_km_s=float(va),
+        dv_arrival_km_s=float(va),
+        dv_target_departure_km_s=float(vd2),
+        vinf_return_km_s=float(vr),
+        entry_speed_km_s=float(v_entry),
+        dv_entry_km_s=float(dv_entry),
+    )
+
+
+def _objective_value(rt: RoundTrip, spec: MissionSpec) -> float:
+    return rt.dv_spacecraft_km_s if spec.capacity_km_s is not None else rt.dv_total_km_s
+
+
+def _limit(spec: MissionSpec) -> float | None:
+    return spec.capacity_km_s if spec.capacity_km_s is not None else spec.max_total_dv_km_s
+
+
+def refine_round_trip(
+    model: TargetModel,
+    spec: MissionSpec,
+    start: RoundTrip,
+    lat: RoundTripLattice,
+    *,
+    kind: str = "min_dv",
+) -> RoundTrip:
+    """Polish a lattice round trip over its four continuous dates.
+
+    ``kind="min_dv"`` minimises the objective delta-v; ``"min_dur"`` minimises
+    the duration with the delta-v limit as a penalty.  Constraints (C3,
+    duration, stay, window) are bounds or penalties
+    (:data:`prospect.scan.refine.PENALTY_PER_UNIT`); a result that violates
+    any of them is discarded for the start.
+    """
+    from prospect.scan.refine import NO_ARC, PENALTY_PER_UNIT, minimize_bounded
+
+    h = lat.step_days
+    t0 = lat.start_s
+    window_days = (lat.n_dep - 1) * h
+    max_dur = lat.dur_k * h
+    min_stay = spec.min_stay_days
+    min_leg = lat.k_min * h
+    e_fn = earth_model().interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
+    t_fn = model.interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
+    limit = _limit(spec)
+
+    def dates(x):
+        d0 = t0 + x[0] * DAY_S
+        d1 = d0 + x[1] * DAY_S
+        d2 = d1 + x[2] * DAY_S
+        return np.array([d0, d1, d2, d2 + x[3] * DAY_S])
+
+    def violation(rt: RoundTrip) -> float:
+        v = max(0.0, rt.duration_days - max_dur)
+        if spec.max_c3_km2_s2 is not None:
+            v += max(0.0, rt.c3_km2_s2 - spec.max_c3_km2_s2)
+        return v
+
+    def fun(x):
+        rt = evaluate_round_trip(model, spec, dates(x), earth_fn=e_fn, target_fn=t_fn)
+        dv = _objective_value(rt, spec)
+        if not np.isfinite(dv):
+            return NO_ARC
+        pen = PENALTY_PER_UNIT * violation(rt)
+        if kind == "min_dv":
+            return dv + pen
+        over = max(0.0, dv - limit) if limit is not None else 0.0
+        return rt.duration_days + 1e-3 * dv + 1e4 * over + 1e2 * pen
+
+    x0 = np.array(
+        [
+            (start.departure_s - t0) / DAY_S,
+            start.tof_out_days,
+            start.stay_days,
+            start.tof_back_days,
+        ]
+    )
+    bounds = [
+        (0.0, window_days),
+        (min_leg, max_dur),
+        (min_stay, max_dur),
+        (min_leg, max_dur),
+    ]
+    x, f = minimize_bounded(fun, x0, bounds, scale=h, xatol=1e-4, fatol=1e-8)
+    if not f < fun(x0):
+        return start
+    rt = evaluate_round_trip(model, spec, dates(x))  # exact states for the report
+    if violation(rt) > 1e-6:
+        return start
+    dv = _objective_value(rt, spec)
+    if limit is not None and dv > limit + 1e-9:
+        return start
+    if kind == "min_dv" and not dv < _objective_value(start, spec):
+        return start
+    if kind == "min_dur" and not rt.duration_days < start.duration_days:
+        return start
+    return replace(rt, refined=True)
+
+
+@dataclass(frozen=True)
+class RoundTripResult:
+    """Best round trips of one target within a launch window.
+
+    Attributes
+    ----------
+    target : str
+    min_dv : RoundTrip or None
+        Feasible round trip of least delta-v (None: no feasible trip).
+    min_duration : RoundTrip or None
+        Feasible round trip of shortest duration.
+    limits : dict
+        The constraints applied.
+    """
+
+    target: str
+    min_dv: RoundTrip | None
+    min_duration: RoundTrip | None
+    limits: dict = field(default_factory=dict)
+
+    @property
+    def feasible(self) -> bool:
+        return self.min_dv is not None
+
+    def to_frame(self) -> pd.DataFrame:
+        """One row per reported trajectory (``solution`` = ``min_dv`` / ``min_duration``)."""
+        rows = []
+        for kind, rt in (("min_dv", self.min_dv), ("min_duration", self.min_duration)):
+            if rt is not None:
+                rows.append({"solution": kind, **rt.as_dict()})
+        df = pd.DataFrame(rows)
+        df.attrs.update(target=self.target, limits=dict(self.limits))
+        return df
+
+
+def _spec_with(spec: MissionSpec, **overrides) -> MissionSpec:
+    return replace(spec, **{k: v for k, v in overrides.items() if v is not None})
+
+
+def nhats_spec(mission=None, **overrides) -> MissionSpec:
+    """Mission spec of a round trip: the profile's limits, NHATS defaults for the rest."""
+    spec = mission_spec(mission)
+    base = {
+        "max_c3_km2_s2": spec.max_c3_km2_s2,
+        "max_duration_days": spec.max_duration_days,
+        "min_stay_days": spec.min_stay_days or None,
+        "max_total_dv_km_s": spec.max_total_dv_km_s,
+        "max_entry_speed_km_s": spec.max_entry_speed_km_s,
+    }
+    if mission is None:
+        base = {k: NHATS[k] for k in base}
+    else:
+        base = {k: (v if v is not None else NHATS[k]) for k, v in base.items()}
+        if spec.capacity_km_s is not None and spec.max_total_dv_km_s is None:
+            base["max_total_dv_km_s"] = None
+    base.update({k: v for k, v in overrides.items() if v is not None})
+    return replace(spec, round_trip=True, **base)
+
+
+def round_trip(
+    target,
+    departure_start,
+    departure_end,
+    *,
+    mission=None,
+    max_duration_days: float | None = None,
+    min_stay_days: float | None = None,
+    max_c3_km2_s2: float | None = None,
+    max_dv_km_s: float | None = None,
+    max_entry_speed_km_s: float | None = None,
+    parking_alt_km: float | None = None,
+    step_days: float = 2.0,
+    min_leg_days: float = 10.0,
+    refine: bool = True,
+    catalog=None,
+) -> RoundTripResult:
+    """Minimum-delta-v and minimum-duration round trips to a target (NHATS-style).
+
+    Parameters
+    ----------
+    target : str, Target, pandas.Series or callable
+        As for :func:`prospect.scan.porkchop`.
+    departure_start, departure_end : Time, str or date
+        Window of Earth departure dates.
+    mission : str or MissionProfile, optional
+        Profile whose limits apply; NHATS values fill what it leaves open
+        (and are the defaults without a profile).
+    max_duration_days, min_stay_days, max_c3_km2_s2, max_dv_km_s,
+    max_entry_speed_km_s, parking_alt_km : float, optional
+        Override the limits (defaults: 450 d, 8 d, 60 km^2/s^2, 12 km/s,
+        12 km/s, 400 km).
+    step_days : float
+        Lattice step of every date, days (default 2).
+    min_leg_days : float
+        Shortest leg considered, days (default 10: shorter arcs start inside
+        the Earth's sphere of influence, where heliocentric Lambert arcs mean
+        little).
+    refine : bool
+        Polish both solutions over four continuous dates (default True).
+    catalog : DataFrame or path, optional
+        NEA table to look ``target`` up in.
+
+    Returns
+    -------
+    RoundTripResult
+
+    Examples
+    --------
+    >>> rt = round_trip("2000 SG344", "2028-01-01", "2029-12-31", step_days=4, refine=False)
+    >>> bool(3.0 < rt.min_dv.dv_total_km_s < 5.0), rt.min_dv.stay_days >= 8
+    (True, True)
+    """
+    spec = nhats_spec(
+        mission,
+        max_duration_days=max_duration_days,
+        min_stay_days=min_stay_days,
+        max_c3_km2_s2=max_c3_km2_s2,
+        max_total_dv_km_s=max_dv_km_s,
+        max_entry_speed_km_s=max_entry_speed_km_s,
+        parking_alt_km=parking_alt_km,
+    )
+    lat = RoundTripLattice.make(
+        departure_start,
+        departure_end,
+        step_days=step_days,
+        max_duration_days=spec.max_duration_days,
+        min_stay_days=spec.min_stay_days,
+        min_leg_days=min_leg_days,
+    )
+    model = resolve_target(target, catalog)
+    sec = lat.seconds
+    r_e, v_e = earth_model().states(sec)
+    r_t, v_t = model.states(sec)
+    found = lattice_search(r_e, v_e, r_t[None], v_t[None], lat, spec)
+    sols = {}
+    for kind in ("min_dv", "min_dur"):
+        i = [int(found[f"{kind}_{n}"][0]) for n in ("i0", "i1", "i2", "i3")]
+        if i[0] < 0:
+            sols[kind] = None
+            continue
+        rt = evaluate_round_trip(model, spec, sec[i])
+        if refine:
+            rt = refine_round_trip(model, spec, rt, lat, kind=kind)
+        sols[kind] = rt
+    return RoundTripResult(
+        target=model.label,
+        min_dv=sols["min_dv"],
+        min_duration=sols["min_dur"],
+        limits={
+            **spec.as_dict(),
+            "step_days": lat.step_days,
+            "min_leg_days": lat.k_min * lat.step_days,
+        },
+    )
