@@ -8,15 +8,23 @@ or sequences of them; they are converted once here.
 from __future__ import annotations
 
 import datetime as _dt
+import warnings
 from collections.abc import Sequence
 
 import numpy as np
 from astropy.time import Time
+from erfa import ErfaWarning
 
 from prospect.core.constants import DAY_S, JD_J2000
 from prospect.errors import InputError
 
 __all__ = ["as_time", "tdb_seconds", "time_from_tdb_seconds"]
+
+# Mission dates lie in the future, beyond the last announced leap second; ERFA then
+# warns "dubious year" on every UTC conversion.  UTC-TAI is taken as constant from the
+# last leap second on (the only possible assumption), which is what ERFA does; the
+# warning says nothing a user can act on, so it is silenced for that message only.
+warnings.filterwarnings("ignore", message=".*dubious year", category=ErfaWarning)
 
 
 def as_time(value, *, option: str | None = None) -> Time:

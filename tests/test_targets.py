@@ -86,3 +86,27 @@ def test_unknown_target_suggests_close_matches():
     with pytest.raises(UnknownNameError) as exc:
         prospect.target("Benu")
     assert "Bennu" in str(exc.value)
+
+
+def test_cli_target_shows_elements_and_state():
+    from typer.testing import CliRunner
+
+    from prospect.cli import app
+
+    res = CliRunner().invoke(app, ["target", "2000SG344", "--at", "2028-05-01"])
+    assert res.exit_code == 0, res.output
+    assert "2000 SG344" in res.output and "Aten" in res.output
+    r, _ = prospect.target_state("2000 SG344", "2028-05-01")
+    x = r.to_value(u.km)[0]
+    assert f"{x:.1f}" in res.output
+
+
+def test_cli_unknown_target_one_line_exit_1():
+    from typer.testing import CliRunner
+
+    from prospect.cli import app
+
+    res = CliRunner().invoke(app, ["target", "Benu"])
+    assert res.exit_code == 1
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "Bennu" in err[0] and "Traceback" not in res.output

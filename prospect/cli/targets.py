@@ -72,15 +72,13 @@ def target_cmd(
     console.print(t)
     if at:
         r, v = tgt.state(at)
-        s = Table(title="Heliocentric ecliptic J2000 state (two-body)")
-        for col in ("epoch (UTC)", "x km", "y km", "z km", "vx km/s", "vy km/s", "vz km/s", "r au"):
-            s.add_column(col, justify="right")
         rk, vk = np.atleast_2d(r.to_value("km")), np.atleast_2d(v.to_value("km/s"))
+        console.print("Heliocentric ecliptic J2000 state (two-body from the elements):")
         for ep, ri, vi in zip(at, rk, vk, strict=True):
-            s.add_row(
-                ep,
-                *(f"{x:.1f}" for x in ri),
-                *(f"{x:.6f}" for x in vi),
-                f"{np.linalg.norm(ri) / 149_597_870.7:.6f}",
+            console.print(
+                f"  {ep}  r = [{ri[0]:.1f}, {ri[1]:.1f}, {ri[2]:.1f}] km "
+                f"({np.linalg.norm(ri) / 149_597_870.7:.6f} au)\n"
+                f"  {' ' * len(ep)}  v = [{vi[0]:.6f}, {vi[1]:.6f}, {vi[2]:.6f}] km/s "
+                f"({np.linalg.norm(vi):.4f} km/s)",
+                highlight=False,
             )
-        console.print(s)

@@ -63,7 +63,7 @@ def plot_porkchop(
     levels : int or array
         Contour levels (count or values).
     vmax : float, optional
-        Upper end of the colour scale (default: the 60th percentile of the
+        Upper end of the colour scale (default: the 25th percentile of the
         finite values, so the low valleys keep their resolution).
     tof_step_days : float, optional
         Spacing of the time-of-flight lines (default: about 8 lines).
@@ -95,7 +95,9 @@ def plot_porkchop(
     ax = fig.add_subplot()
     if finite.size:
         lo = float(finite.min())
-        hi = float(vmax) if vmax is not None else float(np.percentile(finite, 60))
+        # Default scale: the cheaper quarter of the finite cells, so the structure of the
+        # low-cost valleys is resolved instead of being one colour below a far maximum.
+        hi = float(vmax) if vmax is not None else float(np.percentile(finite, 25))
         if not hi > lo:
             hi = lo + 1.0
         lv = np.linspace(lo, hi, int(levels)) if np.isscalar(levels) else np.asarray(levels)
@@ -103,7 +105,7 @@ def plot_porkchop(
         if x.shape[0] > 1 and x.shape[1] > 1:
             cs = ax.contourf(x, y, z, levels=lv, cmap="viridis_r")
             ax.contour(x, y, z, levels=lv, colors="k", linewidths=0.3, alpha=0.5)
-            fig.colorbar(cs, ax=ax, label=_LABELS.get(name, name))
+            fig.colorbar(cs, ax=ax, label=_LABELS.get(name, name), format="%.2f")
         else:
             sc = ax.scatter(x.ravel(), y.ravel(), c=z.ravel(), cmap="viridis_r")
             fig.colorbar(sc, ax=ax, label=_LABELS.get(name, name))
