@@ -26,7 +26,7 @@ _RANK_TABLE = [
     ("rank", "#", "{:d}"),
     ("label", "target", "{}"),
     ("orbit_class", "class", "{}"),
-    ("diameter_km", "D (m)", "{:,.0f}"),
+    ("diameter_km", "D (m)", "km->m"),
     ("departure", "departure", "{}"),
     ("duration_days", "days", "{:.0f}"),
     ("c3_km2_s2", "C3", "{:.2f}"),
@@ -39,6 +39,12 @@ _RANK_TABLE = [
 _RANK_RT_EXTRA = [
     ("stay_days", "stay", "{:.0f}"),
     ("entry_speed_km_s", "v entry", "{:.2f}"),
+]
+_COST_COLS = [
+    ("cost_p50_musd", "P50 M$", "{:,.1f}"),
+    ("cost_p90_musd", "P90 M$", "{:,.1f}"),
+    ("launch_vehicle", "launch", "{}"),
+    ("launch", "launch date", "{}"),
 ]
 _EXPLAIN = [
     ("composition", "composition", "{}"),
@@ -107,8 +113,8 @@ def _cell(value, spec: str) -> str:
     except TypeError:
         pass
     try:
-        if spec == "{:,.0f}" and isinstance(value, float):
-            return spec.format(value * 1000.0)  # km -> m
+        if spec == "km->m":
+            return f"{float(value) * 1000.0:,.0f}"
         if spec == "{:d}":
             return str(int(value))
         if spec == "{:.0f}" and not isinstance(value, (int, float)):
@@ -199,6 +205,17 @@ def rank_cmd(
     tof_min: float | None = typer.Option(None, "--tof-min", help="Shortest flight, days."),
     tof_max: float | None = typer.Option(None, "--tof-max", help="Longest flight, days."),
     refine: bool = typer.Option(True, "--refine/--no-refine", help="Refine the rows shown."),
+    consortium: str | None = typer.Option(
+        None,
+        "--consortium",
+        "-c",
+        help="Add cost (P50/P90) and schedule columns for this consortium and keep only "
+        "what its pooled budget can afford.",
+    ),
+    start: str | None = typer.Option(
+        None, "--start", help="Consortium start date for the schedule (default today)."
+    ),
+    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed of the cost ranges."),
 ) -> None:
     """Rank catalog asteroids a mission can reach in a launch period, best first.
 
@@ -210,6 +227,10 @@ def rank_cmd(
     if top < 1:
         raise InputError(f"must be >= 1, got {top}", option="--top")
     prof = resolve_mission(mission, profile)
+    if consortium is not None:
+        from prospect.data import get_consortium
+
+        consortium_obj = get_consortium(consortium)  # fail fast on an unknown name
     prog, cb = _progress()
     try:
         if prog is not None:
@@ -222,7 +243,8 @@ def rank_cmd(
             round_trip=round_trip,
             exhaustive=exhaustive,
             weights=weights,
-            top=top,
+            # with a consortium, cost every feasible row, then keep the affordable best
+            top=None if consortium is not None else top,
             step_days=step,
             tof_step_days=tof_step,
             tof_min_days=tof_min,
@@ -234,6 +256,24 @@ def rank_cmd(
     finally:
         if prog is not None:
             prog.stop()
+    cons_note = ""
+    if consortium is not None and not df.empty:
+        from prospect.cost import affordability
+
+        attrs = dict(df.attrs)
+        costed = affordability(df, consortium_obj, prof, start=start, seed=seed)
+        n_costed = len(costed)
+        df = costed[costed["affordable"]].head(top).reset_index(drop=True)
+        df.attrs.update(attrs)
+        ca = costed.attrs
+        budget = ca.get("budget_musd")
+        year = ca.get("dollar_year", "")
+        cons_note = (
+            f"; consortium {consortium_obj.name}: {len(df)} of {n_costed} feasible targets "
+            f"affordable" + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
+        )
+    elif consortium is not None:
+        df = df.head(top)
     a = df.attrs
     what = "round trips" if a.get("round_trip") else "one-way rendezvous"
     screen = (
@@ -243,6 +283,7 @@ def rank_cmd(
         if a.get("screened")
         else f"all {a['n_scanned']:,} objects scanned"
     )
+    screen += cons_note
     if df.empty:
         typer.echo(
             f"No target satisfies mission '{a['mission']}' ({what}) for launches "
@@ -261,6 +302,8 @@ def rank_cmd(
     cols = list(_RANK_TABLE)
     if a.get("round_trip"):
         cols[6:6] = _RANK_RT_EXTRA
+    if consortium is not None:
+        cols += _COST_COLS
     if explain:
         cols += _EXPLAIN
     t = Table(
