@@ -16,13 +16,12 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
-import tempfile
 from os import PathLike
 from pathlib import Path
 
 import pandas as pd
 
+from prospect._io import atomic_path
 from prospect.catalog.schema import NEA_COLUMNS, SCHEMA_VERSION
 from prospect.errors import CatalogFormatError
 
@@ -73,15 +72,8 @@ def write_fast(df: pd.DataFrame, path: str | PathLike) -> Path:
     meta[META_KEY] = json.dumps(attrs, sort_keys=True).encode()
     table = table.replace_schema_metadata(meta)
     path.parent.mkdir(parents=True, exist_ok=True)
-    fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")
-    os.close(fd)
-    try:
+    with atomic_path(path) as tmp:  # 0644: a shipped or shared file must be readable
         pq.write_table(table, tmp, compression="zstd")
-        os.chmod(tmp, 0o644)  # mkstemp makes 0600; a shipped or shared file must be readable
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
 
 

@@ -11,14 +11,13 @@ from __future__ import annotations
 
 import json
 import math
-import os
-import tempfile
 from pathlib import Path
 
 import pandas as pd
 import typer
 
 from prospect import data
+from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
 from prospect.errors import InputError
 from prospect.scan.moon import RANKABLE_RESOURCES, SCORE_TERMS, rank_moon
@@ -38,27 +37,8 @@ _FORMATS = ("table", "csv", "json")
 
 
 def write_atomic(path: Path, payload: str | bytes) -> None:
-    """Write text or bytes to `path` through a temporary file.
-
-    The temporary file sits in the target directory and replaces the target with
-    :func:`os.replace`, so a reader never sees a half-written file and a failure
-    leaves any previous file untouched.
-    """
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=directory)
-    try:
-        mode = "wb" if isinstance(payload, bytes) else "w"
-        kw = {} if mode == "wb" else {"encoding": "utf-8", "newline": ""}
-        with os.fdopen(fd, mode, **kw) as fh:
-            fh.write(payload)
-        os.replace(tmp, path)
-    except BaseException:
-        try:
-            os.unlink(tmp)
-        except OSError:
-            pass
-        raise
+    """Write text or bytes to ``path`` atomically (:func:`prospect._io.write_atomic`)."""
+    _write_atomic(path, payload, option="--output")
 
 
 def _f(x, spec: str = ".3f") -> str:

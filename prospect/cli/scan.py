@@ -9,13 +9,12 @@ from __future__ import annotations
 
 import io
 import math
-import os
 import sys
-import tempfile
 from pathlib import Path
 
 import typer
 
+from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
 from prospect.errors import InputError
 
@@ -70,19 +69,8 @@ def _check_format(fmt: str, output: Path | None) -> str:
 
 
 def write_atomic(path: Path, data: bytes) -> None:
-    """Write ``data`` to ``path`` via a temporary file in the same directory + os.replace."""
-    path = Path(path)
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"directory {directory} does not exist", option="--output")
-    fd, tmp = tempfile.mkstemp(dir=directory, prefix=f".{path.name}.", suffix=".tmp")
-    try:
-        with os.fdopen(fd, "wb") as fh:
-            fh.write(data)
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
+    """Write ``data`` to ``path`` atomically (:func:`prospect._io.write_atomic`)."""
+    _write_atomic(path, data, option="--output")
 
 
 def _frame_bytes(df, fmt: str) -> bytes:

@@ -111,5 +111,9 @@ def save_gantt(timeline, path, *, title: str | None = None, dpi: int = 120) -> P
     """Draw the timeline and write it to ``path`` (PNG, PDF or SVG by extension)."""
     path = Path(path)
     fig = plot_gantt(timeline, title=title)
-    fig.savefig(path, dpi=dpi)
+    with atomic_path(path, option="--plot") as tmp:
+        fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
     return path
+
+
+from prospect._io import atomic_path

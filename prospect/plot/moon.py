@@ -10,8 +10,6 @@ renders on a machine without a display.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import numpy as np
@@ -19,6 +17,8 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.cm import ScalarMappable
 from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
+
+from prospect._io import atomic_path
 
 __all__ = ["plot_moon_sites", "save_moon_sites"]
 
@@ -265,14 +265,6 @@ def save_moon_sites(ranked, path, *, dpi: int = 120, **kwargs) -> Path:
     """
     path = Path(path)
     fig = plot_moon_sites(ranked, **kwargs)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent, prefix=f".{path.name}.", suffix=path.suffix or ".png"
-    )
-    os.close(fd)
-    try:
+    with atomic_path(path, option="--plot") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path

@@ -9,8 +9,6 @@ come from the result.
 
 from __future__ import annotations
 
-import os
-import tempfile
 from pathlib import Path
 
 import matplotlib.dates as mdates
@@ -18,6 +16,7 @@ import numpy as np
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from prospect._io import atomic_path
 from prospect.core.constants import DAY_S
 from prospect.epochs import time_from_tdb_seconds
 
@@ -154,14 +153,6 @@ def save_porkchop(result, path, *, dpi: int = 120, **kwargs) -> Path:
     """Draw (:func:`plot_porkchop`) and write a PNG (or any Agg format) atomically."""
     path = Path(path)
     fig = plot_porkchop(result, **kwargs)
-    fd, tmp = tempfile.mkstemp(
-        dir=path.parent or Path("."), prefix=f".{path.name}.", suffix=path.suffix or ".png"
-    )
-    os.close(fd)
-    try:
+    with atomic_path(path, option="--plot") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
-        os.replace(tmp, path)
-    finally:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
     return path
