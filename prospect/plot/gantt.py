@@ -15,6 +15,8 @@ import matplotlib.dates as mdates
 from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
+from prospect._io import atomic_path
+
 __all__ = ["plot_gantt", "save_gantt"]
 
 _COLORS = {
@@ -114,6 +116,3 @@ def save_gantt(timeline, path, *, title: str | None = None, dpi: int = 120) -> P
     with atomic_path(path, option="--plot") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
     return path
-
-
-from prospect._io import atomic_path
