@@ -19,6 +19,7 @@ from prospect.errors import InputError
 __all__ = [
     "BYTES_PER_CELL",
     "DEFAULT_MEMORY_BUDGET_BYTES",
+    "FUSED_BYTES_PER_CELL",
     "DateGrid",
     "date_grid",
     "iso_dates",
@@ -35,6 +36,12 @@ __all__ = [
 #: a 25 % allowance for temporaries; ``benchmarks/bench_scan.py`` reports the
 #: measured peak next to this estimate.
 BYTES_PER_CELL = 320
+
+#: Working memory of one cell of the fused kernels
+#: (:mod:`prospect.core.transfer`) besides their results, bytes: the contiguous
+#: copy of the flight time (8 B) and of the arrival-state index (8 B) of the
+#: cell; the per-cell vectors of the NumPy formulation above never exist.
+FUSED_BYTES_PER_CELL = 16
 
 #: Default memory budget of one scan, bytes (1 GiB); ``$PROSPECT_SCAN_MEMORY_MB``
 #: overrides it.  The machines this project targets have 24 GiB shared by

@@ -18,9 +18,11 @@ about the Sun with the Gaussian GM that MPC elements assume
 States are computed once per date array: the Earth at the departure dates and
 the target at the *unique* arrival dates (with commensurate steps the
 ``n_departure x n_tof`` arrival dates collapse to about ``n_departure +
-n_tof``), then gathered; the Lambert problems of a chunk are one batched call.
-Multi-revolution arcs (``revs >= 1``) are solved on both branches and the
-cheaper of all candidates is kept per cell.
+n_tof``), and every cell is solved by the fused kernel
+:func:`prospect.core.transfer.transfer_grid` (arc, v-infinities and burns in
+one compiled loop, no per-cell vectors materialised).  Multi-revolution arcs
+(``revs >= 1``) are solved on both branches and the cheaper of all candidates
+is kept per cell.
 """
 
 from __future__ import annotations
@@ -32,11 +34,11 @@ import numpy as np
 import pandas as pd
 
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
-from prospect.core.deltav import burn_from_circular
-from prospect.core.lambert import LAMBERT_STATUS, solve_lambert
+from prospect.core.lambert import LAMBERT_STATUS
+from prospect.core.transfer import transfer_grid
 from prospect.errors import InputError
 from prospect.scan._common import (
-    BYTES_PER_CELL,
+    FUSED_BYTES_PER_CELL,
     date_grid,
     datetimes,
     iso_dates,
@@ -73,10 +75,6 @@ _GRID_FIELDS = (
     "dv_arrival_km_s",
     "dv_total_km_s",
 )
-
-
-def _norm(x: np.ndarray) -> np.ndarray:
-    return np.sqrt(np.einsum("...i,...i->...", x, x))
 
 
 def transfer_cells(
@@ -143,39 +141,46 @@ def transfer_cells(
     r_arr = np.asarray(r_arr, dtype=float)
     v_arr = np.asarray(v_arr, dtype=float)
     tof = np.asarray(tof_s, dtype=float)
+    for name, a in (("r_dep", r_dep), ("v_dep", v_dep), ("r_arr", r_arr), ("v_arr", v_arr)):
+        if a.ndim == 0 or a.shape[-1] != 3:
+            raise ValueError(f"{name} must have shape (..., 3), got {a.shape}")
+    try:
+        shape = np.broadcast_shapes(
+            r_dep.shape[:-1], v_dep.shape[:-1], r_arr.shape[:-1], v_arr.shape[:-1], tof.shape
+        )
+    except ValueError:
+        raise ValueError(
+            f"shapes do not broadcast: r_dep {r_dep.shape}, v_dep {v_dep.shape}, "
+            f"r_arr {r_arr.shape}, v_arr {v_arr.shape}, tof_s {tof.shape}"
+        ) from None
+    n = math.prod(shape)
 
-    def one(m: int, low_path: bool):
-        v1, v2, st = solve_lambert(mu_km3_s2, r_dep, r_arr, tof, revs=m, low_path=low_path)
-        v1 -= v_dep
-        vinf_d = _norm(v1)
-        del v1
-        v2 -= v_arr
-        vinf_a = _norm(v2)
-        del v2
-        dv_d = burn_from_circular(vinf_d, r_park_km, GM_EARTH_KM3_S2)
-        dv_a = vinf_a if mode == "rendezvous" else np.where(np.isnan(vinf_a), np.nan, 0.0)
-        return vinf_d, vinf_a, dv_d, dv_a, dv_d + dv_a, st
+    def flat(a: np.ndarray) -> np.ndarray:
+        return np.broadcast_to(a, (*shape, 3)).reshape(n, 3)
 
-    vinf_d, vinf_a, dv_d, dv_a, tot, status = one(0, True)
-    used = np.zeros(status.shape, dtype=np.int8)
-    for m in range(1, int(revs) + 1):
-        for low in (True, False):
-            c = one(m, low)
-            better = np.isfinite(c[4]) & ~(tot <= c[4])
-            if better.any():
-                for cur, new in zip((vinf_d, vinf_a, dv_d, dv_a, tot), c[:5], strict=True):
-                    cur[better] = new[better]
-                used[better] = m
-                status = np.where(better, 0, status).astype(np.int8)
+    # one "departure" per cell, each with its own arrival state and flight time
+    c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
+        mu_km3_s2,
+        flat(r_dep),
+        flat(v_dep),
+        flat(r_arr),
+        flat(v_arr),
+        np.arange(n).reshape(n, 1),
+        np.broadcast_to(tof, shape).reshape(n, 1),
+        revs=int(revs),
+        mu_park=GM_EARTH_KM3_S2,
+        r_park=r_park_km,
+        rendezvous=mode == "rendezvous",
+    )
     return {
-        "c3_km2_s2": vinf_d * vinf_d,
-        "vinf_dep_km_s": vinf_d,
-        "vinf_arr_km_s": vinf_a,
-        "dv_departure_km_s": dv_d,
-        "dv_arrival_km_s": dv_a,
-        "dv_total_km_s": tot,
-        "status": status.astype(np.int8),
-        "revs": used,
+        "c3_km2_s2": c3.reshape(shape),
+        "vinf_dep_km_s": vinf_d.reshape(shape),
+        "vinf_arr_km_s": vinf_a.reshape(shape),
+        "dv_departure_km_s": dv_d.reshape(shape),
+        "dv_arrival_km_s": dv_a.reshape(shape),
+        "dv_total_km_s": tot.reshape(shape),
+        "status": status.reshape(shape),
+        "revs": used.reshape(shape),
     }
 
 
@@ -414,20 +419,29 @@ def compute_grid(
     out = {f: np.empty((nd, nt)) for f in _GRID_FIELDS}
     out["status"] = np.empty((nd, nt), dtype=np.int8)
     out["revs"] = np.empty((nd, nt), dtype=np.int8)
-    rows = max(1, int(memory_bytes // (BYTES_PER_CELL * max(nt, 1))))
+    # the fused kernel holds only its outputs and a copy of the chunk's flight
+    # times and arrival indices (16 B per cell) besides the result arrays
+    rows = max(1, int(memory_bytes // (FUSED_BYTES_PER_CELL * max(nt, 1))))
     for a in range(0, nd, rows):
         b = min(nd, a + rows)
-        cells = transfer_cells(
-            r_e[a:b, None, :],
-            v_e[a:b, None, :],
-            r_t[inv[a:b]],
-            v_t[inv[a:b]],
-            tof_s[None, :],
-            mode=mode,
-            r_park_km=R_EARTH_KM + parking_alt_km,
-            revs=revs,
+        c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
+            GM_SUN_KM3_S2,
+            r_e[a:b],
+            v_e[a:b],
+            r_t,
+            v_t,
+            inv[a:b],
+            tof_s,
+            revs=int(revs),
+            mu_park=GM_EARTH_KM3_S2,
+            r_park=R_EARTH_KM + parking_alt_km,
+            rendezvous=mode == "rendezvous",
         )
-        for k, arr in cells.items():
+        for k, arr in zip(
+            (*_GRID_FIELDS, "status", "revs"),
+            (c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used),
+            strict=True,
+        ):
             out[k][a:b] = arr
     return out
 
@@ -561,7 +575,7 @@ def porkchop(
         mode=mode,
         parking_alt_km=parking_alt_km,
         revs=revs,
-        memory_bytes=max(budget - result_bytes, BYTES_PER_CELL * tofs.size),
+        memory_bytes=max(budget - result_bytes, FUSED_BYTES_PER_CELL * tofs.size),
     )
     return PorkchopResult(
         target=model.label,

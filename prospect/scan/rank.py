@@ -73,8 +73,9 @@ import numpy as np
 import pandas as pd
 
 from prospect.core import kepler
-from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, R_EARTH_KM
+from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import shoemaker_helin
+from prospect.core.transfer import transfer_grid, transfer_min
 from prospect.errors import InputError
 from prospect.scan._common import (
     BYTES_PER_CELL,
@@ -83,9 +84,13 @@ from prospect.scan._common import (
     memory_budget_bytes,
     tof_grid,
 )
-from prospect.scan._mission import MissionSpec, mission_spec
+from prospect.scan._mission import (
+    GTO_APOGEE_ALT_KM,
+    GTO_PERIGEE_ALT_KM,
+    MissionSpec,
+    mission_spec,
+)
 from prospect.scan._targets import earth_model, model_from_row
-from prospect.scan.porkchop import transfer_cells
 from prospect.scan.roundtrip import (
     RoundTripLattice,
     evaluate_round_trip,
@@ -316,20 +321,109 @@ def _propagate(el: dict, epochs_s: np.ndarray):
     return r, v
 
 
+def _kernel_objective(spec: MissionSpec) -> tuple[str, float, float] | None:
+    """``spec``'s objective as a :func:`prospect.core.transfer.transfer_min` objective.
+
+    The mapping mirrors :meth:`MissionSpec.spacecraft_departure_dv`; it is
+    checked against that method on probe speeds (None if they disagree, and
+    the scan then takes the grid path).
+    """
+    if spec.capacity_km_s is None:
+        return ("total", 0.0, 0.0)
+    if spec.launch_mode in ("c3", "dedicated"):
+        obj = ("zero", 0.0, 0.0)
+    elif spec.launch_mode == "rideshare_leo" and spec.kick_stage_c3_km2_s2 is not None:
+        obj = ("excess", math.sqrt(max(spec.kick_stage_c3_km2_s2, 0.0)), 0.0)
+    elif spec.launch_mode == "rideshare_leo":
+        r = R_EARTH_KM + spec.parking_alt_km
+        obj = ("burn", 2.0 * GM_EARTH_KM3_S2 / r, math.sqrt(GM_EARTH_KM3_S2 / r))
+    else:
+        rp = R_EARTH_KM + GTO_PERIGEE_ALT_KM
+        ra = R_EARTH_KM + GTO_APOGEE_ALT_KM
+        vp = math.sqrt(2.0 * GM_EARTH_KM3_S2 * ra / (rp * (rp + ra)))
+        obj = ("burn", 2.0 * GM_EARTH_KM3_S2 / rp, vp)
+    kind, p, q = obj
+    probe = np.array([0.0, 0.3, 1.0, 2.5, 4.0, 7.0, 12.0, np.nan])
+    mine = {
+        "zero": np.where(np.isnan(probe), np.nan, 0.0),
+        "excess": np.maximum(probe - p, 0.0),
+        "burn": np.sqrt(probe * probe + p) - q,
+    }[kind]
+    theirs = np.asarray(spec.spacecraft_departure_dv(probe), dtype=float)
+    if not np.allclose(mine, theirs, rtol=1e-14, atol=0.0, equal_nan=True):
+        return None
+    return obj
+
+
 def _oneway_chunk(el: dict, g: _OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
     r_t, v_t = _propagate(el, g.arr_u)
-    tof_s = g.tof_days * DAY_S
-    cells = transfer_cells(
-        g.r_e[None, :, None, :],
-        g.v_e[None, :, None, :],
-        r_t[:, g.inv],
-        v_t[:, g.inv],
-        tof_s[None, None, :],
-        mode=spec.mode,
-        r_park_km=R_EARTH_KM + spec.parking_alt_km,
+    objective = _kernel_objective(spec)
+    if objective is None:
+        return _oneway_chunk_grid(r_t, v_t, g, spec)
+    tof_ok = np.ones(g.tof_days.size, dtype=bool)
+    if spec.max_duration_days is not None:
+        tof_ok &= g.tof_days <= spec.max_duration_days
+    best, vals, n_ok = transfer_min(
+        GM_SUN_KM3_S2,
+        g.r_e,
+        g.v_e,
+        r_t,
+        v_t,
+        g.inv,
+        g.tof_days * DAY_S,
         revs=spec.max_revs,
+        mu_park=GM_EARTH_KM3_S2,
+        r_park=R_EARTH_KM + spec.parking_alt_km,
+        rendezvous=spec.mode == "rendezvous",
+        objective=objective,
+        tof_ok=tof_ok,
+        max_c3=spec.max_c3_km2_s2,
+        limit=_limit(spec),
+    )
+    found = best[:, 0] >= 0
+    out = {
+        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
+        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
+        "launch_days": (n_ok * g.step_days).astype(float),
+    }
+    for k, name in enumerate(_CELL_FIELDS):
+        out[name] = vals[:, k]
+    return out
+
+
+_CELL_FIELDS = (
+    "c3_km2_s2",
+    "vinf_dep_km_s",
+    "vinf_arr_km_s",
+    "dv_departure_km_s",
+    "dv_arrival_km_s",
+    "dv_total_km_s",
+)
+
+
+def _oneway_chunk_grid(r_t, v_t, g: _OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
+    """The per-cell grid of every target, then the NumPy reduction (any objective)."""
+    n, n_u = r_t.shape[:2]
+    n_dep, n_tof = g.inv.shape
+    # targets stacked as departures: rows t * n_dep + i
+    c3, vinf_d, vinf_a, dv_d, dv_a, tot, _, _ = transfer_grid(
+        GM_SUN_KM3_S2,
+        np.tile(g.r_e, (n, 1)),
+        np.tile(g.v_e, (n, 1)),
+        r_t.reshape(-1, 3),
+        v_t.reshape(-1, 3),
+        (g.inv[None, :, :] + (np.arange(n) * n_u)[:, None, None]).reshape(-1, n_tof),
+        g.tof_days * DAY_S,
+        revs=spec.max_revs,
+        mu_park=GM_EARTH_KM3_S2,
+        r_park=R_EARTH_KM + spec.parking_alt_km,
+        rendezvous=spec.mode == "rendezvous",
     )
     del r_t, v_t
+    cells = {
+        name: a.reshape(n, n_dep, n_tof)
+        for name, a in zip(_CELL_FIELDS, (c3, vinf_d, vinf_a, dv_d, dv_a, tot), strict=True)
+    }
     obj = _objective(spec, cells["vinf_dep_km_s"], cells["dv_arrival_km_s"], cells["dv_total_km_s"])
     allowed = np.isfinite(obj)
     if spec.max_c3_km2_s2 is not None:
@@ -337,7 +431,6 @@ def _oneway_chunk(el: dict, g: _OneWayGrid, spec: MissionSpec) -> dict[str, np.n
     if spec.max_duration_days is not None:
         allowed &= (g.tof_days <= spec.max_duration_days)[None, None, :]
     objm = np.where(allowed, obj, np.inf)
-    n = objm.shape[0]
     flat = objm.reshape(n, -1)
     best = np.argmin(flat, axis=1)
     idx = np.arange(n)
@@ -351,14 +444,7 @@ def _oneway_chunk(el: dict, g: _OneWayGrid, spec: MissionSpec) -> dict[str, np.n
         "tof_days": np.where(np.isfinite(value), g.tof_days[bj], np.nan),
         "launch_days": launch_days.astype(float),
     }
-    for k in (
-        "c3_km2_s2",
-        "vinf_dep_km_s",
-        "vinf_arr_km_s",
-        "dv_departure_km_s",
-        "dv_arrival_km_s",
-        "dv_total_km_s",
-    ):
+    for k in _CELL_FIELDS:
         out[k] = np.where(np.isfinite(value), cells[k].reshape(n, -1)[idx, best], np.nan)
     return out
 
