@@ -269,6 +269,12 @@ def _kepler_hyperbolic(M, e):
     m = abs(M)
     if m == 0.0:
         return 0.0, True
+    # Tiny |M| (down to subnormals, where relative step tests lose all precision):
+    # e sinh F - F = (e - 1) F + e F^3 / 6 + ..., so F = m / (e - 1) is exact to
+    # a relative e F^2 / (6 (e - 1)) < 1e-17, below half an ulp.
+    f_lin = m / (e - 1.0)
+    if f_lin * f_lin * e < 6e-17 * (e - 1.0):
+        return (f_lin if M > 0.0 else -f_lin), True
     lo = math.asinh(m / e) * (1.0 - 8.0 * _EPS)
     hi_a = math.asinh(m / (e - 1.0))
     # Cardano for F^3 + p F - qq = 0 (p, qq > 0: one real root).

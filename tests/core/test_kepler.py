@@ -762,3 +762,13 @@ def test_docstring_examples():
 
     failures, tried = doctest.testmod(kepler, raise_on_error=False)
     assert tried >= 8 and failures == 0
+
+
+@pytest.mark.parametrize("M", [5e-324, -5e-324, 1e-300, 1e-160])
+@pytest.mark.parametrize("ecc", [1.0000001, 1.5, 2.5, 30.0])
+def test_hyperbolic_tiny_mean_anomaly_is_finite(M, ecc):
+    """Regression (Hypothesis): a subnormal mean anomaly once gave NaN; F = M/(e-1) there."""
+    F = float(solve_kepler_hyperbolic(M, ecc))
+    assert math.isfinite(F)
+    assert F == pytest.approx(M / (ecc - 1.0), rel=1e-15, abs=5e-324)
+    assert math.isfinite(float(mean_to_true(M, ecc)))
