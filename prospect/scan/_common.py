@@ -197,3 +197,58 @@ def datetimes(seconds) -> np.ndarray:
         # nanoseconds short of it)
         out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
     return out
+
+
+def parse_term_weights(text, terms, *, option: str) -> dict[str, float]:
+    """The ``term=value`` pairs of a weights argument, validated; terms not named are absent.
+
+    Parameters
+    ----------
+    text : str or mapping
+        ``"dv=0.4, size=0.2"`` or ``{"dv": 0.4, "size": 0.2}``.
+    terms : iterable of str
+        The allowed terms.
+    option : str
+        Argument/CLI option named in errors.
+
+    Raises
+    ------
+    InputError
+        A part that is not ``term=value``, an unknown term, or a value that is not a
+        finite number >= 0.
+
+    Examples
+    --------
+    >>> parse_term_weights("dv=2, size=0", ("dv", "size", "u"), option="--weights")
+    {'dv': 2.0, 'size': 0.0}
+    """
+    terms = list(terms)
+    if isinstance(text, str):
+        items = []
+        for part in filter(None, (p.strip() for p in text.split(","))):
+            key, sep, value = part.partition("=")
+            if not sep:
+                raise InputError(
+                    f"{part!r} is not term=value (terms: {', '.join(terms)})", option=option
+                )
+            items.append((key.strip(), value.strip()))
+    else:
+        items = list(dict(text).items())
+    out: dict[str, float] = {}
+    for key, value in items:
+        if key not in terms:
+            raise InputError(
+                f"unknown score term {key!r}; choose from {', '.join(terms)}", option=option
+            )
+        try:
+            w = float(value)
+        except (TypeError, ValueError):
+            raise InputError(
+                f"weight of {key!r} is not a number: {value!r}", option=option
+            ) from None
+        if not (math.isfinite(w) and w >= 0.0):
+            raise InputError(
+                f"weight of {key!r} must be a finite number >= 0, got {value!r}", option=option
+            )
+        out[key] = w
+    return out

@@ -108,6 +108,7 @@ from prospect.core.deltav import (
     lunar_landing_budget,
 )
 from prospect.errors import InputError
+from prospect.scan._common import parse_term_weights
 
 __all__ = [
     "BUDGET_LEGS",
@@ -238,38 +239,7 @@ def parse_weights(text: str | Mapping[str, float] | None) -> dict[str, float]:
     out = dict(DEFAULT_WEIGHTS)
     if text is None:
         return out
-    if isinstance(text, Mapping):
-        items = list(text.items())
-    else:
-        items = []
-        for part in str(text).split(","):
-            part = part.strip()
-            if not part:
-                continue
-            key, sep, value = part.partition("=")
-            if not sep:
-                raise InputError(
-                    f"{part!r} is not term=value (terms: {', '.join(SCORE_TERMS)})",
-                    option="weights",
-                )
-            items.append((key.strip(), value.strip()))
-    for key, value in items:
-        if key not in DEFAULT_WEIGHTS:
-            raise InputError(
-                f"unknown score term {key!r} (expected some of: {', '.join(SCORE_TERMS)})",
-                option="weights",
-            )
-        try:
-            w = float(value)
-        except (TypeError, ValueError):
-            raise InputError(
-                f"weight of {key!r} is not a number: {value!r}", option="weights"
-            ) from None
-        if not math.isfinite(w) or w < 0.0:
-            raise InputError(
-                f"weight of {key!r} must be a finite number >= 0, got {w:g}", option="weights"
-            )
-        out[key] = w
+    out.update(parse_term_weights(text, DEFAULT_WEIGHTS, option="weights"))
     if sum(out.values()) <= 0.0:
         raise InputError("all weights are zero: nothing to rank by", option="weights")
     return out

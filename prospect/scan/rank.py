@@ -82,6 +82,7 @@ from prospect.scan._common import (
     date_grid,
     iso_dates,
     memory_budget_bytes,
+    parse_term_weights,
     tof_grid,
 )
 from prospect.scan._mission import (
@@ -216,29 +217,8 @@ def parse_weights(text: str | dict | None) -> dict[str, float]:
     if text is None:
         w = dict(DEFAULT_WEIGHTS)
     else:
-        if isinstance(text, str):
-            pairs = {}
-            for part in filter(None, (p.strip() for p in text.split(","))):
-                if "=" not in part:
-                    raise InputError(f"expected key=value, got {part!r}", option="--weights")
-                k, v = (x.strip() for x in part.split("=", 1))
-                pairs[k] = v
-        else:
-            pairs = dict(text)
-        w = dict.fromkeys(DEFAULT_WEIGHTS, 0.0)
-        for k, v in pairs.items():
-            if k not in DEFAULT_WEIGHTS:
-                raise InputError(
-                    f"unknown weight {k!r}; choose from {', '.join(DEFAULT_WEIGHTS)}",
-                    option="--weights",
-                )
-            try:
-                x = float(v)
-            except (TypeError, ValueError):
-                raise InputError(f"weight {k} is not a number: {v!r}", option="--weights") from None
-            if not (math.isfinite(x) and x >= 0):
-                raise InputError(f"weight {k} must be >= 0, got {v!r}", option="--weights")
-            w[k] = x
+        given = parse_term_weights(text, DEFAULT_WEIGHTS, option="--weights")
+        w = {k: given.get(k, 0.0) for k in DEFAULT_WEIGHTS}
     total = sum(w.values())
     if total <= 0:
         raise InputError("at least one weight must be positive", option="--weights")
