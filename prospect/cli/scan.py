@@ -272,6 +272,10 @@ def rank_cmd(
         else f"all {a['n_scanned']:,} objects scanned"
     )
     screen += cons_note
+    if "n_feasible" in a and not df.empty:
+        screen = (
+            f"{a['n_feasible']:,} target(s) satisfy the profile, best {len(df)} shown; " + screen
+        )
     if df.empty:
         typer.echo(
             f"No target satisfies mission '{a['mission']}' ({what}) for launches "
