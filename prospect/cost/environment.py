@@ -22,16 +22,14 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 import pandas as pd
 
-from prospect.core.constants import R_MOON_KM
 from prospect.cost.model import CostModel, load_cost_model
+from prospect.data.heritage import HERITAGE_BUFFER_KM, HERITAGE_BUFFER_SOURCE, heritage_proximity
 
 __all__ = [
     "Environment",
     "asteroid_cospar_category",
-    "great_circle_km",
     "heritage_check",
     "moon_cospar_category",
 ]
@@ -43,35 +41,6 @@ CAT_I_CLASSES = ("S", "Sa", "Sq", "Sr", "Sv", "Q", "K", "L")
 #: Classes whose unrestricted Earth return has a COSPAR precedent: the Moon
 #: and C-type NEAs (Hayabusa2), DOMAIN.md 7.2 item 4.
 UNRESTRICTED_RETURN_CLASSES = ("B", "C", "Cb", "Cg", "Cgh", "Ch")
-
-
-def great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg, radius_km: float = R_MOON_KM):
-    """Great-circle distance on a sphere (haversine), km.
-
-    Parameters
-    ----------
-    lat1_deg, lon1_deg, lat2_deg, lon2_deg : array_like, broadcastable
-        Latitudes and east longitudes, degrees.
-    radius_km : float
-        Sphere radius (default the IAU mean lunar radius 1737.4 km).
-
-    Returns
-    -------
-    ndarray
-        Distance, km.
-
-    Examples
-    --------
-    A quarter meridian of the Moon:
-
-    >>> round(float(great_circle_km(0.0, 0.0, 90.0, 0.0)), 3)   # pi/2 x 1737.4
-    2729.102
-    """
-    p1, p2 = np.radians(lat1_deg), np.radians(lat2_deg)
-    dlat = p2 - p1
-    dlon = np.radians(np.asarray(lon2_deg, float) - np.asarray(lon1_deg, float))
-    h = np.sin(dlat / 2) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2) ** 2
-    return 2.0 * radius_km * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
 
 
 def moon_cospar_category(lat_deg: float) -> str:
@@ -118,32 +87,17 @@ def heritage_check(lat_deg: float, lon_deg: float, sites: pd.DataFrame, buffer_k
         ``id, name, heritage, buffer_km, buffer_agreed, distance_km, inside``,
         nearest first.
     """
-    her = sites[sites["heritage"].astype(str) != "none"].copy()
-    if her.empty:
-        return pd.DataFrame(
-            columns=[
-                "id",
-                "name",
-                "heritage",
-                "buffer_km",
-                "buffer_agreed",
-                "distance_km",
-                "inside",
-            ]
-        )
-    d = great_circle_km(lat_deg, lon_deg, her["lat_deg"].to_numpy(), her["lon_deg_east"].to_numpy())
-    own = pd.to_numeric(her.get("heritage_buffer_km"), errors="coerce").to_numpy(dtype=float)
-    agreed = np.isfinite(own)
-    buf = np.where(agreed, own, buffer_km)
+    hp = heritage_proximity(lat_deg, lon_deg, sites, buffer_km)
+    rows = sites.iloc[hp.index]
     out = pd.DataFrame(
         {
-            "id": her["id"].to_numpy(),
-            "name": her["name"].to_numpy(),
-            "heritage": her["heritage"].to_numpy(),
-            "buffer_km": buf,
-            "buffer_agreed": agreed,
-            "distance_km": d,
-            "inside": d < buf,
+            "id": rows["id"].to_numpy(),
+            "name": rows["name"].to_numpy(),
+            "heritage": rows["heritage"].to_numpy(),
+            "buffer_km": hp.buffer_km,
+            "buffer_agreed": hp.agreed,
+            "distance_km": hp.distance_km[0],
+            "inside": hp.inside[0],
         }
     )
     return out.sort_values("distance_km", kind="stable").reset_index(drop=True)
@@ -236,8 +190,8 @@ def assess(
             from prospect.data import load_moon_sites
 
             sites = load_moon_sites()
-        buf = float(env.get("heritage_buffer_km", 2.0))
-        sources.append(str(env.get("heritage_source", "")))
+        buf = HERITAGE_BUFFER_KM
+        sources.append(HERITAGE_BUFFER_SOURCE)
         table = heritage_check(lat_deg, lon_deg, sites, buf)
         for row in table.head(5).itertuples(index=False):
             heritage.append(

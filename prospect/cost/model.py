@@ -133,7 +133,7 @@ class CostModel:
     cer : dict
         CER tables by method name (``"sscm05"``, ``"uscm8"``).
     tables : dict
-        The remaining tables as read (propulsion, parking_orbit, launch,
+        The remaining tables as read (propulsion, launch,
         operations, reserves, development, lunar, environment).
     """
 

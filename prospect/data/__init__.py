@@ -37,6 +37,8 @@ Units are in the field names (``dry_mass_kg``, ``isp_s``, ``max_c3_km2_s2``).
 Rooms: :mod:`~prospect.data.sites`, :mod:`~prospect.data.missions`,
 :mod:`~prospect.data.launchers`, :mod:`~prospect.data.consortia`,
 :mod:`~prospect.data.resources` (one catalog file each),
+:mod:`~prospect.data.orbits` (the Earth parking orbits scans and cost share),
+:mod:`~prospect.data.heritage` (the heritage check of lunar sites),
 :mod:`~prospect.data.vocabulary` (closed value sets and file names) and
 ``prospect.data._toml`` (parsing helpers and one-line errors).  Everything public is
 re-exported here, so ``from prospect.data import X`` is the import to use.
@@ -53,6 +55,11 @@ from prospect.data.consortia import (
     load_consortia,
     load_legal_frameworks,
 )
+from prospect.data.heritage import (
+    HERITAGE_BUFFER_KM,
+    HeritageProximity,
+    heritage_proximity,
+)
 from prospect.data.launchers import (
     Launcher,
     Price,
@@ -65,6 +72,7 @@ from prospect.data.missions import (
     get_mission,
     load_missions,
 )
+from prospect.data.orbits import GTO, LEO_PARKING, ParkingOrbit, parking_orbit
 from prospect.data.resources import (
     ResourceCatalog,
     ResourcePrice,
@@ -116,10 +124,13 @@ __all__ = [
     "EARTH_VISIBILITY",
     "ERAS",
     "EVIDENCE_LEVELS",
+    "GTO",
     "HERITAGE",
+    "HERITAGE_BUFFER_KM",
     "INTERESTS",
     "LAUNCHERS_FILE",
     "LAUNCH_MODES",
+    "LEO_PARKING",
     "MEMBER_KINDS",
     "MISSIONS_FILE",
     "MOON_SITES_FILE",
@@ -134,12 +145,14 @@ __all__ = [
     "YIELD_UNITS",
     "Consortium",
     "Contribution",
+    "HeritageProximity",
     "Launcher",
     "LegalFramework",
     "LegalInstrument",
     "Member",
     "MissionProfile",
     "Money",
+    "ParkingOrbit",
     "PathArg",
     "Price",
     "ResourceCatalog",
@@ -151,11 +164,13 @@ __all__ = [
     "get_launcher",
     "get_mission",
     "get_site",
+    "heritage_proximity",
     "load_consortia",
     "load_launchers",
     "load_legal_frameworks",
     "load_missions",
     "load_moon_sites",
     "load_resources",
+    "parking_orbit",
     "select_sites",
 ]

@@ -107,22 +107,95 @@ class Launcher:
     estimates: frozenset[str] = frozenset()
     path: str | None = None
 
+    @property
+    def speculative(self) -> bool:
+        """A projected vehicle: label says "projected" or notes say "do not use for
+        baseline" (its price and capability are speculative).
+
+        Examples
+        --------
+        >>> get_launcher("falcon-9").speculative
+        False
+        """
+        return "projected" in self.label.lower() or "do not use for baseline" in self.notes.lower()
+
     def payload_at_c3(self, c3_km2_s2):
-        """Payload (kg) at launch energy `c3_km2_s2` by linear interpolation in the
-        published table; NaN outside the table's C3 range or without a table.
+        """Payload (kg) at launch energy `c3_km2_s2`: :func:`payload_at_c3` on this
+        launcher's published table (NaN outside it or without a table).
 
         Examples
         --------
         >>> float(get_launcher("falcon-heavy-expendable").payload_at_c3(10.0))
         12433.0
         """
-        c3 = np.asarray(c3_km2_s2, dtype=float)
-        if self.c3_km2_s2.size == 0:
-            out = np.full(c3.shape, np.nan)
-        else:
-            out = np.interp(c3, self.c3_km2_s2, self.c3_payload_kg)
-            out = np.where((c3 >= self.c3_km2_s2[0]) & (c3 <= self.c3_km2_s2[-1]), out, np.nan)
-        return out[()] if out.ndim == 0 else out
+        return payload_at_c3(self.c3_km2_s2, self.c3_payload_kg, c3_km2_s2)
+
+
+def payload_at_c3(c3_table_km2_s2, payload_table_kg, c3_km2_s2):
+    """Payload at a launch energy by linear interpolation in a published table.
+
+    The one policy for a C3 outside the table: a launcher user's guide (NASA LSP
+    performance curves, the Arianespace Soyuz manual) publishes performance only over
+    the C3 range it tabulates, so a C3 below the first entry or above the last is
+    outside the published performance and gets NaN (not extrapolated, not clamped);
+    :func:`c3_outside_table` says why.
+
+    Parameters
+    ----------
+    c3_table_km2_s2 : array_like, shape (k,)
+        Strictly increasing C3 values of the table, km^2/s^2 (k = 0: no table).
+    payload_table_kg : array_like, shape (k,)
+        Payload at each C3, kg.
+    c3_km2_s2 : array_like, shape (...)
+        Launch energies, km^2/s^2.
+
+    Returns
+    -------
+    ndarray or float, shape (...)
+        Payload, kg; NaN outside the table, without a table, or for a NaN C3.
+
+    Examples
+    --------
+    >>> float(payload_at_c3([1.0, 5.0], [14714.0, 13682.0], 3.0))
+    14198.0
+    >>> payload_at_c3([1.0, 5.0], [14714.0, 13682.0], [-2.0, 6.0])
+    array([nan, nan])
+    """
+    c3s = np.asarray(c3_table_km2_s2, dtype=float)
+    pay = np.asarray(payload_table_kg, dtype=float)
+    c3 = np.asarray(c3_km2_s2, dtype=float)
+    if c3s.size == 0:
+        out = np.full(c3.shape, np.nan)
+    else:
+        out = np.interp(c3, c3s, pay)
+        out = np.where((c3 >= c3s[0]) & (c3 <= c3s[-1]), out, np.nan)
+    return out[()] if out.ndim == 0 else out
+
+
+def c3_outside_table(c3_table_km2_s2, c3_km2_s2: float) -> str:
+    """Why :func:`payload_at_c3` gives NaN at `c3_km2_s2` ("" inside the table).
+
+    Examples
+    --------
+    >>> c3_outside_table([0.0, 10.0], -2.0)[:48]
+    'C3 -2.00 km^2/s^2 is below the published table ('
+    >>> c3_outside_table([0.0, 10.0], 5.0)
+    ''
+    """
+    c3s = np.asarray(c3_table_km2_s2, dtype=float)
+    if c3s.size == 0:
+        return "no published payload-vs-C3 table"
+    if c3_km2_s2 < c3s[0]:
+        return (
+            f"C3 {c3_km2_s2:.2f} km^2/s^2 is below the published table (first entry "
+            f"{c3s[0]:g}): outside the published performance, not extrapolated"
+        )
+    if c3_km2_s2 > c3s[-1]:
+        return (
+            f"C3 {c3_km2_s2:.2f} km^2/s^2 is beyond the published table (max "
+            f"{c3s[-1]:g}); not extrapolated"
+        )
+    return ""
 
 
 _LAUNCHER_KEYS = (
@@ -140,6 +213,71 @@ _LAUNCHER_KEYS = (
     "c3",
     "rideshare",
 )
+
+
+def _parse_c3_table(name: str, c3t: Any, where: _Where) -> dict:
+    """The ``[<name>.c3]`` payload-vs-C3 table: strictly increasing C3, payload not growing."""
+    cw = where.at(f"{name}.c3")
+    if not isinstance(c3t, Mapping):
+        raise where.error(f"expected a table, got {_fmt(c3t)}", field="c3")
+    _check_keys(c3t, ("c3_km2_s2", "payload_kg", "source", "estimate"), cw)
+    arrays = []
+    for key in ("c3_km2_s2", "payload_kg"):
+        vals = c3t.get(key)
+        if not isinstance(vals, list) or len(vals) < 2:
+            raise cw.error("expected a list of at least 2 numbers", field=key)
+        arrays.append(np.array([_plain_number(v, key, cw) for v in vals]))
+    c3, pay = arrays
+    if c3.size != pay.size:
+        raise cw.error(f"{pay.size} payloads for {c3.size} C3 values", field="payload_kg")
+    if np.any(np.diff(c3) <= 0):
+        raise cw.error("C3 values must increase strictly", field="c3_km2_s2")
+    if np.any(pay < 0):
+        raise cw.error("negative payload", field="payload_kg")
+    if np.any(np.diff(pay) > 0):
+        raise cw.error("payload must not grow with C3", field="payload_kg")
+    c3.setflags(write=False)
+    pay.setflags(write=False)
+    return dict(
+        c3_km2_s2=c3,
+        c3_payload_kg=pay,
+        c3_source=_str(c3t, "source", cw),
+        c3_estimate=_bool(c3t, "estimate", cw),
+    )
+
+
+def _parse_rideshare(name: str, rt: Any, where: _Where) -> Rideshare:
+    """The ``[<name>.rideshare]`` tariff."""
+    rw = where.at(f"{name}.rideshare")
+    if not isinstance(rt, Mapping):
+        raise where.error(f"expected a table, got {_fmt(rt)}", field="rideshare")
+    _check_keys(
+        rt,
+        ("base_price", "base_mass_kg", "price_per_kg", "currency", "year", "orbit"),
+        rw,
+    )
+    bp = _num(rt, "base_price", rw, required=True, positive=True)
+    bm = _num(rt, "base_mass_kg", rw, required=True, positive=True)
+    pk = _num(rt, "price_per_kg", rw, positive=True)
+    currency = _choice(rt, "currency", CURRENCIES, rw, required=True)
+    year = rt.get("year")
+    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
+        raise rw.error(f"year must be an integer, got {_fmt(year)}", field="year")
+    rs_sources = {
+        k: n.source
+        for k, n in (("base_price", bp), ("base_mass_kg", bm), ("price_per_kg", pk))
+        if n and n.source
+    }
+    return Rideshare(
+        base_price=bp.value,
+        base_mass_kg=bm.value,
+        price_per_kg=pk.value if pk else math.nan,
+        currency=currency,
+        year=year,
+        orbit=_str(rt, "orbit", rw),
+        estimate=any(n.estimate for n in (bp, bm, pk) if n),
+        sources=MappingProxyType(rs_sources),
+    )
 
 
 def _parse_launcher(name: str, table: Any, where: _Where) -> Launcher:
@@ -192,68 +330,11 @@ def _parse_launcher(name: str, table: Any, where: _Where) -> Launcher:
         if price.estimate:
             estimates.add("price")
     if "c3" in table:
-        c3t = table["c3"]
-        cw = where.at(f"{name}.c3")
-        if not isinstance(c3t, Mapping):
-            raise where.error(f"expected a table, got {_fmt(c3t)}", field="c3")
-        _check_keys(c3t, ("c3_km2_s2", "payload_kg", "source", "estimate"), cw)
-        arrays = []
-        for key in ("c3_km2_s2", "payload_kg"):
-            vals = c3t.get(key)
-            if not isinstance(vals, list) or len(vals) < 2:
-                raise cw.error("expected a list of at least 2 numbers", field=key)
-            arrays.append(np.array([_plain_number(v, key, cw) for v in vals]))
-        c3, pay = arrays
-        if c3.size != pay.size:
-            raise cw.error(f"{pay.size} payloads for {c3.size} C3 values", field="payload_kg")
-        if np.any(np.diff(c3) <= 0):
-            raise cw.error("C3 values must increase strictly", field="c3_km2_s2")
-        if np.any(pay < 0):
-            raise cw.error("negative payload", field="payload_kg")
-        if np.any(np.diff(pay) > 0):
-            raise cw.error("payload must not grow with C3", field="payload_kg")
-        c3.setflags(write=False)
-        pay.setflags(write=False)
-        kw.update(
-            c3_km2_s2=c3,
-            c3_payload_kg=pay,
-            c3_source=_str(c3t, "source", cw),
-            c3_estimate=_bool(c3t, "estimate", cw),
-        )
+        kw.update(_parse_c3_table(name, table["c3"], where))
     if "c3" in modes and "c3" not in table:
         raise where.error("launch mode 'c3' needs a [c3] payload table", field="modes")
     if "rideshare" in table:
-        rt = table["rideshare"]
-        rw = where.at(f"{name}.rideshare")
-        if not isinstance(rt, Mapping):
-            raise where.error(f"expected a table, got {_fmt(rt)}", field="rideshare")
-        _check_keys(
-            rt,
-            ("base_price", "base_mass_kg", "price_per_kg", "currency", "year", "orbit"),
-            rw,
-        )
-        bp = _num(rt, "base_price", rw, required=True, positive=True)
-        bm = _num(rt, "base_mass_kg", rw, required=True, positive=True)
-        pk = _num(rt, "price_per_kg", rw, positive=True)
-        currency = _choice(rt, "currency", CURRENCIES, rw, required=True)
-        year = rt.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            raise rw.error(f"year must be an integer, got {_fmt(year)}", field="year")
-        rs_sources = {
-            k: n.source
-            for k, n in (("base_price", bp), ("base_mass_kg", bm), ("price_per_kg", pk))
-            if n and n.source
-        }
-        kw["rideshare"] = Rideshare(
-            base_price=bp.value,
-            base_mass_kg=bm.value,
-            price_per_kg=pk.value if pk else math.nan,
-            currency=currency,
-            year=year,
-            orbit=_str(rt, "orbit", rw),
-            estimate=any(n.estimate for n in (bp, bm, pk) if n),
-            sources=MappingProxyType(rs_sources),
-        )
+        kw["rideshare"] = _parse_rideshare(name, table["rideshare"], where)
     if any(m.startswith("rideshare") for m in modes) and "rideshare" not in table:
         raise where.error("a rideshare mode needs a [rideshare] tariff table", field="modes")
     kw["sources"] = MappingProxyType(sources)

@@ -133,50 +133,28 @@ class MissionProfile:
         return {k: getattr(self, k) for k in _LIMIT_KEYS}
 
 
-def _parse_profile(name: str, table: Any, where: _Where) -> MissionProfile:
-    if not isinstance(table, Mapping):
-        raise where.error(f"expected a table, got {_fmt(table)}")
-    _check_keys(table, _MISSION_KEYS, where)
-    sources: dict[str, str] = {}
-    confidence: dict[str, str] = {}
-    estimates: set[str] = set()
+class _Provenance:
+    """Sources, confidence flags and estimate flags of a record's numbers, by field."""
 
-    def note(key: str, num: _Num | None) -> float:
+    def __init__(self) -> None:
+        self.sources: dict[str, str] = {}
+        self.confidence: dict[str, str] = {}
+        self.estimates: set[str] = set()
+
+    def note(self, key: str, num: _Num | None) -> float:
         if num is None:
             return math.nan
         if num.source:
-            sources[key] = num.source
+            self.sources[key] = num.source
         if num.confidence:
-            confidence[key] = num.confidence
+            self.confidence[key] = num.confidence
         if num.estimate:
-            estimates.add(key)
+            self.estimates.add(key)
         return num.value
 
-    kw: dict[str, Any] = {
-        "name": name,
-        "label": _str(table, "label", where) or name,
-        "target": _choice(table, "target", TARGET_KINDS, where, required=True),
-        "launch_mode": _choice(table, "launch_mode", LAUNCH_MODES, where, required=True),
-        "development_class": _choice(
-            table, "development_class", DEVELOPMENT_CLASSES, where, default="unspecified"
-        ),
-        "status": _str(table, "status", where),
-        "notes": _str(table, "notes", where),
-        "path": str(where.path),
-    }
-    dry = note("dry_mass_kg", _num(table, "dry_mass_kg", where, positive=True))
-    prop = note("propellant_mass_kg", _num(table, "propellant_mass_kg", where, positive=True))
-    wet = note("wet_mass_kg", _num(table, "wet_mass_kg", where, positive=True))
-    payload = note("payload_mass_kg", _num(table, "payload_mass_kg", where, nonneg=True))
-    kw["isp_s"] = note("isp_s", _num(table, "isp_s", where, positive=True))
-    kw["transfer_days"] = note("transfer_days", _num(table, "transfer_days", where, positive=True))
-    kw["kick_stage_c3_km2_s2"] = note(
-        "kick_stage_c3_km2_s2", _num(table, "kick_stage_c3_km2_s2", where)
-    )
-    for key in ("announced_year", "first_launch_year"):
-        v = note(key, _num(table, key, where, positive=True, integer=True))
-        kw[key] = None if math.isnan(v) else int(v)
 
+def _close_masses(dry, prop, wet, payload, where: _Where, prov: _Provenance) -> dict:
+    """Check dry + propellant = wet and derive the missing one of the three."""
     known = [not math.isnan(x) for x in (dry, prop, wet)]
     if sum(known) == 3:
         tol = max(0.01, 1e-6 * wet)
@@ -211,22 +189,30 @@ def _parse_profile(name: str, table: Any, where: _Where) -> MissionProfile:
         else:
             prop = round(wet - dry, 12)
             derived, inputs, how = "propellant_mass_kg", ("wet_mass_kg", "dry_mass_kg"), "wet - dry"
-        sources[derived] = f"derived: {how}"
-        confidence[derived] = "calc"
-        if estimates & set(inputs):
-            estimates.add(derived)
+        prov.sources[derived] = f"derived: {how}"
+        prov.confidence[derived] = "calc"
+        if prov.estimates & set(inputs):
+            prov.estimates.add(derived)
     if not math.isnan(payload) and not math.isnan(dry) and payload > dry:
         raise where.error(
             f"payload {payload:g} kg exceeds the dry mass {dry:g} kg", field="payload_mass_kg"
         )
-    kw.update(dry_mass_kg=dry, propellant_mass_kg=prop, wet_mass_kg=wet, payload_mass_kg=payload)
+    return {
+        "dry_mass_kg": dry,
+        "propellant_mass_kg": prop,
+        "wet_mass_kg": wet,
+        "payload_mass_kg": payload,
+    }
 
+
+def _parse_limits(table: Mapping, where: _Where, prov: _Provenance) -> dict:
+    """The ``[<name>.limits]`` table: round trip and the trajectory limits."""
     limits = table.get("limits", {})
     if not isinstance(limits, Mapping):
         raise where.error(f"expected a table, got {_fmt(limits)}", field="limits")
     lw = where.at(f"{where.record}.limits")
     _check_keys(limits, _LIMIT_KEYS, lw)
-    kw["round_trip"] = _bool(limits, "round_trip", lw)
+    kw = {"round_trip": _bool(limits, "round_trip", lw)}
     for key, kwargs, default in (
         ("max_duration_days", {"positive": True}, math.inf),
         ("max_c3_km2_s2", {}, math.inf),
@@ -234,14 +220,49 @@ def _parse_profile(name: str, table: Any, where: _Where) -> MissionProfile:
         ("max_entry_speed_km_s", {"positive": True}, math.inf),
         ("max_total_dv_km_s", {"positive": True}, math.inf),
     ):
-        v = note(key, _num(limits, key, lw, **kwargs))
+        v = prov.note(key, _num(limits, key, lw, **kwargs))
         kw[key] = default if math.isnan(v) else v
     if kw["max_entry_speed_km_s"] != math.inf and not kw["round_trip"]:
         raise lw.error("an entry-speed limit needs round_trip = true", field="max_entry_speed_km_s")
+    return kw
 
-    kw["sources"] = MappingProxyType(sources)
-    kw["confidence"] = MappingProxyType(confidence)
-    kw["estimates"] = frozenset(estimates)
+
+def _parse_profile(name: str, table: Any, where: _Where) -> MissionProfile:
+    if not isinstance(table, Mapping):
+        raise where.error(f"expected a table, got {_fmt(table)}")
+    _check_keys(table, _MISSION_KEYS, where)
+    prov = _Provenance()
+    note = prov.note
+    kw: dict[str, Any] = {
+        "name": name,
+        "label": _str(table, "label", where) or name,
+        "target": _choice(table, "target", TARGET_KINDS, where, required=True),
+        "launch_mode": _choice(table, "launch_mode", LAUNCH_MODES, where, required=True),
+        "development_class": _choice(
+            table, "development_class", DEVELOPMENT_CLASSES, where, default="unspecified"
+        ),
+        "status": _str(table, "status", where),
+        "notes": _str(table, "notes", where),
+        "path": str(where.path),
+    }
+    masses = [
+        note(key, _num(table, key, where, positive=True))
+        for key in ("dry_mass_kg", "propellant_mass_kg", "wet_mass_kg")
+    ]
+    payload = note("payload_mass_kg", _num(table, "payload_mass_kg", where, nonneg=True))
+    kw["isp_s"] = note("isp_s", _num(table, "isp_s", where, positive=True))
+    kw["transfer_days"] = note("transfer_days", _num(table, "transfer_days", where, positive=True))
+    kw["kick_stage_c3_km2_s2"] = note(
+        "kick_stage_c3_km2_s2", _num(table, "kick_stage_c3_km2_s2", where)
+    )
+    for key in ("announced_year", "first_launch_year"):
+        v = note(key, _num(table, key, where, positive=True, integer=True))
+        kw[key] = None if math.isnan(v) else int(v)
+    kw.update(_close_masses(*masses, payload, where, prov))
+    kw.update(_parse_limits(table, where, prov))
+    kw["sources"] = MappingProxyType(prov.sources)
+    kw["confidence"] = MappingProxyType(prov.confidence)
+    kw["estimates"] = frozenset(prov.estimates)
     return MissionProfile(**kw)
 
 

@@ -13,11 +13,12 @@ departure:
     ``max_c3_km2_s2``.  The spacecraft pays nothing at departure.
 ``"rideshare_leo"``
     The spacecraft is released in a circular LEO (``parking_alt_km``, 400 km
-    by default, the NHATS value).  With a kick stage (``kick_stage_c3_km2_s2``)
-    the stage supplies C3 up to that value and the spacecraft adds the rest of
-    the hyperbolic excess speed in deep space, ``max(0, v_inf -
-    sqrt(max(C3_kick, 0)))`` (no Oberth gain is claimed: the small
-    spacecraft of these profiles have low-thrust engines).  Without a kick
+    by default, the NHATS value of :data:`prospect.data.orbits.LEO_PARKING`).
+    With a kick stage (``kick_stage_c3_km2_s2``) the stage supplies C3 up to
+    that value and the spacecraft adds the rest of the hyperbolic excess
+    speed in deep space, ``max(0, v_inf - sqrt(max(C3_kick, 0)))`` (no
+    Oberth gain is claimed: the small spacecraft of these profiles have
+    low-thrust engines).  Without a kick
     stage the spacecraft flies the whole departure burn from the parking orbit
     (:func:`prospect.core.deltav.burn_from_circular`).
 ``"rideshare_gto"``
@@ -40,6 +41,7 @@ import numpy as np
 
 from prospect.core.constants import GM_EARTH_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import burn_from_circular
+from prospect.data.orbits import GTO, LEO_PARKING
 from prospect.errors import InputError
 
 __all__ = ["NHATS", "MissionSpec", "mission_spec"]
@@ -55,13 +57,12 @@ NHATS = {
     "min_stay_days": 8.0,
     "max_total_dv_km_s": 12.0,
     "max_entry_speed_km_s": 12.0,
-    "parking_alt_km": 400.0,
+    "parking_alt_km": LEO_PARKING.perigee_alt_km,
 }
 
-#: Assumed standard GTO: perigee altitude 250 km, apogee altitude 35,786 km
-#: (geostationary altitude, R_geo = 42,164 km).
-GTO_PERIGEE_ALT_KM = 250.0
-GTO_APOGEE_ALT_KM = 35_786.0
+#: The standard GTO of :data:`prospect.data.orbits.GTO` (one record for scans and cost).
+GTO_PERIGEE_ALT_KM = GTO.perigee_alt_km
+GTO_APOGEE_ALT_KM = GTO.apogee_alt_km
 
 LAUNCH_MODES = ("c3", "dedicated", "rideshare_leo", "rideshare_gto")
 
@@ -111,7 +112,7 @@ class MissionSpec:
     mode: str = "rendezvous"
     launch_mode: str = "c3"
     round_trip: bool = False
-    parking_alt_km: float = 400.0
+    parking_alt_km: float = LEO_PARKING.perigee_alt_km
     max_revs: int = 0
     max_c3_km2_s2: float | None = None
     kick_stage_c3_km2_s2: float | None = None

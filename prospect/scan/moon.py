@@ -107,6 +107,8 @@ from prospect.core.deltav import (
     burn_from_circular_c3,
     lunar_landing_budget,
 )
+from prospect.core.sphere import great_circle_km
+from prospect.data.heritage import HERITAGE_BUFFER_KM, heritage_proximity
 from prospect.errors import InputError
 from prospect.scan._common import parse_term_weights
 
@@ -166,8 +168,8 @@ TABLE_LEO_ALT_KM = 407.0
 
 #: Heritage buffer, km, at heritage sites whose catalog row gives none: NASA's 2011
 #: recommendations ask landers to stay 2 km from US heritage sites (DOMAIN.md 1.3);
-#: applied here to every heritage site without its own buffer.
-DEFAULT_BUFFER_KM = 2.0
+#: applied to every heritage site without its own buffer (:mod:`prospect.data.heritage`).
+DEFAULT_BUFFER_KM = HERITAGE_BUFFER_KM
 
 #: Earth-visibility classes of the catalog -> comms term (see the module docstring).
 _COMMS_SCORE = {"continuous": 1.0, "partial": 0.5, "none": 0.0, "unknown": 0.0}
@@ -213,11 +215,7 @@ def selenographic_distance_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg):
     >>> round(float(selenographic_distance_km(0.0, 0.0, 0.0, 1.0)), 3)
     30.323
     """
-    p1, p2 = np.radians(lat1_deg), np.radians(lat2_deg)
-    dlat = p2 - p1
-    dlon = np.radians(np.asarray(lon2_deg, dtype=float) - np.asarray(lon1_deg, dtype=float))
-    h = np.sin(dlat / 2.0) ** 2 + np.cos(p1) * np.cos(p2) * np.sin(dlon / 2.0) ** 2
-    return 2.0 * R_MOON_KM * np.arcsin(np.sqrt(np.clip(h, 0.0, 1.0)))
+    return great_circle_km(lat1_deg, lon1_deg, lat2_deg, lon2_deg, R_MOON_KM)
 
 
 def parse_weights(text: str | Mapping[str, float] | None) -> dict[str, float]:
@@ -352,34 +350,41 @@ def _terrain_class(note) -> str:
 
 
 def _heritage(sites: pd.DataFrame, default_buffer_km: float):
-    """Flag, nearest-other-heritage distance and a note per site."""
+    """Flag, nearest-other-heritage distance and a note per site
+    (:func:`prospect.data.heritage.heritage_proximity`, the one heritage check)."""
     n = len(sites)
-    lat = sites["lat_deg"].to_numpy(float)
-    lon = sites["lon_deg_east"].to_numpy(float)
+    hp = heritage_proximity(
+        sites["lat_deg"].to_numpy(float),
+        sites["lon_deg_east"].to_numpy(float),
+        sites,
+        default_buffer_km,
+    )
     her = sites["heritage"].fillna("none").astype(str).to_numpy()
-    is_her = her != "none"
-    buf = sites["heritage_buffer_km"].to_numpy(float)
-    buf = np.where(is_her & ~np.isfinite(buf), default_buffer_km, buf)
-    buf = np.where(is_her, buf, np.nan)
-    d = selenographic_distance_km(lat[:, None], lon[:, None], lat[None, :], lon[None, :])
-    np.fill_diagonal(d, np.inf)
-    d_her = np.where(is_her[None, :], d, np.inf)  # distance to every *other* heritage site
-    nearest = d_her.min(axis=1, initial=np.inf)
-    j_near = d_her.argmin(axis=1) if n and is_her.any() else np.zeros(n, dtype=int)
-    inside = d_her <= np.where(is_her, buf, -np.inf)[None, :]
+    is_her = np.zeros(n, dtype=bool)
+    is_her[hp.index] = True
+    d = np.array(hp.distance_km, dtype=float)  # (n, m): every site to every heritage site
+    d[hp.index, np.arange(hp.index.size)] = np.inf  # a heritage site is not its own neighbour
+    inside = hp.inside & np.isfinite(d)
+    nearest = d.min(axis=1, initial=np.inf)
+    j_near = d.argmin(axis=1) if hp.index.size else np.zeros(n, dtype=int)
     flag = is_her | inside.any(axis=1)
     ids = sites["id"].astype(str).to_numpy()
+    own = dict(zip(hp.index, hp.buffer_km, strict=True))
     notes = []
     for i in range(n):
         if is_her[i]:
-            notes.append(f"heritage site ({her[i]}, {buf[i]:g} km buffer)")
+            notes.append(f"heritage site ({her[i]}, {own[i]:g} km buffer)")
         elif inside[i].any():
             j = int(np.argmin(np.where(inside[i], d[i], np.inf)))
-            notes.append(f"{d[i, j]:.2f} km from heritage site {ids[j]} ({buf[j]:g} km buffer)")
+            notes.append(
+                f"{d[i, j]:.2f} km from heritage site {ids[hp.index[j]]} "
+                f"({hp.buffer_km[j]:g} km buffer)"
+            )
         else:
             notes.append("")
     nearest = np.where(np.isfinite(nearest), nearest, np.nan)
-    nearest_id = np.where(np.isfinite(nearest), ids[j_near] if is_her.any() else "", "")
+    near_ids = ids[hp.index[j_near]] if hp.index.size else np.full(n, "")
+    nearest_id = np.where(np.isfinite(nearest), near_ids, "")
     return flag, nearest, nearest_id, notes
 
 

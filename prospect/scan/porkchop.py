@@ -36,6 +36,7 @@ import pandas as pd
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.lambert import LAMBERT_STATUS
 from prospect.core.transfer import transfer_grid
+from prospect.data.orbits import LEO_PARKING
 from prospect.errors import InputError
 from prospect.scan._common import (
     FUSED_BYTES_PER_CELL,
@@ -85,7 +86,7 @@ def transfer_cells(
     tof_s,
     *,
     mode: str = "rendezvous",
-    r_park_km: float = R_EARTH_KM + 400.0,
+    r_park_km: float = LEO_PARKING.r_perigee_km,
     revs: int = 0,
     mu_km3_s2: float = GM_SUN_KM3_S2,
 ) -> dict[str, np.ndarray]:
@@ -277,7 +278,7 @@ class PorkchopResult:
     dv_total_km_s: np.ndarray
     status: np.ndarray
     revs: np.ndarray
-    parking_alt_km: float = 400.0
+    parking_alt_km: float = LEO_PARKING.perigee_alt_km
     max_c3_km2_s2: float | None = None
     max_revs: int = 0
     _model: TargetModel | None = field(default=None, repr=False, compare=False)

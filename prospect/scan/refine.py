@@ -23,6 +23,7 @@ import numpy as np
 from scipy.optimize import minimize
 
 from prospect.core.constants import DAY_S, R_EARTH_KM
+from prospect.data.orbits import LEO_PARKING
 from prospect.scan._targets import TargetModel, earth_model
 
 __all__ = ["PENALTY_PER_UNIT", "minimize_bounded", "refine_transfer"]
@@ -98,7 +99,7 @@ def refine_transfer(
     departure_bounds_s: tuple[float, float],
     tof_bounds_days: tuple[float, float],
     quantity: str = "dv_total_km_s",
-    parking_alt_km: float = 400.0,
+    parking_alt_km: float = LEO_PARKING.perigee_alt_km,
     revs: int = 0,
     max_c3_km2_s2: float | None = None,
     step_days: float = 5.0,

@@ -5,16 +5,13 @@ Tables 11-8, 11-11, 11-25) with the coefficients written out here, not read
 from the code, so a wrong coefficient in catalogs/cost_model.toml fails.
 """
 
-import math
 
 import numpy as np
 import pytest
 
-from prospect.core.constants import GM_EARTH_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import dv_capacity
 from prospect.cost import load_cost_model, operations_cost, size_spacecraft, spacecraft_cost
 from prospect.cost.cer import sscm05_bus_k, uscm8_bus_k
-from prospect.cost.launch import _escape_dv
 from prospect.errors import CatalogFormatError, InputError
 
 # NASA NNSI FY1999 = 1: FY2010 1.384, FY2025 1.906 (cost_model.toml [escalation]).
@@ -147,20 +144,6 @@ def test_sizing_that_cannot_close_is_infeasible():
     # f (R - 1) >= 1 with f = 0.1 needs R >= 11: dv >= Isp g0 ln 11 = 7.05 km/s at 300 s
     s = size_spacecraft(100.0, 300.0, 7.2, tank_fraction=0.1)
     assert not s["feasible"] and "does not close" in s["note"]
-
-
-def test_escape_burns_by_hand():
-    mu = GM_EARTH_KM3_S2
-    r = R_EARTH_KM + 500.0
-    # circular LEO to C3 = 0: (sqrt 2 - 1) sqrt(mu / r) = 3.153246 km/s
-    assert _escape_dv(-mu / r, r, 0.0) == pytest.approx(
-        (math.sqrt(2.0) - 1.0) * math.sqrt(mu / r), abs=1e-9
-    )
-    # GTO (250 x 35,786 km) perigee to TLI (C3 = -2): 0.680513 km/s
-    rp, ra = R_EARTH_KM + 250.0, R_EARTH_KM + 35786.0
-    hand = math.sqrt(-2.0 + 2 * mu / rp) - math.sqrt(-2 * mu / (rp + ra) + 2 * mu / rp)
-    assert _escape_dv(-2 * mu / (rp + ra), rp, -2.0) == pytest.approx(hand, abs=1e-9)
-    assert hand == pytest.approx(0.680513, abs=1e-6)
 
 
 def test_bad_cost_model_file_names_table_and_key(tmp_path):

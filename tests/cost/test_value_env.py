@@ -6,10 +6,10 @@ import pandas as pd
 import pytest
 
 from prospect.core.constants import R_MOON_KM
+from prospect.core.sphere import great_circle_km
 from prospect.cost.environment import (
     assess,
     asteroid_cospar_category,
-    great_circle_km,
     heritage_check,
 )
 from prospect.cost.value import parse_prices, yield_value
@@ -55,10 +55,12 @@ def test_parse_prices():
 
 
 def test_great_circle():
-    assert great_circle_km(0, 0, 0, 180) == pytest.approx(math.pi * R_MOON_KM, rel=1e-12)
-    assert great_circle_km(-89.5, 10, -89.5, 10) == pytest.approx(0.0, abs=1e-9)
+    assert great_circle_km(0, 0, 0, 180, R_MOON_KM) == pytest.approx(math.pi * R_MOON_KM, rel=1e-12)
+    assert great_circle_km(-89.5, 10, -89.5, 10, R_MOON_KM) == pytest.approx(0.0, abs=1e-9)
     # 1 deg of latitude = 2 pi R / 360 = 30.3233 km on the Moon
-    assert great_circle_km(10, 20, 11, 20) == pytest.approx(2 * math.pi * R_MOON_KM / 360)
+    assert great_circle_km(10, 20, 11, 20, R_MOON_KM) == pytest.approx(
+        2 * math.pi * R_MOON_KM / 360
+    )
 
 
 def test_heritage_buffer_apollo_11():
