@@ -2,11 +2,13 @@
 """Build the fast form of the shipped NEA catalog.
 
 Reads ``catalogs/mpc_nea_extended.json.gz`` (the MPC's NEA extended file, see
-``catalogs/README.md``) and writes ``catalogs/mpc_nea.parquet``, the table
+``catalogs/README.md``), joins the measured physical data of
+``catalogs/nea_physical.csv`` to it (:func:`prospect.catalog.physical.join_physical`)
+and writes ``catalogs/mpc_nea.parquet``, the table
 :func:`prospect.catalog.load_neas` returns by default.  The output depends only
-on the JSON and on prospect's parser (no time stamps), and
+on those two files and on prospect's parser (no time stamps), and
 ``tests/catalog/test_shipped.py`` checks it equals a fresh conversion, so run
-this script whenever either changes::
+this script whenever any of them changes::
 
     python scripts/build_nea_catalog.py            # rebuild
     python scripts/build_nea_catalog.py --check    # exit 1 if the file is stale

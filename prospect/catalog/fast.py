@@ -46,9 +46,12 @@ def source_digest(raw: bytes) -> str:
 
 
 def cache_key(raw: bytes, *, skip_bad: bool) -> str:
-    """Cache key of one conversion: content hash, skip_bad and the schema version."""
+    """Cache key of one conversion: content hash, skip_bad, the schema version and
+    the shipped physical table joined to it."""
+    from prospect.catalog.physical import physical_digest
+
     h = hashlib.blake2b(raw, digest_size=20)
-    h.update(f"|skip_bad={int(skip_bad)}|schema={SCHEMA_VERSION}".encode())
+    h.update(f"|skip_bad={int(skip_bad)}|schema={SCHEMA_VERSION}|{physical_digest()}".encode())
     return h.hexdigest()
 
 

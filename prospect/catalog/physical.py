@@ -1,4 +1,14 @@
-"""Sizes and albedos of NEAs: measured when the catalog has them, estimated otherwise.
+"""Sizes, albedos and classes of NEAs: measured when known, estimated otherwise.
+
+Measured values come first from the catalog file itself (a JPL SBDB export
+has them), then from the shipped physical-properties table
+``catalogs/nea_physical.csv`` (:data:`PHYSICAL_FILE`; 4,224 NEAs with an
+albedo, diameter or taxonomic class from JPL SBDB, SpitzerNEOs, the Lightcurve
+Database, Mahlke et al. 2022, DeMeo et al. 2009 and Tholen 1984; provenance in
+``catalogs/README.md``), joined by number, else by designation
+(:func:`join_physical`).  Where the albedo is not measured, the table also
+gives the diameter range for albedos 0.05-0.25 (``diameter_min_km``,
+``diameter_max_km``), as NHATS does (https://cneos.jpl.nasa.gov/nhats/).
 
 Diameter from absolute magnitude H and geometric albedo pV (Pravec & Harris
 2007, Icarus 190:250, eq. 1; the standard relation)::
@@ -25,15 +35,23 @@ import pandas as pd
 
 __all__ = [
     "ALBEDO_BY_CLASS",
+    "ALBEDO_RANGE",
     "ALBEDO_SOURCES",
     "DIAMETER_SOURCES",
     "H_1KM_NEO_AVERAGE",
+    "PHYSICAL_ATTRIBUTION",
+    "PHYSICAL_FILE",
     "PRAVEC_HARRIS_KM",
     "albedo_class",
     "albedo_from_diameter",
+    "albedo_measured",
     "diameter_from_h",
     "fill_physical",
+    "join_physical",
+    "physical_digest",
     "population_albedo",
+    "shipped_physical",
+    "size_for_score_km",
 ]
 
 #: Constant of the H-D-pV relation, km (Pravec & Harris 2007, eq. 1; from the
@@ -48,7 +66,26 @@ H_1KM_NEO_AVERAGE = 17.85
 #: Warm Spitzer: Q 0.29, S 0.26, V 0.42, C 0.13 (n = 5), D 0.02 (n = 2)).
 ALBEDO_BY_CLASS = {"Q": 0.29, "S": 0.26, "V": 0.42, "C": 0.13, "D": 0.02}
 
-#: What each ``albedo_source`` value means.
+#: Albedos bounding the diameter range shown where the albedo is not measured
+#: (NHATS convention, https://cneos.jpl.nasa.gov/nhats/intro.html: "diameter
+#: range ... assuming albedos of 0.05 to 0.25").
+ALBEDO_RANGE = (0.05, 0.25)
+
+#: The shipped physical-properties table (``catalogs/nea_physical.csv``).
+PHYSICAL_FILE = "nea_physical.csv"
+
+#: Attribution of the joined physical table (its README asks for these citations;
+#: details and licences in ``catalogs/README.md``).
+PHYSICAL_ATTRIBUTION = (
+    "Physical data: NASA/JPL Small-Body Database (SBDB); SpitzerNEOs (Trilling et al. 2010, "
+    "AJ 140, 770; 2016, AJ 152, 172); Asteroid Lightcurve Database (Warner, Harris & Pravec "
+    "2009, Icarus 202, 134); Mahlke, Carry & Mattei 2022 (A&A 665, A26); DeMeo et al. 2009 "
+    "(Icarus 202, 160); Tholen 1984; matched to the IAU Minor Planet Center's designations"
+)
+
+#: What each ``albedo_source`` value means.  Measured values joined from
+#: :data:`PHYSICAL_FILE` carry that table's own source instead ("SBDB",
+#: "SpitzerNEOs (NEOLegacy)", ...).
 ALBEDO_SOURCES = {
     "catalog": "measured geometric albedo given by the catalog",
     "diameter+H": "from the catalog's measured diameter and H (Pravec & Harris 2007)",
@@ -59,7 +96,8 @@ ALBEDO_SOURCES = {
     "NEO average": "population average, H 17.85 = 1 km (Morbidelli, ESA NEO study): pV 0.128",
 }
 
-#: What each ``diameter_source`` value means.
+#: What each ``diameter_source`` value means (joined measured values carry the
+#: physical table's own source, e.g. "SBDB (tri-axial extent given: shape model)").
 DIAMETER_SOURCES = {
     "catalog": "measured diameter given by the catalog",
     "H+albedo": "from H and the row's albedo (Pravec & Harris 2007)",
@@ -160,32 +198,247 @@ def albedo_class(spec_b: str | None, spec_t: str | None) -> str | None:
     return None
 
 
-def fill_physical(df: pd.DataFrame) -> pd.DataFrame:
-    """Fill ``albedo``, ``diameter_km`` and their ``*_source`` columns in place.
+_ESTIMATED_ALBEDO = frozenset(
+    ["NEO average", *(f"class {k} (Thomas 2011)" for k in ALBEDO_BY_CLASS)]
+)
+_ESTIMATED_DIAMETER = frozenset(["H+albedo", "unknown"])
 
-    Keeps catalog values; otherwise albedo from the diameter and H, else from
-    the spectral class, else the NEO average; then diameter from H and albedo.
+
+def _is_measured(sources, estimated: frozenset) -> np.ndarray:
+    src = np.asarray(sources, dtype=object).ravel()
+    return np.array([isinstance(x, str) and x not in estimated for x in src], dtype=bool)
+
+
+def albedo_measured(albedo_source) -> np.ndarray:
+    """Whether each ``albedo_source`` is a measurement (or derived from a measured diameter).
+
+    Examples
+    --------
+    >>> albedo_measured(["SBDB", "NEO average", "class S (Thomas 2011)", "catalog"]).tolist()
+    [True, False, False, True]
+    """
+    return _is_measured(albedo_source, _ESTIMATED_ALBEDO)
+
+
+def diameter_measured(diameter_source) -> np.ndarray:
+    """Whether each ``diameter_source`` is a measurement (not H + albedo)."""
+    return _is_measured(diameter_source, _ESTIMATED_DIAMETER)
+
+
+def size_for_score_km(df: pd.DataFrame) -> np.ndarray:
+    """Diameter a size score should use, km (n,).
+
+    The measured diameter (or the one from H and a measured albedo) where there
+    is one; otherwise the geometric mean of ``diameter_min_km`` and
+    ``diameter_max_km``, i.e. the diameter of albedo sqrt(0.05 * 0.25) = 0.112:
+    neutral within the NHATS albedo range, whatever class-based guess
+    ``diameter_km`` holds.  NaN where neither is known.
+    """
+    known = albedo_measured(df["albedo_source"]) | diameter_measured(df["diameter_source"])
+    d = df["diameter_km"].to_numpy(dtype=float)
+    lo = df["diameter_min_km"].to_numpy(dtype=float)
+    hi = df["diameter_max_km"].to_numpy(dtype=float)
+    with np.errstate(invalid="ignore"):
+        mid = np.sqrt(lo * hi)
+    return np.where(known, d, mid)
+
+
+def physical_digest() -> str:
+    """BLAKE2b digest of the shipped physical table (part of the conversion cache key)."""
+    import hashlib
+
+    from prospect._resources import catalog_path
+
+    return hashlib.blake2b(catalog_path(PHYSICAL_FILE).read_bytes(), digest_size=20).hexdigest()
+
+
+def _field_sources(text) -> dict[str, str]:
+    """``{"spec_B": "SBDB-PHA-2025-10", ...}`` from a ``source`` cell of the physical table."""
+    out: dict[str, str] = {}
+    if not isinstance(text, str):
+        return out
+    for part in text.split(";"):
+        fields, _, token = part.strip().partition("=")
+        for f in fields.split(","):
+            out[f.strip()] = token.split("@")[0].strip()
+    return out
+
+
+def _norm_designation(text) -> str:
+    return " ".join(str(text).upper().split())
+
+
+_PHYS_COLUMNS = {
+    "number": "Int64",
+    "designation": "str",
+    "albedo": "float64",
+    "albedo_source": "str",
+    "diameter_km": "float64",
+    "diameter_source": "str",
+    "spec_B": "str",
+    "spec_T": "str",
+    "spec_Mahlke2022": "str",
+    "source": "str",
+}
+
+
+_SHIPPED: dict[str, pd.DataFrame] = {}
+
+
+def shipped_physical() -> pd.DataFrame:
+    """The shipped physical table (:data:`PHYSICAL_FILE`), columns used by the join.
+
+    Read once per process.  ``spec_source`` is derived from the table's
+    ``source`` column: ``spec_b_source``, ``spec_t_source`` and
+    ``spec_mahlke_source`` name the catalogue each class came from
+    ("Mahlke2022", "SBDB-PHA-2025-10", "DeMeo2009", "Tholen1984", ...).
+
+    Raises
+    ------
+    prospect.errors.CatalogFormatError
+        The file lacks a needed column or cannot be parsed.
+    """
+    if "table" in _SHIPPED:
+        return _SHIPPED["table"]
+    from prospect._resources import catalog_path
+    from prospect.errors import CatalogFormatError
+
+    path = catalog_path(PHYSICAL_FILE)
+    try:
+        tab = pd.read_csv(path, usecols=list(_PHYS_COLUMNS), dtype=_PHYS_COLUMNS)
+    except ValueError as exc:
+        raise CatalogFormatError(f"cannot read the physical table ({exc})", path=path) from None
+    names = {"spec_Mahlke2022": "spec_mahlke", "spec_B": "spec_b", "spec_T": "spec_t"}
+    field_src = [_field_sources(text) for text in tab["source"]]
+    for old, new in names.items():
+        tab[f"{new}_source"] = pd.array(
+            [
+                src.get(old) if isinstance(v, str) else None
+                for v, src in zip(tab[old], field_src, strict=True)
+            ],
+            dtype="str",
+        )
+    tab = tab.rename(columns=names)
+    _SHIPPED["table"] = tab
+    return tab
+
+
+def _match(df: pd.DataFrame, tab: pd.DataFrame) -> np.ndarray:
+    """Row of ``tab`` for each row of ``df`` (-1: none): by number, else by designation."""
+    if len(tab) == 0 or "designation" not in df or "number" not in df:
+        return np.full(len(df), -1, dtype=np.int64)
+    by_num = {int(k): i for i, k in enumerate(tab["number"]) if not pd.isna(k)}
+    by_des = {_norm_designation(d): i for i, d in enumerate(tab["designation"])}
+    nums = df["number"].to_numpy(dtype=object, na_value=None)
+    match = np.array([-1 if n is None else by_num.get(int(n), -1) for n in nums], dtype=np.int64)
+    miss = np.flatnonzero(match < 0)
+    des = df["designation"].to_numpy(dtype=object)
+    match[miss] = [by_des.get(_norm_designation(des[i]), -1) for i in miss]
+    return match
+
+
+def join_physical(df: pd.DataFrame, table: pd.DataFrame | None = None) -> np.ndarray:
+    """Fill missing measured values of ``df`` from the physical table, in place.
+
+    Rows are matched by ``number``, else by ``designation`` (case and spaces
+    ignored).  Only values the catalog file lacks are filled: ``albedo`` and
+    ``diameter_km`` (their ``albedo_source`` / ``diameter_source`` become the
+    table's source; values the file gave are marked "catalog"), ``spec_b``,
+    ``spec_t``, and ``spec_mahlke``, with ``spec_source`` naming the
+    catalogue of each class.
 
     Parameters
     ----------
     df : pandas.DataFrame
-        NEA table with ``h_mag``, ``albedo``, ``diameter_km``, ``spec_b``,
-        ``spec_t`` (NaN where unknown).
+        NEA table with ``number``, ``designation``, ``albedo``,
+        ``diameter_km``, ``spec_b``, ``spec_t``.
+    table : pandas.DataFrame, optional
+        Default :func:`shipped_physical`.
+
+    Returns
+    -------
+    ndarray of int (n,)
+        Row of ``table`` matched by each row of ``df``, -1 if none.
+    """
+    tab = shipped_physical() if table is None else table
+    match = _match(df, tab)
+    hit = match >= 0
+    rows = match[hit]
+    n = len(df)
+    for col, src_col in (("albedo", "albedo_source"), ("diameter_km", "diameter_source")):
+        ours = df[col].to_numpy(dtype=float).copy()
+        src = np.where(np.isfinite(ours) & (ours > 0), "catalog", None).astype(object)
+        theirs = np.full(n, np.nan)
+        theirs[hit] = tab[col].to_numpy(dtype=float)[rows]
+        their_src = np.full(n, None, dtype=object)
+        their_src[hit] = tab[src_col].to_numpy(dtype=object, na_value=None)[rows]
+        take = (src == None) & np.isfinite(theirs) & (theirs > 0)  # noqa: E711
+        ours[take] = theirs[take]
+        src[take] = their_src[take]
+        df[col] = ours
+        df[src_col] = pd.array(src, dtype="str")
+    spec_src = np.full(n, None, dtype=object)
+    for col in ("spec_b", "spec_t", "spec_mahlke"):
+        ours = (
+            df[col].to_numpy(dtype=object, na_value=None).copy()
+            if col in df
+            else np.full(n, None, dtype=object)
+        )
+        for i in np.flatnonzero([isinstance(v, str) for v in ours]):
+            spec_src[i] = (
+                f"{col}: catalog" if spec_src[i] is None else f"{spec_src[i]}; {col}: catalog"
+            )
+        theirs = np.full(n, None, dtype=object)
+        theirs[hit] = tab[col].to_numpy(dtype=object, na_value=None)[rows]
+        their_src = np.full(n, None, dtype=object)
+        their_src[hit] = tab[f"{col}_source"].to_numpy(dtype=object, na_value=None)[rows]
+        for i in np.flatnonzero(
+            [o is None and isinstance(t, str) for o, t in zip(ours, theirs, strict=True)]
+        ):
+            ours[i] = theirs[i]
+            note = f"{col}: {their_src[i]}"
+            spec_src[i] = note if spec_src[i] is None else f"{spec_src[i]}; {note}"
+        df[col] = pd.array(ours, dtype="str")
+    df["spec_source"] = pd.array(spec_src, dtype="str")
+    return match
+
+
+def fill_physical(df: pd.DataFrame, *, physical: pd.DataFrame | bool | None = None) -> pd.DataFrame:
+    """Join measured values, then estimate the rest; fills the physical columns in place.
+
+    Steps: :func:`join_physical` (unless ``physical`` is False); albedo from a
+    measured diameter and H, else from the spectral class (Thomas et al.
+    2011), else the NEO average; diameter from H and albedo (Pravec & Harris
+    2007); ``diameter_min_km`` / ``diameter_max_km``: the diameter itself
+    where the albedo or the diameter is measured, else the diameters for
+    albedos 0.25 and 0.05 (:data:`ALBEDO_RANGE`, the NHATS convention).
+
+    Parameters
+    ----------
+    df : pandas.DataFrame
+        NEA table with ``number``, ``designation``, ``h_mag``, ``albedo``,
+        ``diameter_km``, ``spec_b``, ``spec_t`` (NaN where unknown).
+    physical : DataFrame, None or False
+        The physical table to join (None: the shipped one; False: no join).
 
     Returns
     -------
     pandas.DataFrame
-        The same frame.
+        The same frame, with ``albedo_source``, ``diameter_source``,
+        ``spec_mahlke``, ``spec_source``, ``diameter_min_km``,
+        ``diameter_max_km`` set.
     """
-    n = len(df)
+    if physical is False:
+        join_physical(df, table=_EMPTY)
+    else:
+        join_physical(df, table=physical)
     h = df["h_mag"].to_numpy(dtype=float)
     alb = df["albedo"].to_numpy(dtype=float).copy()
     dia = df["diameter_km"].to_numpy(dtype=float).copy()
-    alb_src = np.full(n, "catalog", dtype=object)
-    dia_src = np.full(n, "catalog", dtype=object)
-
-    good_alb = np.isfinite(alb) & (alb > 0)
-    good_dia = np.isfinite(dia) & (dia > 0)
+    alb_src = df["albedo_source"].to_numpy(dtype=object, na_value=None).copy()
+    dia_src = df["diameter_source"].to_numpy(dtype=object, na_value=None).copy()
+    good_alb = alb_src != None  # noqa: E711  (join_physical left None where unknown)
+    good_dia = dia_src != None  # noqa: E711
     alb[~good_alb] = np.nan
     dia[~good_dia] = np.nan
 
@@ -210,8 +463,23 @@ def fill_physical(df: pd.DataFrame) -> pd.DataFrame:
     dia[est] = diameter_from_h(h[est], alb[est])
     dia_src[est] = np.where(np.isfinite(dia[est]), "H+albedo", "unknown")
 
+    known = good_dia | ~need
+    lo_alb, hi_alb = ALBEDO_RANGE
     df["albedo"] = alb
     df["albedo_source"] = pd.array(alb_src, dtype="str")
     df["diameter_km"] = dia
     df["diameter_source"] = pd.array(dia_src, dtype="str")
+    df["diameter_min_km"] = np.where(known, dia, diameter_from_h(h, hi_alb))
+    df["diameter_max_km"] = np.where(known, dia, diameter_from_h(h, lo_alb))
     return df
+
+
+_EMPTY = (
+    pd.DataFrame({c: pd.Series([], dtype=t) for c, t in _PHYS_COLUMNS.items()})
+    .rename(columns={"spec_Mahlke2022": "spec_mahlke", "spec_B": "spec_b", "spec_T": "spec_t"})
+    .assign(
+        spec_b_source=pd.Series([], dtype="str"),
+        spec_t_source=pd.Series([], dtype="str"),
+        spec_mahlke_source=pd.Series([], dtype="str"),
+    )
+)

@@ -28,10 +28,17 @@ orbit_class          str       Atira/Aten/Apollo/Amor (or the catalog's own clas
 pha                  bool      potentially hazardous asteroid flag (False if unknown,
                                see ``df.attrs["pha_known"]``)
 albedo               float64   geometric albedo pV (measured or estimated)
-albedo_source        str       see :data:`prospect.catalog.physical.ALBEDO_SOURCES`
+albedo_source        str       see :data:`prospect.catalog.physical.ALBEDO_SOURCES`; a value
+                               joined from ``catalogs/nea_physical.csv`` names its source
 diameter_km          float64   diameter, km (measured or from H and albedo)
 diameter_source      str       see :data:`prospect.catalog.physical.DIAMETER_SOURCES`
-spec_b, spec_t       str       Bus-DeMeo / Tholen spectral type (JPL SBDB) or NaN
+diameter_min_km,     float64   diameter range for albedos 0.25 and 0.05 where the albedo
+diameter_max_km                is not measured (NHATS convention); else both = diameter_km
+spec_b, spec_t       str       Bus(-DeMeo) / Tholen spectral type (catalog file, else the
+                               shipped physical table: JPL SBDB, DeMeo 2009, Tholen 1984)
+spec_mahlke          str       Mahlke et al. 2022 class (shipped physical table) or NaN
+spec_source          str       where each class came from ("spec_mahlke: Mahlke2022;
+                               spec_b: SBDB-PHA-2025-10"), NaN if no class
 n_obs, n_opp         Int64     observations / oppositions used in the orbit
 arc_days             float64   observed arc, days (multi-opposition MPC orbits give
                                only years: (last - first year) * 365.25)
@@ -52,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from prospect.catalog.designations import jd_to_calendar, pack_number, pack_provisional
-from prospect.catalog.physical import fill_physical
+from prospect.catalog.physical import PHYSICAL_ATTRIBUTION, fill_physical
 from prospect.core.constants import GM_SUN_KM3_S2
 from prospect.errors import CatalogFormatError
 
@@ -64,7 +71,7 @@ __all__ = [
 ]
 
 #: Bump when the columns or their meaning change: cached conversions are redone.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 
 #: Column -> dtype of the NEA table, in order.
 NEA_COLUMNS: dict[str, str] = {
@@ -90,8 +97,12 @@ NEA_COLUMNS: dict[str, str] = {
     "albedo_source": "str",
     "diameter_km": "float64",
     "diameter_source": "str",
+    "diameter_min_km": "float64",
+    "diameter_max_km": "float64",
     "spec_b": "str",
     "spec_t": "str",
+    "spec_mahlke": "str",
+    "spec_source": "str",
     "n_obs": "Int64",
     "n_opp": "Int64",
     "arc_days": "float64",
@@ -124,6 +135,16 @@ PARSED_COLUMNS = [
     "n_opp",
     "arc_days",
 ]
+
+#: Physical columns :func:`prospect.catalog.physical.fill_physical` derives.
+_DERIVED_PHYSICAL = (
+    "albedo_source",
+    "diameter_source",
+    "diameter_min_km",
+    "diameter_max_km",
+    "spec_mahlke",
+    "spec_source",
+)
 
 #: Epochs accepted as plausible, JD TT: 1800-01-01.0 to 2200-01-01.0 (the packed
 #: date form covers 1800-2099; anything outside is a unit or parsing error).
@@ -404,7 +425,7 @@ def build_frame(
             values = labels
         elif col == "packed":
             values = packed
-        elif col in ("albedo_source", "diameter_source"):
+        elif col in _DERIVED_PHYSICAL:
             continue
         else:
             values = rows[col]
@@ -446,6 +467,7 @@ def build_frame(
             "skipped": list(sink.skipped),
             "n_skipped": len(sink.skipped),
             "schema_version": SCHEMA_VERSION,
+            "physical_attribution": PHYSICAL_ATTRIBUTION,
             **(extra_attrs or {}),
         }
     )

@@ -33,8 +33,13 @@ def _summary_lines(df) -> list[tuple[str, str]]:
     if src and Path(path).name != src:
         path += f" (converted from {src})"
     classes = df["orbit_class"].value_counts()
-    measured = int((df["diameter_source"] == "catalog").sum())
+    from prospect.catalog.physical import albedo_measured, diameter_measured
+
+    measured = int(diameter_measured(df["diameter_source"]).sum())
     estimated = int((df["diameter_source"] == "H+albedo").sum())
+    alb_src = df["albedo_source"]
+    n_albedo = int((albedo_measured(alb_src) & (alb_src != "diameter+H").to_numpy()).sum())
+    n_class = int(df["spec_source"].notna().sum()) if "spec_source" in df else 0
     lines = [
         ("Catalog", f"{a.get('source', '?')}{where}"),
         ("File", path),
@@ -44,10 +49,13 @@ def _summary_lines(df) -> list[tuple[str, str]]:
         ("Orbit classes", ", ".join(f"{k} {v:,}" for k, v in classes.items())),
         ("PHAs", f"{int(df['pha'].sum()):,}" + ("" if a.get("pha_known", True) else " (unknown)")),
         ("Diameters", f"{measured:,} measured, {estimated:,} from H and albedo"),
+        ("Albedos", f"{n_albedo:,} measured; spectral classes: {n_class:,}"),
     ]
     if a.get("url"):
         lines.append(("Downloaded", f"{a.get('downloaded', '?')} from {a['url']}"))
     lines.append(("Attribution", a.get("attribution", "?")))
+    if a.get("physical_attribution"):
+        lines.append(("Physical data", a["physical_attribution"].removeprefix("Physical data: ")))
     return lines
 
 

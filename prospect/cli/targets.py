@@ -26,6 +26,21 @@ def _fmt(value, spec: str = "", unit: str = "") -> str:
     return f"{value:{spec}}{unit}" if spec else f"{value}{unit}"
 
 
+def _diameter_range(row) -> str:
+    lo, hi = row.get("diameter_min_km"), row.get("diameter_max_km")
+    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
+        return "-"
+    if lo == hi:
+        return "measured"
+    return f"{lo:.3f}-{hi:.3f} km for albedos 0.25-0.05 (albedo not measured)"
+
+
+def _classes(row) -> str:
+    names = {"spec_mahlke": "Mahlke 2022", "spec_b": "Bus", "spec_t": "Tholen"}
+    got = [f"{v} ({k})" for c, k in names.items() if isinstance(v := row.get(c), str)]
+    return ", ".join(got) or "-"
+
+
 @app.command("target")
 def target_cmd(
     name: str = typer.Argument(
@@ -65,6 +80,8 @@ def target_cmd(
             "diameter",
             f"{_fmt(row.get('diameter_km'), '.3f', ' km')} ({_fmt(row.get('diameter_source'))})",
         ),
+        ("diameter range", _diameter_range(row)),
+        ("spectral class", _classes(row)),
         ("U (uncertainty)", _fmt(row.get("u_param"), ".0f")),
     ]
     for k, v in rows:

@@ -39,16 +39,16 @@ design choice of this ranking, not measured quantities -- set your own):
     duration in the table).
 ``score_size``
     ``log10(D / 10 m) / log10(10 km / 10 m)`` clipped to [0, 1]: 10 m -> 0,
-    10 km -> 1 (``diameter_km`` from H and albedo, see
-    :mod:`prospect.catalog.physical`).
+    10 km -> 1.  D is the measured diameter (or the one from H and a
+    measured albedo) where the catalog's physical data have it; where the
+    albedo is unknown, the middle of the 0.05-0.25 albedo range
+    (:func:`prospect.catalog.physical.size_for_score_km`), neither end
+    favoured.
 ``score_composition``
-    resource class of the spectral type (Bus-DeMeo ``spec_b``, else Tholen
-    ``spec_t``; DOMAIN.md section 3.2, meteorite analogues):
-    C/B complex (CI/CM-like hydrated silicates) -> ``water`` 1.0;
-    Tholen M, Bus Xk/Xc/Xe -> ``metal`` 0.8; D/P/T (possibly volatile-rich)
-    -> ``volatiles?`` 0.7; S complex, Q, L, K -> ``construction`` 0.6;
-    V, A, R, O, E -> ``other`` 0.4; no spectral type -> ``unknown`` 0.5
-    (neutral).  The scores are this module's choice of how much each resource
+    resource complex of the spectral class, Mahlke et al. 2022 first, then
+    Bus-DeMeo, then Tholen (:func:`prospect.catalog.taxonomy.composition`:
+    water 1.0, metal 0.8, volatiles 0.7, construction 0.6, other 0.4, no
+    class 0.5, neutral).  The scores are a choice of how much each resource
     is worth, not data.
 ``score_certainty``
     ``(9 - U) / 9`` with the MPC uncertainty parameter ``U`` (0 best, 9
@@ -65,13 +65,14 @@ import hashlib
 import json
 import math
 import os
-import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
 
+from prospect.catalog.physical import albedo_measured, size_for_score_km
+from prospect.catalog.taxonomy import composition
 from prospect.core import kepler
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import shoemaker_helin
@@ -105,7 +106,6 @@ __all__ = [
     "SCORE_COLUMNS",
     "SCREEN_MARGINS_KM_S",
     "SCREEN_MARGIN_KM_S",
-    "composition",
     "default_window",
     "parse_weights",
     "rank",
@@ -169,36 +169,6 @@ DEFAULT_TOF_MIN_DAYS = 30.0
 DEFAULT_TOF_MAX_DAYS = 720.0
 #: Lattice step of round-trip rankings, days.
 DEFAULT_ROUND_TRIP_STEP_DAYS = 5.0
-
-_COMPOSITION = (
-    # (label, score, Bus-DeMeo pattern, Tholen first-letter set)
-    ("water", 1.0, r"^(B|C[bgh]*|Cgh)$", set("BCFG")),
-    ("metal", 0.8, r"^X[kce]$", set("M")),
-    ("volatiles?", 0.7, r"^(D|T)$", set("DPT")),
-    ("construction", 0.6, r"^(S[a-z]*|Q|L|K)$", set("SQK")),
-    ("other", 0.4, r"^(V|A|R|O|X|E)$", set("VAROEX")),
-)
-
-
-def composition(spec_b, spec_t) -> tuple[str, float]:
-    """Resource class and score of a spectral type (see the module docstring).
-
-    Examples
-    --------
-    >>> composition("Cb", None), composition(None, "M"), composition(None, None)
-    (('water', 1.0), ('metal', 0.8), ('unknown', 0.5))
-    """
-    if isinstance(spec_b, str) and spec_b.strip().rstrip(":"):
-        text = spec_b.strip().rstrip(":")
-        for label, score, pattern, _ in _COMPOSITION:
-            if re.match(pattern, text):
-                return label, score
-    if isinstance(spec_t, str) and spec_t.strip():
-        first = spec_t.strip()[0].upper()
-        for label, score, _, letters in _COMPOSITION:
-            if first in letters:
-                return label, score
-    return "unknown", 0.5
 
 
 def parse_weights(text: str | dict | None) -> dict[str, float]:
@@ -504,6 +474,24 @@ def _pareto(dv: np.ndarray, dur: np.ndarray, size: np.ndarray) -> np.ndarray:
     return out
 
 
+def _composition(df: pd.DataFrame) -> list[tuple[str, float]]:
+    """Resource complex and score per row (measured albedos split X-types)."""
+    none = [None] * len(df)
+    alb = df.get("albedo", none)
+    if "albedo_source" in df:
+        alb = np.where(albedo_measured(df["albedo_source"]), df["albedo"], np.nan)
+    return [
+        composition(m_, b_, t_, a_)
+        for m_, b_, t_, a_ in zip(
+            df.get("spec_mahlke", none),
+            df.get("spec_b", none),
+            df.get("spec_t", none),
+            alb,
+            strict=True,
+        )
+    ]
+
+
 def _score(df: pd.DataFrame, spec: MissionSpec, weights: dict[str, float]) -> pd.DataFrame:
     limit = _limit(spec)
     obj = df["dv_objective_km_s"].to_numpy(dtype=float)
@@ -517,7 +505,11 @@ def _score(df: pd.DataFrame, spec: MissionSpec, weights: dict[str, float]) -> pd
     if dmax is None:
         dmax = float(np.nanmax(dur)) if dur.size and np.isfinite(dur).any() else 1.0
     df["score_duration"] = np.clip(1.0 - dur / dmax, 0.0, 1.0)
-    d = df["diameter_km"].to_numpy(dtype=float)
+    d = (
+        size_for_score_km(df)
+        if "diameter_min_km" in df
+        else df["diameter_km"].to_numpy(dtype=float)
+    )
     with np.errstate(divide="ignore", invalid="ignore"):
         s = np.log10(d / SIZE_SCORE_MIN_KM) / math.log10(SIZE_SCORE_MAX_KM / SIZE_SCORE_MIN_KM)
     df["score_size"] = np.nan_to_num(np.clip(s, 0.0, 1.0), nan=0.0)
@@ -542,7 +534,12 @@ _INFO_COLUMNS = (
     "h_mag",
     "diameter_km",
     "albedo",
+    "albedo_source",
+    "diameter_source",
+    "diameter_min_km",
+    "diameter_max_km",
     "u_param",
+    "spec_mahlke",
     "spec_b",
     "spec_t",
     "a_au",
@@ -783,11 +780,7 @@ def rank(
     info = survivors[[c for c in _INFO_COLUMNS if c in survivors.columns]].iloc[rows_idx]
     res = pd.concat([info.reset_index(drop=True), res.drop(columns="row")], axis=1)
     res["sh_dv_km_s"] = sh_keep[rows_idx]
-    none = [None] * len(res)
-    comp = [
-        composition(b_, t_)
-        for b_, t_ in zip(res.get("spec_b", none), res.get("spec_t", none), strict=True)
-    ]
+    comp = _composition(res)
     res["composition"] = [c_[0] for c_ in comp]
     res["score_composition"] = [c_[1] for c_ in comp]
     res = _feasibility(res, spec)

@@ -136,9 +136,16 @@ def test_sbdb_csv(data_dir, own_cache, json_df):
     assert bennu["albedo_source"] == "catalog" and bennu["diameter_source"] == "catalog"
     assert (bennu["spec_b"], bennu["spec_t"]) == ("B", "F")
     ryugu = sb.set_index("label").loc["162173 Ryugu"]
-    assert ryugu["albedo_source"] == "diameter+H" and ryugu["diameter_km"] == 0.896
+    # the file gives Ryugu's diameter only; the albedo is joined from the shipped
+    # physical table (JPL SBDB 2026: pV 0.045)
+    assert ryugu["diameter_source"] == "catalog" and ryugu["diameter_km"] == 0.896
+    assert ryugu["albedo_source"] == "SBDB" and ryugu["albedo"] == 0.045
+    assert ryugu["spec_mahlke"] == "C" and "spec_mahlke: Mahlke2022" in ryugu["spec_source"]
     itokawa = sb.set_index("label").loc["25143 Itokawa"]
-    assert itokawa["albedo"] == 0.26 and itokawa["albedo_source"] == "class S (Thomas 2011)"
+    # the file has no size for Itokawa: the physical table's measured values are joined
+    assert itokawa["albedo"] == 0.496 and itokawa["albedo_source"] == "SpitzerNEOs (ExploreNEOs)"
+    assert itokawa["diameter_km"] == 0.33 and itokawa["diameter_source"].startswith("SBDB")
+    assert itokawa["spec_b"] == "S" and itokawa["spec_source"].startswith("spec_b: catalog")
     assert "TDB" in sb.attrs["time_scale"]
 
 

@@ -14,8 +14,16 @@ import pandas as pd
 import pytest
 
 from prospect._resources import catalog_dir, catalog_path
-from prospect.catalog import NEA_COLUMNS, SHIPPED_FAST, SHIPPED_JSON, load_neas, parse_bytes
+from prospect.catalog import (
+    NEA_COLUMNS,
+    SHIPPED_FAST,
+    SHIPPED_JSON,
+    find_target,
+    load_neas,
+    parse_bytes,
+)
 from prospect.catalog.fast import read_fast, source_digest
+from prospect.catalog.physical import PHYSICAL_FILE, diameter_measured
 from prospect.core.constants import GM_SUN_KM3_S2
 
 #: Record count of the MPC NEA extended file shipped (shared/data/README.md).
@@ -84,14 +92,43 @@ def test_shipped_table_content(own_cache):
     assert ((df["e"] >= 0) & (df["e"] < 1)).all() and (df["a_au"] > 0).all()
     assert df["h_mag"].isna().sum() == 2  # two records lack H (shared/data/README.md)
     assert (df["diameter_source"] == "unknown").sum() == 2
-    assert set(df["albedo_source"]) == {"NEO average"}  # the MPC file has no physical data
+    # the MPC file has no physical data: every measured value is joined from
+    # catalogs/nea_physical.csv, whose README counts 2,976 albedos (SBDB 1,202,
+    # SpitzerNEOs 1,774), 2,999 diameters and 1,166 Mahlke classes among these NEAs
+    src = df["albedo_source"]
+    assert (src == "SBDB").sum() == 1202 and src.str.startswith("SpitzerNEOs").sum() == 1774
+    assert diameter_measured(df["diameter_source"]).sum() == 2999
+    assert df["spec_mahlke"].notna().sum() == 1166
+    est = (df["albedo_source"] == "NEO average").to_numpy()
     # H = 17.85 <-> 1 km at the population albedo: count of >= 1 km objects matches H <= 17.85
-    assert ((df["diameter_km"] >= 1.0) == (df["h_mag"] <= 17.85)).all()
+    assert ((df["diameter_km"] >= 1.0) == (df["h_mag"] <= 17.85))[est].all()
+
+
+def test_eros_has_its_measured_diameter(own_cache):
+    """Eros: 16.84 km in JPL SBDB (NEAR Shoemaker shape model; Veverka et al. 2000 give a
+    mean diameter of 16.8 km), not the 31.2 km H = 10.38 gives at the population albedo."""
+    df = load_neas()
+    eros = df.loc[find_target(df, "Eros")]
+    assert eros["diameter_km"] == pytest.approx(16.8, abs=0.05)
+    assert eros["diameter_source"] == "SBDB (tri-axial extent given: shape model)"
+    assert eros["albedo"] == 0.25 and eros["albedo_source"] == "SBDB"
+    assert eros["diameter_min_km"] == eros["diameter_max_km"] == eros["diameter_km"]
+
+
+def test_unknown_albedo_gives_the_nhats_diameter_range(own_cache):
+    """2000 SG344 (H 24.7, no measured albedo): the range for pV 0.25-0.05 as NHATS shows
+    it.  By hand, D = 1329 km / sqrt(pV) * 10**(-24.7 / 5) (Pravec & Harris 2007, eq. 1):
+    10**-4.94 = 1.1482e-5, so 30.52 m at pV 0.25 and 68.24 m at pV 0.05."""
+    df = load_neas()
+    row = df.loc[find_target(df, "2000 SG344")]
+    assert row["albedo_source"] == "NEO average"
+    assert 1000 * row["diameter_min_km"] == pytest.approx(30.52, abs=0.01)
+    assert 1000 * row["diameter_max_km"] == pytest.approx(68.24, abs=0.01)
 
 
 def test_catalog_readme_lists_the_nea_files():
     readme = (catalog_dir() / "README.md").read_text()
-    for name in (SHIPPED_JSON, SHIPPED_FAST):
+    for name in (SHIPPED_JSON, SHIPPED_FAST, PHYSICAL_FILE):
         assert (catalog_dir() / name).is_file()
         assert f"| `{name}` |" in readme, f"catalogs/README.md has no provenance row for {name}"
 
@@ -108,6 +145,7 @@ def test_wheel_ships_the_catalogs():
         "prospect.catalog",
         "prospect.catalog.designations",
         "prospect.catalog.physical",
+        "prospect.catalog.taxonomy",
         "prospect.catalog.schema",
         "prospect.catalog.mpc",
         "prospect.catalog.mpcorb",

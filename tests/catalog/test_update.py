@@ -171,3 +171,14 @@ def test_file_url_and_bad_scheme(data_dir, own_cache):
 def test_oversized_download_is_refused(server, own_cache):
     with pytest.raises(DownloadError, match="larger than 1,000 bytes"):
         update_catalog(f"{server}/good.json.gz", min_records=3, timeout=5, max_bytes=1000)
+
+
+def test_downloaded_catalog_gets_the_measured_physical_data(server, own_cache):
+    """A newly downloaded MPC file (no physical fields) is joined to the shipped
+    physical table like the shipped catalog: Eros 16.84 km (JPL SBDB), Bennu B."""
+    _install_good(server)
+    active = load_neas()
+    eros = active.set_index("label").loc["433 Eros"]
+    assert eros["diameter_km"] == 16.84 and eros["diameter_source"].startswith("SBDB")
+    bennu = active.set_index("label").loc["101955 Bennu"]
+    assert (bennu["spec_b"], bennu["spec_mahlke"], bennu["albedo"]) == ("B", "B", 0.044)

@@ -10,12 +10,12 @@ import pandas as pd
 import pytest
 
 from prospect.catalog import load_neas
+from prospect.catalog.taxonomy import composition
 from prospect.errors import InputError, UnknownNameError
 from prospect.scan import rank
 from prospect.scan.rank import (
     DEFAULT_WEIGHTS,
     _pareto,
-    composition,
     default_window,
     parse_weights,
     screen_margin,
@@ -145,12 +145,13 @@ def test_parse_weights():
 
 
 def test_composition_mapping():
-    assert composition("Ch", None) == ("water", 1.0)
-    assert composition(None, "B") == ("water", 1.0)
-    assert composition("Xk", None) == ("metal", 0.8)
-    assert composition(None, "M") == ("metal", 0.8)
-    assert composition("Sq", None)[0] == "construction"
-    assert composition(None, None) == ("unknown", 0.5)
+    # the full mapping is tested in tests/catalog/test_taxonomy.py
+    assert composition(spec_b="Ch") == ("water", 1.0)
+    assert composition(spec_t="B") == ("water", 1.0)
+    assert composition(spec_b="Xk") == ("metal", 0.8)
+    assert composition(spec_t="M") == ("metal", 0.8)
+    assert composition(spec_b="Sq")[0] == "construction"
+    assert composition() == ("unknown", 0.5)
 
 
 def test_pareto_front():
