@@ -107,7 +107,7 @@ def _register() -> None:
     # here (not at the top) so `prospect --version` stays fast.
     import importlib
 
-    for mod in ("catalog", "targets", "scan", "moon", "plan", "data_cmds"):
+    for mod in ("catalog", "targets", "scan", "moon", "plan", "data_cmds", "survey"):
         try:
             importlib.import_module(f"prospect.cli.{mod}")
         except ModuleNotFoundError as exc:

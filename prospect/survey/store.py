@@ -1,0 +1,130 @@
+"""Stage 4 of a survey: the survey directory (manifest, one Parquet file per chunk, summary).
+
+Layout of ``DIR``::
+
+    DIR/survey.json                 manifest: input key and its parts, plan, chunks, status
+    DIR/chunks/part-KEY-00000.parquet   one file per finished chunk (written atomically)
+    DIR/summary.csv                 accessible-target counts by delta-v and duration
+
+``KEY`` is the hash of the survey's inputs (catalog content, profile, period,
+ephemeris, grid and chunking; :func:`prospect.survey._plan.input_key`).  A
+chunk file exists only once its chunk is finished (``prospect._io``: written
+to a temporary name, then renamed), so an interrupted survey leaves only
+whole chunks, and a rerun keeps them.  A directory whose manifest holds
+another key is refused: chunks of different inputs never mix.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pandas as pd
+
+from prospect._io import atomic_path, write_atomic
+from prospect.errors import InputError
+
+__all__ = ["chunk_path", "finished_chunks", "open_survey_dir", "read_manifest", "read_results"]
+
+MANIFEST = "survey.json"
+
+
+def chunk_path(directory: Path, key: str, index: int) -> Path:
+    """File of chunk ``index`` of the survey ``key``."""
+    return Path(directory) / "chunks" / f"part-{key[:16]}-{index:05d}.parquet"
+
+
+def read_manifest(directory) -> dict:
+    """The manifest of a survey directory.
+
+    Raises
+    ------
+    InputError
+        ``directory`` holds no survey (named by ``--output`` / the ``show`` argument).
+    """
+    path = Path(directory) / MANIFEST
+    if not path.is_file():
+        raise InputError(f"{directory} holds no survey ({MANIFEST} is missing)", option="DIR")
+    try:
+        return json.loads(path.read_text())
+    except (OSError, ValueError) as exc:
+        raise InputError(f"{path}: unreadable survey manifest ({exc})", option="DIR") from None
+
+
+def write_manifest(directory, manifest: dict) -> None:
+    write_atomic(Path(directory) / MANIFEST, json.dumps(manifest, indent=1, default=str) + "\n")
+
+
+def _differing(old: dict, new: dict) -> list[str]:
+    return [k for k in new if json.dumps(old.get(k), sort_keys=True, default=str)
+            != json.dumps(new[k], sort_keys=True, default=str)]  # fmt: skip
+
+
+def open_survey_dir(directory, key: str, parts: dict, *, resume: bool) -> dict | None:
+    """Check ``directory`` for a survey of inputs ``key``; the manifest found, if any.
+
+    Raises
+    ------
+    InputError
+        The directory holds a survey of other inputs (the inputs that differ
+        are named), or the same survey and ``resume`` is False, or it is a
+        non-empty directory that is not a survey.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory} is not a directory", option="--output")
+    if (directory / MANIFEST).is_file():
+        old = read_manifest(directory)
+        if old.get("key") != key:
+            diff = _differing(old.get("inputs", {}), parts) or ["format"]
+            raise InputError(
+                f"{directory} holds a survey of different inputs ({', '.join(diff)} differ); "
+                "refusing to mix them: choose another --output directory",
+                option="--output",
+            )
+        if not resume:
+            raise InputError(
+                f"{directory} already holds this survey; pass --resume to keep its finished "
+                "chunks and compute the rest",
+                option="--output",
+            )
+        return old
+    if directory.is_dir() and any(directory.iterdir()):
+        raise InputError(
+            f"{directory} is not empty and holds no survey; choose an empty or new directory",
+            option="--output",
+        )
+    (directory / "chunks").mkdir(parents=True, exist_ok=True)
+    return None
+
+
+def finished_chunks(directory, key: str, n_chunks: int) -> list[int]:
+    """Indices of the chunks of survey ``key`` whose file exists."""
+    return [i for i in range(n_chunks) if chunk_path(directory, key, i).is_file()]
+
+
+def write_chunk(directory, key: str, index: int, df: pd.DataFrame) -> Path:
+    """Write one finished chunk atomically."""
+    path = chunk_path(directory, key, index)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
+    return path
+
+
+def read_results(directory, *, columns=None) -> pd.DataFrame:
+    """All finished chunks of a survey directory, one row per target, in catalog order.
+
+    ``attrs`` holds the manifest.  Raises :class:`InputError` for a directory
+    without a survey.
+    """
+    man = read_manifest(directory)
+    key, n = man["key"], int(man["n_chunks"])
+    paths = [chunk_path(directory, key, i) for i in finished_chunks(directory, key, n)]
+    if paths:
+        df = pd.concat([pd.read_parquet(p, columns=columns) for p in paths], ignore_index=True)
+    else:
+        df = pd.DataFrame()
+    df.attrs["manifest"] = man
+    df.attrs["complete"] = len(paths) == n
+    return df
