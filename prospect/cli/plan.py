@@ -17,7 +17,7 @@ import typer
 from prospect.cli import app
 from prospect.errors import InputError
 
-__all__ = ["consortia_cmd", "plan_cmd"]
+__all__ = ["consortia_cmd", "plan_cmd", "render"]
 
 FORMATS = ("table", "json", "csv")
 
@@ -70,6 +70,29 @@ def _shares(items: list[str]) -> dict[str, float] | None:
     return out
 
 
+def _spacecraft_lines(sz: dict, lv: dict) -> list[str]:
+    """The spacecraft flown, and whether it can fly the trajectory or was resized."""
+    tag = " [RESIZED]" if sz["resized"] else "" if sz["can_fly"] else " [CANNOT FLY]"
+    esc = f" (escape {_fmt(lv['escape_dv_km_s'], '.3f')})" if sz["can_fly"] else " needed"
+    lines = [
+        f"  spacecraft{tag}: dry {_fmt(sz['dry_kg'])} kg, propellant {_fmt(sz['propellant_kg'])} "
+        f"kg, wet {_fmt(sz['wet_kg'])} kg, own delta-v {_fmt(sz['spacecraft_dv_km_s'], '.3f')} "
+        f"km/s{esc}"
+    ]
+    if sz["resized"]:
+        lines.append(f"  resized from the profile's {_fmt(sz['profile_wet_kg'])} kg: {sz['note']}")
+    w = sz["would_take"]
+    if not sz["can_fly"]:
+        lines.append(f"  {sz['note']}")
+        if w:
+            lines.append(
+                f"  it would take: wet {_fmt(w['wet_kg'])} kg, propellant "
+                f"{_fmt(w['propellant_kg'])} kg, dry {_fmt(w['dry_kg'])} kg, "
+                f"{_fmt(w['spacecraft_dv_km_s'], '.3f')} km/s on {w['launch']} (--allow-resize)"
+            )
+    return lines
+
+
 def _render_table(result) -> str:
     d = result.to_dict()
     m, lv, cost, tl = d["mission"], d["launch"], d["cost"], d["timeline"]
@@ -87,9 +110,7 @@ def _render_table(result) -> str:
         "",
         f"Launch: {lv['launcher']} ({lv['service']}, {lv['delivered']})"
         f"{' [estimate]' if lv['estimate'] else ''}: ${_fmt(lv['price_musd'], ',.2f')} M",
-        f"  spacecraft: dry {_fmt(lv['dry_kg'])} kg, propellant {_fmt(lv['propellant_kg'])} kg, "
-        f"wet {_fmt(lv['wet_kg'])} kg, own delta-v {_fmt(lv['spacecraft_dv_km_s'], '.3f')} km/s "
-        f"(escape {_fmt(lv['escape_dv_km_s'], '.3f')})",
+        *_spacecraft_lines(d["sizing"], lv),
         "",
         f"Cost (FY{yr} $M, {cost['method']} CERs, {cost['n_draws']} draws, seed "
         f"{cost['seed']}): P10 {_fmt(cost['p10_musd'])}  P50 {_fmt(cost['p50_musd'])}  "
@@ -125,11 +146,14 @@ def _render_table(result) -> str:
         f"{_fmt(v['value_low_musd'], ',.3f')}-{_fmt(v['value_high_musd'], ',.3f')}; "
         "prices are assumptions)",
     ]
-    c = d["consortium"]
+    c, f = d["consortium"], d["funding"]
     lines += [
         "",
         f"Consortium budget ${_fmt(c['budget_musd'])} M; cost split by contribution at "
         f"P{c['percentile']:g}; yield rule {c['rule']}, fund {c['fund_fraction']:g}",
+        f"  funding: P50 ${_fmt(f['p50_musd'])} M (gap ${_fmt(f['gap_p50_musd'])} M), "
+        f"P90 ${_fmt(f['p90_musd'])} M (gap ${_fmt(f['gap_p90_musd'])} M)"
+        + ("" if f["affordable"] else f"  [FUNDING GAP at P{f['percentile']:g}]"),
     ]
     rows = [
         [
@@ -169,6 +193,21 @@ def _render_table(result) -> str:
     lines += [f"  - {f}" for f in e["flags"]]
     lines += ["", "Flags:"] + [f"  - {f}" for f in d["flags"]]
     return "\n".join(lines)
+
+
+def render(result, fmt: str) -> str:
+    """A plan as ``table``, ``json`` or ``csv`` text (what ``prospect plan`` prints)."""
+    if fmt == "json":
+        return json.dumps(result.to_dict(), indent=2) + "\n"
+    if fmt == "csv":
+        rows: list[tuple[str, str]] = []
+        _flatten("", result.to_dict(), rows)
+        buf = io.StringIO()
+        w = csv.writer(buf, lineterminator="\n")
+        w.writerow(["key", "value"])
+        w.writerows(rows)
+        return buf.getvalue()
+    return _render_table(result) + "\n"
 
 
 @app.command("plan")
@@ -225,8 +264,18 @@ def plan_cmd(
     speculative: bool = typer.Option(
         False, "--speculative", help="Also consider projected launchers (Starship)."
     ),
+    allow_resize: bool = typer.Option(
+        False,
+        "--allow-resize",
+        help="Plan a larger spacecraft when the profile's cannot fly the target (flagged).",
+    ),
 ) -> None:
-    """Plan a mission: launch, cost range, schedule, cost and yield shares, flags."""
+    """Plan a mission: launch, cost range, schedule, cost and yield shares, flags.
+
+    The trajectory is rank's for the target from the date the spacecraft is
+    ready; the spacecraft is the profile's (resized only with --allow-resize).
+    A budget below the cost gives the plan with its funding gap (exit 0).
+    """
     if fmt not in FORMATS:
         raise InputError(f"must be one of {', '.join(FORMATS)}, got {fmt!r}", option="--format")
     from prospect import data
@@ -253,6 +302,7 @@ def plan_cmd(
         launch_by=launch_by,
         shares=_shares(share),
         include_speculative=speculative,
+        allow_resize=allow_resize,
         consortia=consortia,
         missions=missions,
     )
@@ -264,18 +314,7 @@ def plan_cmd(
             plot,
             title=f"{result.target.label}: {result.mission.name} for {result.consortium.name}",
         )
-    if fmt == "json":
-        typer.echo(json.dumps(result.to_dict(), indent=2))
-    elif fmt == "csv":
-        rows: list[tuple[str, str]] = []
-        _flatten("", result.to_dict(), rows)
-        buf = io.StringIO()
-        w = csv.writer(buf, lineterminator="\n")
-        w.writerow(["key", "value"])
-        w.writerows(rows)
-        typer.echo(buf.getvalue(), nl=False)
-    else:
-        typer.echo(_render_table(result))
+    typer.echo(render(result, fmt), nl=False)
 
 
 def consortia_cmd(

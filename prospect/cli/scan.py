@@ -158,6 +158,28 @@ def _progress():
     return prog, cb
 
 
+def _consortium_window(prof, start, from_, to):
+    """Launch period from the consortium's ready date: launches it can fly, one trajectory each.
+
+    The period starts at the later of ``--from`` (default: first day of next
+    month) and the date the spacecraft is ready (``--start`` + development);
+    without ``--to`` it lasts rank's default two years from there.
+    """
+    from prospect.cost import consortium_ready
+    from prospect.cost.timeline import to_date
+    from prospect.scan.rank import default_window
+
+    ready = consortium_ready(prof, start)
+    first = to_date(from_, option="--from") if from_ is not None else None
+    first = max(first or to_date(default_window()[0]), ready)
+    if to is not None and first > to_date(to, option="--to"):
+        raise InputError(
+            f"the spacecraft is ready on {ready.isoformat()}, after the launch period ending {to}",
+            option="--start",
+        )
+    return first.isoformat(), to
+
+
 @app.command("rank")
 def rank_cmd(
     mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
@@ -198,7 +220,7 @@ def rank_cmd(
         "--consortium",
         "-c",
         help="Add cost (P50/P90) and schedule columns for this consortium and keep only "
-        "what its pooled budget can afford.",
+        "what its pooled budget can afford; launches from the date its spacecraft is ready.",
     ),
     start: str | None = typer.Option(
         None, "--start", help="Consortium start date for the schedule (default today)."
@@ -219,6 +241,7 @@ def rank_cmd(
         from prospect.data import get_consortium
 
         consortium_obj = get_consortium(consortium)  # fail fast on an unknown name
+        from_, to = _consortium_window(prof, start, from_, to)
     prog, cb = _progress()
     try:
         if prog is not None:
@@ -258,7 +281,9 @@ def rank_cmd(
         year = ca.get("dollar_year", "")
         cons_note = (
             f"; consortium {consortium_obj.name}: {len(df)} of {n_costed} feasible targets "
-            f"affordable" + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
+            f"affordable"
+            + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
+            + f"; launches from {ca['ready']}, when its spacecraft is ready"
         )
     elif consortium is not None:
         df = df.head(top)

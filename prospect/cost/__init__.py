@@ -8,7 +8,8 @@ Public API
     range (P10/P50/P90, constant-year dollars), schedule, cost shares, yield
     split and environmental flags -> :class:`PlanResult` (``to_dict()``).
 :func:`affordability`
-    Cost, schedule and ``affordable`` columns for a ranking table.
+    Cost, launch, schedule and ``affordable`` columns for a ranking table
+    (:func:`consortium_ready`: the date to rank from).
 :func:`choose_launch`, :func:`spacecraft_cost`, :func:`operations_cost`,
 :func:`simulate`, :func:`shapley_values`, :func:`coalition_values`,
 :func:`yield_value`, :func:`load_cost_model`
@@ -18,14 +19,19 @@ Every coefficient, rate and price comes from ``catalogs/cost_model.toml`` or
 the data catalogs, each with its source.
 """
 
+from prospect.cost.affordability import affordability, consortium_ready
 from prospect.cost.cer import SpacecraftCost, operations_cost, spacecraft_cost
 from prospect.cost.consortia import consortia_table, member_budgets
 from prospect.cost.launch import LaunchChoice, LaunchOption, choose_launch, size_spacecraft
+from prospect.cost.mission import MissionCase
 from prospect.cost.model import CostModel, load_cost_model
 from prospect.cost.montecarlo import CostDistribution, CostElement, simulate
-from prospect.cost.plan import MissionCase, PlanResult, affordability, plan, resolve_target
+from prospect.cost.plan import plan
+from prospect.cost.result import PlanResult
 from prospect.cost.sharing import coalition_values, cost_shares, shapley_values, split_yield
-from prospect.cost.timeline import Timeline, build_timeline, departure_table, first_window_after
+from prospect.cost.spacecraft import Sizing
+from prospect.cost.target import TargetInfo, resolve_target
+from prospect.cost.timeline import Timeline, build_timeline
 from prospect.cost.value import YieldValue, parse_prices, yield_value
 
 __all__ = [
@@ -36,7 +42,9 @@ __all__ = [
     "LaunchOption",
     "MissionCase",
     "PlanResult",
+    "Sizing",
     "SpacecraftCost",
+    "TargetInfo",
     "Timeline",
     "YieldValue",
     "affordability",
@@ -44,9 +52,8 @@ __all__ = [
     "choose_launch",
     "coalition_values",
     "consortia_table",
+    "consortium_ready",
     "cost_shares",
-    "departure_table",
-    "first_window_after",
     "load_cost_model",
     "member_budgets",
     "operations_cost",

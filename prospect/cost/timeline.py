@@ -5,14 +5,9 @@ development time of its class (``[development.*]`` of ``cost_model.toml``:
 CLPS ~4 yr, AstroForge Odin 10 months, OSIRIS-REx ~63 months).  It then
 launches in the *first launch window after it is ready*:
 
-* asteroid: from a transfer scan (:func:`prospect.scan.porkchop.porkchop`)
-  reduced to the best transfer per departure date (:func:`departure_table`).
-  A date is *open* when its best transfer meets the mission's limits and is
-  within ``window_dv_margin_frac`` of the least delta-v of the search span;
-  a window is a run of consecutive open dates; the plan launches on the
-  cheapest date of the first window that opens on or after the ready date
-  (:func:`first_window_after`).  Being testable on a synthetic table is the
-  point of that split.
+* asteroid: on the departure of the transfer :func:`prospect.scan.rank`
+  finds for the target among launches from the ready date (same objective and
+  limits as ``prospect rank``; :mod:`prospect.cost.trajectory`).
 * Moon: lunar transfer geometry repeats every synodic month; the plan
   launches at the ready date, flies the profile's transfer (or ~5 d direct)
   and waits up to ~14 d in polar LLO for the site to pass under the orbit
@@ -29,7 +24,6 @@ import datetime as _dt
 import math
 from dataclasses import asdict, dataclass, field
 
-import numpy as np
 import pandas as pd
 
 from prospect.cost.model import CostModel, load_cost_model
@@ -37,11 +31,11 @@ from prospect.errors import InputError
 
 __all__ = [
     "Phase",
+    "Schedule",
     "Timeline",
     "add_days",
     "build_timeline",
-    "departure_table",
-    "first_window_after",
+    "schedule",
     "to_date",
 ]
 
@@ -76,6 +70,47 @@ def to_date(value, *, option: str = "date") -> _dt.date:
 def add_days(d: _dt.date, days: float) -> _dt.date:
     """``d`` plus ``days`` (rounded to whole days)."""
     return d + _dt.timedelta(days=round(days))
+
+
+@dataclass(frozen=True)
+class Schedule:
+    """Kick-off, ready date and launch deadline of a profile (UTC dates)."""
+
+    start: _dt.date
+    ready: _dt.date
+    deadline: _dt.date | None
+    development_months: float
+    development_source: str
+
+
+def schedule(profile, start, launch_by=None, *, model: CostModel | None = None) -> Schedule:
+    """When the profile's spacecraft is ready: start + the development time of its class.
+
+    Raises
+    ------
+    InputError
+        Unreadable dates, or ready after ``launch_by``.
+
+    Examples
+    --------
+    >>> from prospect.data import get_mission
+    >>> schedule(get_mission("prospector-1"), "2026-01-01").ready
+    datetime.date(2026, 11, 1)
+    """
+    model = model or load_cost_model()
+    months, src = model.development_months(profile.development_class)
+    dpm = model.number("timeline", "days_per_month", positive=True)
+    start_d = to_date(start, option="--start")
+    ready = add_days(start_d, months * dpm)
+    deadline = to_date(launch_by, option="--launch-by") if launch_by is not None else None
+    if deadline is not None and ready > deadline:
+        raise InputError(
+            f"start {start_d.isoformat()} + {months:g} months of development "
+            f"({profile.development_class}) = ready {ready.isoformat()}, after the launch "
+            f"window closing {deadline.isoformat()}",
+            option="--start",
+        )
+    return Schedule(start_d, ready, deadline, float(months), src)
 
 
 @dataclass(frozen=True)
@@ -127,126 +162,6 @@ class Timeline:
         d = asdict(self)
         d["flight_years"] = self.flight_years
         return d
-
-
-def departure_table(
-    porkchop_result, *, max_total_dv_km_s: float = math.inf, max_duration_days: float = math.inf
-) -> pd.DataFrame:
-    """Best transfer per departure date of a pork-chop grid.
-
-    Parameters
-    ----------
-    porkchop_result : prospect.scan.porkchop.PorkchopResult
-        Grid of shape (n_departure, n_tof); its ``feasible()`` mask applies
-        (arc exists, launch C3 limit).
-    max_total_dv_km_s, max_duration_days : float
-        Mission limits applied on top (``inf``: none).
-
-    Returns
-    -------
-    DataFrame, one row per departure date
-        ``departure`` (ISO), ``tof_days``, ``c3_km2_s2``, ``dv_arrival_km_s``,
-        ``dv_total_km_s`` of the least-delta-v feasible flight time (NaN when
-        the date has none).
-    """
-    pc = porkchop_result
-    ok = pc.feasible() & (pc.dv_total_km_s <= max_total_dv_km_s)
-    ok &= pc.tof_days[None, :] <= max_duration_days
-    dv = np.where(ok, pc.dv_total_km_s, np.inf)
-    j = np.argmin(dv, axis=1)
-    rows = np.arange(dv.shape[0])
-    has = np.isfinite(dv[rows, j])
-
-    def pick(a):
-        return np.where(has, a[rows, j], np.nan)
-
-    return pd.DataFrame(
-        {
-            "departure": [str(d) for d in pc.departure],
-            "tof_days": np.where(has, pc.tof_days[j], np.nan),
-            "c3_km2_s2": pick(pc.c3_km2_s2),
-            "dv_arrival_km_s": pick(pc.dv_arrival_km_s),
-            "dv_total_km_s": pick(pc.dv_total_km_s),
-        }
-    )
-
-
-def first_window_after(
-    table: pd.DataFrame, ready, *, margin_frac: float = 0.10, dv_column: str = "dv_total_km_s"
-) -> dict:
-    """The first launch window opening on or after ``ready`` and its best date.
-
-    Parameters
-    ----------
-    table : DataFrame
-        Best transfer per departure date (:func:`departure_table`), sorted by
-        ``departure``; NaN delta-v marks a date without a feasible transfer.
-    ready : date-like
-        Date the spacecraft is ready to launch.
-    margin_frac : float
-        A date is open when its delta-v is within ``(1 + margin_frac)`` of the
-        least delta-v of the dates on or after ``ready``.
-    dv_column : str
-        Column ranked.
-
-    Returns
-    -------
-    dict
-        ``open_from``, ``open_to`` (ISO dates of the window), ``departure``
-        (chosen date), ``index`` (row of the chosen date) and the row's values.
-
-    Raises
-    ------
-    InputError
-        When ``ready`` is after the last departure of the table, or no date
-        on or after it has a feasible transfer.
-
-    Examples
-    --------
-    >>> t = pd.DataFrame({"departure": ["2028-01-01", "2028-01-05", "2028-01-09", "2028-01-13"],
-    ...                   "dv_total_km_s": [3.0, 6.0, 3.2, 3.1]})
-    >>> w = first_window_after(t, "2028-01-03")
-    >>> w["open_from"], w["departure"]
-    ('2028-01-09', '2028-01-13')
-    """
-    if not (math.isfinite(margin_frac) and margin_frac >= 0):
-        raise InputError(f"window margin must be >= 0, got {margin_frac!r}", option="margin")
-    ready_d = to_date(ready, option="ready")
-    dates = pd.to_datetime(table["departure"]).dt.date.to_numpy()
-    if len(dates) == 0:
-        raise InputError("the launch-window search returned no departure dates", option="--start")
-    if ready_d > dates[-1]:
-        raise InputError(
-            f"the spacecraft is ready on {ready_d.isoformat()}, after the last launch date of "
-            f"the window searched ({dates[-1].isoformat()}); start earlier or extend the window",
-            option="--start",
-        )
-    dv = table[dv_column].to_numpy(dtype=float)
-    after = dates >= ready_d
-    cand = np.where(after & np.isfinite(dv), dv, np.inf)
-    if not np.isfinite(cand).any():
-        raise InputError(
-            f"no feasible transfer departs between {ready_d.isoformat()} (spacecraft ready) and "
-            f"{dates[-1].isoformat()}; start earlier or extend the window",
-            option="--start",
-        )
-    best = float(cand.min())
-    is_open = cand <= best * (1.0 + margin_frac)
-    first = int(np.argmax(is_open))
-    last = first
-    while last + 1 < len(dates) and is_open[last + 1]:
-        last += 1
-    k = first + int(np.argmin(cand[first : last + 1]))
-    row = table.iloc[k].to_dict()
-    row.update(
-        open_from=dates[first].isoformat(),
-        open_to=dates[last].isoformat(),
-        departure=dates[k].isoformat(),
-        index=k,
-        search_min_dv_km_s=best,
-        margin_frac=margin_frac,
-    )
-    return row
 
 
 def build_timeline(

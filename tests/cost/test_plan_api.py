@@ -6,13 +6,13 @@ import pytest
 
 from prospect.cost import (
     affordability,
-    choose_launch,
     load_cost_model,
     operations_cost,
     plan,
     simulate,
     spacecraft_cost,
 )
+from prospect.cost.spacecraft import launch_profile_spacecraft
 from prospect.data import get_consortium, get_mission, load_launchers
 from prospect.errors import InputError, UnknownNameError
 
@@ -47,8 +47,8 @@ def test_affordability_adds_cost_and_schedule_columns():
     rank = pd.DataFrame(
         {
             "target": ["A", "B", "C"],
-            "c3_km2_s2": [1.9, np.nan, 9.0],
-            "dv_arrival_km_s": [0.05, 0.1, 0.8],
+            "c3_km2_s2": [0.2, np.nan, 9.0],
+            "dv_arrival_km_s": [0.5, 0.1, 0.8],
             "departure": ["2028-05-09", "2028-06-01", "2026-02-01"],
             "tof_days": [280.0, 200.0, 150.0],
         }
@@ -58,22 +58,24 @@ def test_affordability_adds_cost_and_schedule_columns():
     )
     assert list(out.columns[:5]) == list(rank.columns)
     assert out.loc[1, "cost_note"] == "no trajectory" and not out.loc[1, "affordable"]
+    # the launch date is the departure of the trajectory costed, never moved
     assert out.loc[0, "launch"] == "2028-05-09"
-    assert out.loc[2, "launch"] == out.loc[2, "ready"] == "2026-11-01"  # ready after departure
-    assert (out.loc[[0, 2], "cost_p50_musd"] < out.loc[[0, 2], "cost_p90_musd"]).all()
-    # row 0 recomputed by hand from the building blocks, same seed and draws
+    # a trajectory departing before the spacecraft is ready is not costed
+    assert out.loc[2, "ready"] == "2026-11-01" and pd.isna(out.loc[2, "launch"])
+    assert out.loc[2, "cost_note"].startswith("departs 2026-02-01, before the spacecraft is ready")
+    assert np.isnan(out.loc[2, "cost_p50_musd"]) and not out.loc[2, "affordable"]
+    assert out.loc[0, "cost_p50_musd"] < out.loc[0, "cost_p90_musd"]
+    # row 0 recomputed by hand from the building blocks, same seed and draws: the
+    # profile's own 27.9 kg dry spacecraft (not resized), on the cheapest launch
     m = load_cost_model()
     prof = get_mission("prospector-1")
-    ch = choose_launch(
-        load_launchers(),
-        dry_mass_kg=prof.dry_mass_kg,
-        isp_s=prof.isp_s,
-        mission_dv_km_s=0.05,
-        target_c3_km2_s2=1.9,
-        propellant_mass_kg=prof.propellant_mass_kg,
-        kick_stage_c3_km2_s2=prof.kick_stage_c3_km2_s2,
+    # sqrt(0.2) + 0.5 = 0.947 km/s of its own: within its 1.001 km/s
+    ch, used, _ = launch_profile_spacecraft(
+        load_launchers(), prof, mission_dv_km_s=0.5, c3_km2_s2=0.2, model=m
     )
-    sc = spacecraft_cost(ch.best.dry_kg, None)
+    assert ch.best.wet_kg == pytest.approx(50.0) and used < prof.propellant_mass_kg
+    assert ch.best.spacecraft_dv_km_s == pytest.approx(0.2**0.5 + 0.5)
+    sc = spacecraft_cost(prof.dry_mass_kg, None)
     ops, _ = operations_cost((280.0 + 14.0) / 365.25, prof.development_class)
     d = simulate(
         [*sc.elements, ch.best.cost_element(m), ops], reserve_fraction=0.25, n=1500, seed=4

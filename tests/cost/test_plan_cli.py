@@ -86,12 +86,16 @@ def test_moon_golden_content_is_consistent():
     assert d["timeline"]["ready"] == "2030-12-02"  # 2027-01-01 + 47 months (CLPS-class)
 
 
-def test_nea_golden_launches_in_the_2028_window():
+def test_nea_golden_flies_the_profile_spacecraft_on_its_departure():
     d = json.loads((GOLDEN / "nea_2000sg344_prospector1.json").read_text())
-    w = d["timeline"]["window"]
-    assert w["open_from"] <= d["timeline"]["launch"] <= w["open_to"]
-    assert d["timeline"]["launch"] >= d["timeline"]["ready"]
-    assert d["launch"]["feasible"] and d["sizing"]["wet_kg"] > d["sizing"]["dry_kg"]
+    t, sz = d["trajectory"], d["sizing"]
+    # the launch date is the departure of the trajectory costed, after the ready date
+    assert d["timeline"]["launch"] == t["departure"] >= d["timeline"]["ready"]
+    # the profile's 50 kg spacecraft (catalogs/missions.toml), within its capacity
+    assert sz["wet_kg"] == pytest.approx(50.0) and not sz["resized"] and sz["can_fly"]
+    assert t["feasible"] and t["spacecraft_dv_km_s"] <= t["profile_dv_capacity_km_s"]
+    assert sz["propellant_used_kg"] <= sz["propellant_kg"]
+    assert d["launch"]["feasible"] and d["launch"]["wet_kg"] == pytest.approx(50.0)
 
 
 @pytest.mark.filterwarnings("ignore::erfa.core.ErfaWarning")
@@ -214,7 +218,9 @@ def test_shares_that_do_not_add_up():
     _one_error_line(result, "--share: shares add up to 0.9, not 1")
 
 
-def test_budget_below_any_mission():
+@pytest.mark.parametrize("fmt", ["json", "table"])
+def test_budget_below_the_cost_gives_the_plan_and_its_funding_gap(fmt):
+    # ILRS has no valued contribution: budget 0, the plan is still returned (exit 0)
     result = _run(
         "plan",
         "S05",
@@ -226,10 +232,23 @@ def test_budget_below_any_mission():
         "2027-01-01",
         "--draws",
         "500",
+        "--format",
+        fmt,
     )
-    _one_error_line(
-        result, "--consortium:", "budget $0.0 M", "below the cost of every candidate", "mx-1 P50"
-    )
+    assert result.exit_code == 0, result.output
+    if fmt == "table":
+        assert (
+            "[FUNDING GAP at P50]" in result.stdout
+            and "FUNDING GAP: the pooled budget $0.0 M" in result.stdout
+        )
+        return
+    d = json.loads(result.stdout)
+    f, c = d["funding"], d["cost"]
+    assert f["budget_musd"] == 0.0 and not f["affordable"]
+    assert f["gap_p50_musd"] == pytest.approx(c["p50_musd"])
+    assert f["gap_p90_musd"] == pytest.approx(c["p90_musd"])
+    gap = [x for x in d["flags"] if x.startswith("FUNDING GAP")]
+    assert len(gap) == 1 and f"${c['p90_musd']:,.1f} M" in gap[0]
 
 
 def test_start_date_after_the_window():

@@ -1,69 +1,44 @@
-"""Launch-window choice on synthetic scan results and schedule arithmetic."""
+"""Schedule arithmetic: ready dates, the window searched from them, the phases."""
 
 import datetime as dt
-from types import SimpleNamespace
 
-import numpy as np
-import pandas as pd
 import pytest
 
-from prospect.cost.timeline import build_timeline, departure_table, first_window_after
+from prospect.cost.model import load_cost_model
+from prospect.cost.timeline import build_timeline, schedule
+from prospect.cost.trajectory import rank_window
+from prospect.data import get_mission
 from prospect.errors import InputError
 
 
-def synthetic(dates, dv):
-    return pd.DataFrame({"departure": dates, "dv_total_km_s": dv})
+def test_schedule_ready_is_start_plus_development_of_the_class():
+    m = load_cost_model()
+    prof = get_mission("prospector-1")
+    months, _ = m.development_months(prof.development_class)
+    s = schedule(prof, "2026-01-01", model=m)
+    days = m.number("timeline", "days_per_month")
+    assert s.ready == dt.date(2026, 1, 1) + dt.timedelta(days=round(months * days))
+    assert s.deadline is None and s.development_months == months
 
 
-DATES = [f"2028-01-{d:02d}" for d in (1, 5, 9, 13, 17, 21, 25, 29)]
-# two windows: 5-13 Jan (~3.1-3.3) and 25-29 Jan (3.0 best of the span)
-DV = [6.0, 3.3, 3.2, 3.25, 6.0, np.nan, 3.0, 3.05]
+def test_schedule_ready_after_the_deadline_is_an_error():
+    with pytest.raises(InputError, match=r"^--start: start 2028-01-01 \+ .* after the launch"):
+        schedule(get_mission("prospector-1"), "2028-01-01", "2028-06-30")
+    with pytest.raises(InputError, match=r"^--start: cannot read"):
+        schedule(get_mission("prospector-1"), "2028-13-45")
 
 
-def test_first_window_after_ready_not_the_global_best():
-    w = first_window_after(synthetic(DATES, DV), "2028-01-03", margin_frac=0.10)
-    # open: dv <= 3.0 x 1.1 = 3.3 -> 5, 9, 13 and 25, 29; the first window is 5-13 Jan
-    assert (w["open_from"], w["open_to"], w["departure"]) == (
-        "2028-01-05",
-        "2028-01-13",
-        "2028-01-09",
-    )
-    assert w["search_min_dv_km_s"] == 3.0
-
-
-def test_ready_inside_a_window_and_later_windows():
-    w = first_window_after(synthetic(DATES, DV), "2028-01-10")
-    assert (w["open_from"], w["departure"]) == ("2028-01-13", "2028-01-13")
-    w = first_window_after(synthetic(DATES, DV), "2028-01-14")
-    assert (w["open_from"], w["open_to"], w["departure"]) == (
-        "2028-01-25",
-        "2028-01-29",
-        "2028-01-25",
-    )
-
-
-def test_ready_after_the_window_is_an_error():
-    with pytest.raises(InputError, match=r"^--start: the spacecraft is ready on 2028-02-10, after"):
-        first_window_after(synthetic(DATES, DV), "2028-02-10")
-    with pytest.raises(InputError, match="no feasible transfer departs"):
-        first_window_after(synthetic(DATES, [np.nan] * 8), "2028-01-01")
-
-
-def test_departure_table_picks_least_dv_feasible_tof():
-    # 2 dates x 3 flight times; the C3 limit removes the cheapest cell of date 0
-    pc = SimpleNamespace(
-        departure=np.array(["2028-01-01", "2028-01-05"]),
-        tof_days=np.array([100.0, 150.0, 200.0]),
-        c3_km2_s2=np.array([[50.0, 5.0, 6.0], [np.nan, 4.0, 3.0]]),
-        dv_arrival_km_s=np.array([[0.1, 0.5, 0.6], [np.nan, 0.4, 0.9]]),
-        dv_total_km_s=np.array([[2.0, 3.5, 3.6], [np.nan, 3.4, 3.9]]),
-    )
-    pc.feasible = lambda: np.isfinite(pc.dv_total_km_s) & (pc.c3_km2_s2 <= 20.0)
-    t = departure_table(pc)
-    assert t["tof_days"].tolist() == [150.0, 150.0]
-    assert t["dv_total_km_s"].tolist() == [3.5, 3.4]
-    t = departure_table(pc, max_duration_days=120.0)
-    assert np.isnan(t["dv_total_km_s"]).all()
+def test_rank_window_spans_search_years_from_ready_with_the_model_grid():
+    m = load_cost_model()
+    t = m.tables["timeline"]
+    w = rank_window(dt.date(2027, 1, 1), None, model=m)
+    end = dt.date(2027, 1, 1) + dt.timedelta(days=round(float(t["search_years"]) * 365.25))
+    assert (w["start"], w["end"]) == ("2027-01-01", end.isoformat())
+    assert w["step_days"] == t["departure_step_days"] and w["tof_max_days"] == t["tof_max_days"]
+    w = rank_window(dt.date(2027, 1, 1), dt.date(2027, 6, 1), model=m, scan_kwargs={"step_days": 9})
+    assert (w["end"], w["step_days"]) == ("2027-06-01", 9)
+    with pytest.raises(InputError, match=r"^scan_kwargs: unknown grid setting"):
+        rank_window(dt.date(2027, 1, 1), None, model=m, scan_kwargs={"stepdays": 9})
 
 
 def test_build_timeline_dates():
