@@ -2,9 +2,12 @@
 
 A :class:`Target` wraps one row of the NEA table (:func:`prospect.catalog.load_neas`).
 Elements are heliocentric ecliptic J2000 with epochs in TT, as the MPC and JPL
-publish them, and are propagated two-body with the Gaussian GM of the Sun
-(:data:`prospect.core.constants.GM_SUN_KM3_S2`) that those elements assume.
-Units are converted once here: degrees -> rad, au -> km, JD TT -> TDB seconds.
+publish them.  States come from an n-body integration of those elements with
+JPL's DE440 planets (:mod:`prospect.nbody`, ``ephemeris="nbody"``, the default)
+or from a two-body propagation with the Gaussian GM of the Sun
+(:data:`prospect.core.constants.GM_SUN_KM3_S2`) that the elements assume
+(``ephemeris="two-body"``).  Units are converted once here: degrees -> rad,
+au -> km, JD TT -> TDB seconds.
 """
 
 from __future__ import annotations
@@ -23,7 +26,7 @@ from prospect.core.constants import AU_KM, GM_SUN_KM3_S2
 from prospect.epochs import as_time, tdb_seconds
 from prospect.errors import ProspectError
 
-__all__ = ["Target", "element_arrays", "target", "target_state"]
+__all__ = ["StateVectors", "Target", "element_arrays", "target", "target_state"]
 
 _DEG = math.pi / 180.0
 
@@ -71,6 +74,33 @@ def element_arrays(table: pd.DataFrame) -> dict[str, np.ndarray]:
     }
 
 
+class StateVectors(tuple):
+    """``(r, v)`` that also says which ephemeris made it: ``r, v = state`` still works.
+
+    Attributes
+    ----------
+    r : Quantity, km
+    v : Quantity, km/s
+    ephemeris : str
+        ``"nbody"`` or ``"two-body"``.
+    """
+
+    ephemeris: str
+
+    def __new__(cls, r, v, ephemeris: str):
+        obj = super().__new__(cls, (r, v))
+        obj.ephemeris = ephemeris
+        return obj
+
+    @property
+    def r(self):
+        return self[0]
+
+    @property
+    def v(self):
+        return self[1]
+
+
 @dataclass(frozen=True)
 class Target:
     """One catalog asteroid.
@@ -99,44 +129,75 @@ class Target:
     def _elements(self) -> dict[str, np.ndarray]:
         return element_arrays(self.row.to_frame().T)
 
-    def state(self, epochs) -> tuple[u.Quantity, u.Quantity]:
-        """Heliocentric ecliptic-J2000 state at ``epochs`` (two-body from the elements).
+    def table(self) -> pd.DataFrame:
+        """The record as a one-row NEA table (``attrs["gm_km3_s2"]`` set)."""
+        tab = self.row.to_frame().T
+        tab.attrs["gm_km3_s2"] = self.gm_km3_s2
+        return tab
+
+    def state(self, epochs, ephemeris: str = "nbody") -> StateVectors:
+        """Heliocentric ecliptic-J2000 state at ``epochs``.
 
         Parameters
         ----------
         epochs : Time, str or sequence, shape (M,) or scalar
+        ephemeris : {"nbody", "two-body"}
+            ``"nbody"``: integration of the elements with DE440 planets
+            (:func:`prospect.nbody.catalog_states`, cached); ``"two-body"``:
+            Kepler propagation of the elements.
 
         Returns
         -------
-        r : Quantity, shape (M, 3) (or (3,) for a scalar epoch), km
-        v : Quantity, same shape, km/s
+        StateVectors
+            ``(r, v)``: Quantities of shape (M, 3) (or (3,) for a scalar epoch),
+            km and km/s; ``.ephemeris`` names the ephemeris.
 
         Raises
         ------
         ProspectError
             If the elements cannot be propagated (the kernel's status message).
         """
-        t = as_time(epochs)
-        el = self._elements()
+        from prospect.nbody import NBODY_STATUS, catalog_states, check_ephemeris
+
+        check_ephemeris(ephemeris)
+        t = as_time(epochs, option="epochs")
         secs = np.atleast_1d(tdb_seconds(t))
-        r, v, status = kepler.propagate_elements(self.gm_km3_s2, **el, epochs_s=secs)
+        if ephemeris == "nbody":
+            r, v, status = catalog_states(self.table(), secs)
+            messages = NBODY_STATUS
+        else:
+            r, v, status = kepler.propagate_elements(
+                self.gm_km3_s2, **self._elements(), epochs_s=secs
+            )
+            messages = kepler.KEPLER_STATUS
         if np.any(status):
             code = int(status[status != 0].flat[0])
             raise ProspectError(
-                f"{self.label}: cannot propagate its elements: "
-                f"{kepler.KEPLER_STATUS.get(code, code)}"
+                f"{self.label}: cannot propagate its elements ({ephemeris}): "
+                f"{messages.get(code, code)}"
             )
         r, v = r[0], v[0]
         if t.isscalar:
             r, v = r[0], v[0]
-        return r << u.km, v << (u.km / u.s)
+        return StateVectors(r << u.km, v << (u.km / u.s), ephemeris)
 
     def to_orbit(self):
         """The target as a boinor :class:`~boinor.twobody.Orbit`.
 
         The attractor is the Sun with the Gaussian GM the elements assume, the
         plane is the J2000 ecliptic and the epoch is the elements' TT epoch.
+
+        Raises
+        ------
+        ProspectError
+            When boinor is not installed (it is the optional extra ``prospect[orbit]``).
         """
+        try:
+            import boinor  # noqa: F401
+        except ImportError:
+            raise ProspectError(
+                "Target.to_orbit() needs boinor: pip install 'prospect[orbit]'"
+            ) from None
         from boinor.bodies import Body, Sun
         from boinor.frames import Planes
         from boinor.twobody import Orbit
@@ -199,11 +260,11 @@ def target(designation: str, catalog=None) -> Target:
     return Target(table.loc[idx], float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2)))
 
 
-def target_state(designation: str, epochs, catalog=None) -> tuple[u.Quantity, u.Quantity]:
+def target_state(designation: str, epochs, catalog=None, ephemeris: str = "nbody") -> StateVectors:
     """Heliocentric ecliptic-J2000 position (km) and velocity (km/s) of a catalog target.
 
-    Two-body propagation of the catalog elements to ``epochs`` (astropy ``Time``
-    or ISO strings); see :meth:`Target.state`.
+    n-body integration (default) or two-body propagation of the catalog
+    elements to ``epochs`` (astropy ``Time`` or ISO strings); see :meth:`Target.state`.
 
     Examples
     --------
@@ -211,4 +272,4 @@ def target_state(designation: str, epochs, catalog=None) -> tuple[u.Quantity, u.
     >>> r.shape, r.unit
     ((3,), Unit("km"))
     """
-    return target(designation, catalog).state(epochs)
+    return target(designation, catalog).state(epochs, ephemeris)

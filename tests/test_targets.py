@@ -8,10 +8,11 @@ from boinor.bodies import Body
 from boinor.frames import Planes
 from boinor.twobody import Orbit
 from boinor.twobody.angles import E_to_nu, M_to_E
+from shared_data import shared_file
 
 import prospect
-from prospect.core.constants import GM_SUN_KM3_S2
-from prospect.errors import UnknownNameError
+from prospect.core.constants import AU_KM, GM_SUN_KM3_S2
+from prospect.errors import InputError, ProspectError, UnknownNameError
 
 TARGETS = ["Bennu", "Ryugu", "Eros", "2000 SG344"]
 
@@ -46,7 +47,7 @@ def test_target_state_matches_boinor_within_10_m(name):
     ref = _boinor_reference(tgt.row)
     offsets_days = np.linspace(-3652.5, 3652.5, 9)
     epochs = Time("2025-11-21", scale="utc") + TimeDelta(offsets_days * u.day)
-    r, v = prospect.target_state(name, epochs)
+    r, v = prospect.target_state(name, epochs, ephemeris="two-body")
     for k in range(len(epochs)):
         dt = (epochs[k].tdb - tgt.epoch.tdb).to(u.s)
         o = ref.propagate(dt)
@@ -56,13 +57,58 @@ def test_target_state_matches_boinor_within_10_m(name):
         assert dv < 0.01, f"{name} at {epochs[k].iso}: {dv:.5f} mm/s"
 
 
-def test_state_at_epoch_equals_elements():
-    """At the osculation epoch the state is the elements themselves (1 mm)."""
+@pytest.mark.parametrize(("ephemeris", "tol_km"), [("two-body", 1e-6), ("nbody", 1e-3)])
+def test_state_at_epoch_equals_elements(ephemeris, tol_km):
+    """At the osculation epoch the state is the elements themselves.
+
+    Two-body: 1 mm (rounding).  n-body: the integration starts there and the cached
+    interpolant has a node at that instant; 1 m bounds the TT->TDB->seconds rounding.
+    """
     tgt = prospect.target("2000 SG344")
-    r, _ = tgt.state(tgt.epoch)
+    state = tgt.state(tgt.epoch, ephemeris=ephemeris)
+    r, _ = state
     ref = _boinor_reference(tgt.row)
-    assert np.linalg.norm(r.to_value(u.km) - ref.r.to_value(u.km)) < 1e-6
+    assert np.linalg.norm(r.to_value(u.km) - ref.r.to_value(u.km)) < tol_km
     assert r.shape == (3,)
+    assert state.ephemeris == ephemeris
+
+
+def test_default_state_is_nbody_and_lands_on_horizons():
+    """Default ephemeris n-body: Bennu 2024-01-01 within 1,000 km of JPL Horizons.
+
+    Reference: ../shared/reference/jpl_states.md (Horizons, ecliptic J2000, TDB);
+    two-body from the same elements misses by ~63,000 km.
+    """
+    ref = np.array([-8.949052809876745e-01, 5.353223139378872e-01, 5.982667219505702e-02])
+    shared_file("reference/jpl_states.md")  # skip with the reason when the reference is absent
+    t = Time(2460310.5, format="jd", scale="tdb")
+    state = prospect.target_state("Bennu", t)
+    assert state.ephemeris == "nbody"
+    miss = np.linalg.norm(state.r.to_value(u.km) - ref * AU_KM)
+    miss2 = np.linalg.norm(
+        prospect.target_state("Bennu", t, ephemeris="two-body").r.to_value(u.km) - ref * AU_KM
+    )
+    assert miss < 1_000.0 < 50_000.0 < miss2
+
+
+def test_unknown_ephemeris_names_the_parameter():
+    with pytest.raises(InputError, match="ephemeris"):
+        prospect.target_state("Bennu", "2028-01-01", ephemeris="kepler")
+
+
+def test_to_orbit_without_boinor_names_the_extra(monkeypatch):
+    import builtins
+
+    real = builtins.__import__
+
+    def fake(name, *a, **k):
+        if name.split(".")[0] == "boinor":
+            raise ImportError(name)
+        return real(name, *a, **k)
+
+    monkeypatch.setattr(builtins, "__import__", fake)
+    with pytest.raises(ProspectError, match=r"prospect\[orbit\]"):
+        prospect.target("Bennu").to_orbit()
 
 
 def test_to_orbit_is_a_boinor_orbit_with_catalog_elements():
@@ -93,12 +139,17 @@ def test_cli_target_shows_elements_and_state():
 
     from prospect.cli import app
 
-    res = CliRunner().invoke(app, ["target", "2000SG344", "--at", "2028-05-01"])
-    assert res.exit_code == 0, res.output
-    assert "2000 SG344" in res.output and "Aten" in res.output
-    r, _ = prospect.target_state("2000 SG344", "2028-05-01")
-    x = r.to_value(u.km)[0]
-    assert f"{x:.1f}" in res.output
+    for ephemeris in ("nbody", "two-body"):
+        args = ["target", "2000SG344", "--at", "2028-05-01", "--ephemeris", ephemeris]
+        res = CliRunner().invoke(app, args)
+        assert res.exit_code == 0, res.output
+        assert "2000 SG344" in res.output and "Aten" in res.output
+        assert f"({ephemeris}" in res.output
+        r, _ = prospect.target_state("2000 SG344", "2028-05-01", ephemeris=ephemeris)
+        x = r.to_value(u.km)[0]
+        assert f"{x:.1f}" in res.output
+    res = CliRunner().invoke(app, ["target", "Bennu", "--at", "2028-05-01", "--ephemeris", "x"])
+    assert res.exit_code != 0 and "--ephemeris" in res.output + (res.stderr or "")
 
 
 def test_cli_unknown_target_one_line_exit_1():

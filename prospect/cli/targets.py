@@ -52,10 +52,19 @@ def target_cmd(
     catalog: Path | None = typer.Option(
         None, "--catalog", help="NEA catalog file (MPC JSON, MPCORB.DAT or SBDB CSV)."
     ),
+    ephemeris: str = typer.Option(
+        "nbody",
+        "--ephemeris",
+        help="nbody (ASSIST with JPL DE440 planets, cached) or two-body (Kepler).",
+    ),
 ) -> None:
     """Show a catalog target: designation, orbit, size and its state at --at epochs."""
+    from prospect.errors import InputError
+    from prospect.nbody import EPHEMERIDES
     from prospect.targets import target
 
+    if ephemeris not in EPHEMERIDES:
+        raise InputError(f"must be nbody or two-body, got {ephemeris!r}", option="--ephemeris")
     tgt = target(name, catalog)
     row = tgt.row
     console = Console()
@@ -88,9 +97,13 @@ def target_cmd(
         t.add_row(k, v)
     console.print(t)
     if at:
-        r, v = tgt.state(at)
+        r, v = tgt.state(at, ephemeris=ephemeris)
         rk, vk = np.atleast_2d(r.to_value("km")), np.atleast_2d(v.to_value("km/s"))
-        console.print("Heliocentric ecliptic J2000 state (two-body from the elements):")
+        how = {
+            "nbody": "nbody: ASSIST with JPL DE440 planets",
+            "two-body": "two-body: Kepler from the elements",
+        }[ephemeris]
+        console.print(f"Heliocentric ecliptic J2000 state ({how}):", highlight=False)
         for ep, ri, vi in zip(at, rk, vk, strict=True):
             console.print(
                 f"  {ep}  r = [{ri[0]:.1f}, {ri[1]:.1f}, {ri[2]:.1f}] km "
