@@ -14,7 +14,7 @@ catalog_states(table, epochs_s)
     States of every row of an NEA table, through the on-disk cache.
 propagate(elements, epochs_s)
     Direct integration (no cache, no interpolation).
-body_states(body, epochs_s)
+body_states(body, epochs_s), earth_states(epochs_s)
     DE440 Earth, Moon or planet.
 """
 
@@ -34,6 +34,7 @@ __all__ = [
     "body_states",
     "catalog_states",
     "check_ephemeris",
+    "earth_states",
     "integration_count",
     "propagate",
 ]
@@ -51,6 +52,11 @@ def check_ephemeris(ephemeris: str) -> str:
             f"ephemeris must be 'nbody' or 'two-body', got {ephemeris!r}", option="ephemeris"
         )
     return ephemeris
+
+
+def earth_states(epochs_s):
+    """Heliocentric ecliptic-J2000 Earth state from DE440: r (M, 3) km, v (M, 3) km/s."""
+    return body_states("earth", epochs_s)
 
 
 def catalog_states(table, epochs_s, *, cache: bool = True):
