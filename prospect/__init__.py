@@ -50,11 +50,14 @@ __all__ = [
     "ProspectError",
     "UnknownNameError",
     "__version__",
+    "survey",
     *_LAZY,
 ]
 
 
 def __getattr__(name: str):
+    if name == "survey":  # a callable package: prospect.survey(...), prospect.survey.query(...)
+        return importlib.import_module("prospect.survey")
     if name in _LAZY:
         value = getattr(importlib.import_module(_LAZY[name]), name)
         globals()[name] = value

@@ -19,10 +19,34 @@ Stages, each its own module:
 3. :mod:`~prospect.survey._engine` -- in-process, LocalCluster or a Dask scheduler;
 4. :mod:`~prospect.survey.store` -- one Parquet file per finished chunk, resumable;
 5. :mod:`~prospect.survey.query` -- filters after the scan, counts for the charts.
+
+``prospect.survey(...)`` runs a survey (:func:`survey`),
+``prospect.survey.query(DIR, ...)`` queries it.
+
+Examples
+--------
+>>> import prospect
+>>> df = prospect.survey("nhats-human", output="sv", start="2028-01-01",
+...                      end="2028-12-31")  # doctest: +SKIP
+>>> prospect.survey.query("sv", max_dv_km_s=6, max_duration_days=365)  # doctest: +SKIP
 """
+
+import sys
+import types
 
 from prospect.survey._run import survey
 from prospect.survey.query import count_grid, query
 from prospect.survey.store import read_results
 
 __all__ = ["count_grid", "query", "read_results", "survey"]
+
+
+class _CallableModule(types.ModuleType):
+    """``prospect.survey(...)`` calls :func:`survey`; the package stays a package
+    (``prospect.survey.query``, ``import prospect.survey.store``)."""
+
+    def __call__(self, *args, **kwargs):
+        return survey(*args, **kwargs)
+
+
+sys.modules[__name__].__class__ = _CallableModule

@@ -4,7 +4,10 @@
   running ``dask.distributed`` scheduler;
 * otherwise, with more than one chunk to compute and ``workers != 0``: a
   :class:`distributed.LocalCluster` of ``workers`` processes (default: the
-  number of cores), one thread each, on 127.0.0.1;
+  number of cores), one thread each and numba on one thread
+  (``NUMBA_NUM_THREADS=1``), on 127.0.0.1 -- start the workers of your own
+  cluster the same way: ``dask worker ADDRESS --nworkers N --nthreads 1``
+  with ``NUMBA_NUM_THREADS=1``;
 * otherwise: in this process.
 
 A task carries one chunk's catalog rows and the small
@@ -70,6 +73,9 @@ def _local_cluster(workers: int):
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",
         silence_logs=logging.ERROR,
+        # one chunk per process at a time, and numba's kernels on one thread in each:
+        # the processes, not threads inside them, share out the cores
+        env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
     )
     return cluster, Client(cluster, set_as_default=False)
 

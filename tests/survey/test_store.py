@@ -61,7 +61,9 @@ def test_killed_survey_resumes_without_recomputing(catalog_file, sample200, refe
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("chunks/part-*")}
     assert 3 <= len(before) < 20
     assert not read_manifest(out)["complete"]
-    df = survey(
+    import prospect
+
+    df = prospect.survey(  # the top-level API (a callable package)
         "nhats-human", output=out, catalog=catalog_file, chunk_size=10, workers=0, resume=True,
         **SURVEY_ARGS,
     )  # fmt: skip
