@@ -93,29 +93,7 @@ def _spacecraft_lines(sz: dict, lv: dict) -> list[str]:
     return lines
 
 
-def _render_table(result) -> str:
-    d = result.to_dict()
-    m, lv, cost, tl = d["mission"], d["launch"], d["cost"], d["timeline"]
-    t = d["target"]
-    yr = d["dollar_year"]
-    where = (
-        f"{t['label']} ({t['name']}, {t['lat_deg']:.2f} deg, {t['lon_deg']:.2f} deg E)"
-        if t["kind"] == "moon"
-        else t["label"]
-    )
-    lines = [
-        f"Plan: {where} for consortium '{d['consortium']['name']}' - mission {m['name']}",
-        f"  class {t['target_class'] or 'unknown'} ({t['class_source'] or '-'}); "
-        f"development class {m['development_class']}",
-        "",
-        f"Launch: {lv['launcher']} ({lv['service']}, {lv['delivered']})"
-        f"{' [estimate]' if lv['estimate'] else ''}: ${_fmt(lv['price_musd'], ',.2f')} M",
-        *_spacecraft_lines(d["sizing"], lv),
-        "",
-        f"Cost (FY{yr} $M, {cost['method']} CERs, {cost['n_draws']} draws, seed "
-        f"{cost['seed']}): P10 {_fmt(cost['p10_musd'])}  P50 {_fmt(cost['p50_musd'])}  "
-        f"P90 {_fmt(cost['p90_musd'])}",
-    ]
+def _cost_table_lines(table: list[dict]) -> list[str]:
     rows = [
         [
             r["element"],
@@ -125,29 +103,17 @@ def _render_table(result) -> str:
             _fmt(r["p90_musd"], ",.2f"),
             r["error_model"],
         ]
-        for r in cost["table"]
+        for r in table
     ]
-    lines.append(
+    return [
         _table(
             ["element", "point", "P10", "P50", "P90", "error model"], rows, frozenset({1, 2, 3, 4})
         )
-    )
-    lines += ["", "Timeline:"]
-    rows = [
-        [p["name"], p["start"], p["end"], _fmt(p["days"], ",.0f"), p["note"]] for p in tl["phases"]
     ]
-    lines.append(_table(["phase", "start", "end", "days", "note"], rows, frozenset({3})))
-    v = d["value"]
-    lines += [
-        "",
-        f"Yield: {_fmt(v['mass_expected_kg'], ',.3g')} kg expected from "
-        f"{_fmt(v['feedstock_kg'], ',.0f')} kg feedstock; value "
-        f"${_fmt(v['value_expected_musd'], ',.3f')} M (range "
-        f"{_fmt(v['value_low_musd'], ',.3f')}-{_fmt(v['value_high_musd'], ',.3f')}; "
-        "prices are assumptions)",
-    ]
-    c, f = d["consortium"], d["funding"]
-    lines += [
+
+
+def _consortium_lines(c: dict, f: dict) -> list[str]:
+    lines = [
         "",
         f"Consortium budget ${_fmt(c['budget_musd'])} M; cost split by contribution at "
         f"P{c['percentile']:g}; yield rule {c['rule']}, fund {c['fund_fraction']:g}",
@@ -184,6 +150,48 @@ def _render_table(result) -> str:
             frozenset(range(1, 8)),
         )
     )
+    return lines
+
+
+def _render_table(result) -> str:
+    d = result.to_dict()
+    m, lv, cost, tl = d["mission"], d["launch"], d["cost"], d["timeline"]
+    t = d["target"]
+    yr = d["dollar_year"]
+    where = (
+        f"{t['label']} ({t['name']}, {t['lat_deg']:.2f} deg, {t['lon_deg']:.2f} deg E)"
+        if t["kind"] == "moon"
+        else t["label"]
+    )
+    lines = [
+        f"Plan: {where} for consortium '{d['consortium']['name']}' - mission {m['name']}",
+        f"  class {t['target_class'] or 'unknown'} ({t['class_source'] or '-'}); "
+        f"development class {m['development_class']}",
+        "",
+        f"Launch: {lv['launcher']} ({lv['service']}, {lv['delivered']})"
+        f"{' [estimate]' if lv['estimate'] else ''}: ${_fmt(lv['price_musd'], ',.2f')} M",
+        *_spacecraft_lines(d["sizing"], lv),
+        "",
+        f"Cost (FY{yr} $M, {cost['method']} CERs, {cost['n_draws']} draws, seed "
+        f"{cost['seed']}): P10 {_fmt(cost['p10_musd'])}  P50 {_fmt(cost['p50_musd'])}  "
+        f"P90 {_fmt(cost['p90_musd'])}",
+    ]
+    lines += _cost_table_lines(cost["table"])
+    lines += ["", "Timeline:"]
+    rows = [
+        [p["name"], p["start"], p["end"], _fmt(p["days"], ",.0f"), p["note"]] for p in tl["phases"]
+    ]
+    lines.append(_table(["phase", "start", "end", "days", "note"], rows, frozenset({3})))
+    v = d["value"]
+    lines += [
+        "",
+        f"Yield: {_fmt(v['mass_expected_kg'], ',.3g')} kg expected from "
+        f"{_fmt(v['feedstock_kg'], ',.0f')} kg feedstock; value "
+        f"${_fmt(v['value_expected_musd'], ',.3f')} M (range "
+        f"{_fmt(v['value_low_musd'], ',.3f')}-{_fmt(v['value_high_musd'], ',.3f')}; "
+        "prices are assumptions)",
+    ]
+    lines += _consortium_lines(d["consortium"], d["funding"])
     e = d["environment"]
     lines += [
         "",

@@ -158,6 +158,28 @@ def _progress():
     return prog, cb
 
 
+def _consortium_columns(df, consortium, prof, start, seed: int, top: int):
+    """Cost, launch and schedule columns; only what the pooled budget affords (best ``top``)."""
+    if df.empty:
+        return df, ""
+    from prospect.cost import affordability
+
+    attrs = dict(df.attrs)
+    costed = affordability(df, consortium, prof, start=start, seed=seed)
+    out = costed[costed["affordable"]].head(top).reset_index(drop=True)
+    out.attrs.update(attrs)
+    ca = costed.attrs
+    budget = ca.get("budget_musd")
+    year = ca.get("dollar_year", "")
+    note = (
+        f"; consortium {consortium.name}: {len(out)} of {len(costed)} feasible targets "
+        "affordable"
+        + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
+        + f"; launches from {ca['ready']}, when its spacecraft is ready"
+    )
+    return out, note
+
+
 def _consortium_window(prof, start, from_, to):
     """Launch period from the consortium's ready date: launches it can fly, one trajectory each.
 
@@ -268,25 +290,8 @@ def rank_cmd(
         if prog is not None:
             prog.stop()
     cons_note = ""
-    if consortium is not None and not df.empty:
-        from prospect.cost import affordability
-
-        attrs = dict(df.attrs)
-        costed = affordability(df, consortium_obj, prof, start=start, seed=seed)
-        n_costed = len(costed)
-        df = costed[costed["affordable"]].head(top).reset_index(drop=True)
-        df.attrs.update(attrs)
-        ca = costed.attrs
-        budget = ca.get("budget_musd")
-        year = ca.get("dollar_year", "")
-        cons_note = (
-            f"; consortium {consortium_obj.name}: {len(df)} of {n_costed} feasible targets "
-            f"affordable"
-            + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
-            + f"; launches from {ca['ready']}, when its spacecraft is ready"
-        )
-    elif consortium is not None:
-        df = df.head(top)
+    if consortium is not None:
+        df, cons_note = _consortium_columns(df, consortium_obj, prof, start, seed, top)
     a = df.attrs
     what = "round trips" if a.get("round_trip") else "one-way rendezvous"
     screen = (

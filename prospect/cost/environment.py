@@ -168,80 +168,13 @@ def assess(
     """
     model = model or load_cost_model()
     env = model.tables.get("environment", {})
-    flags: list[str] = []
-    sources: list[str] = []
-    heritage: list[dict] = []
     if body == "moon":
-        cat = moon_cospar_category(lat_deg)
-        sources.append(str(env.get("cospar_moon_source", "")))
-        if cat == "IIb":
-            flags.append(
-                f"COSPAR Category IIb (PSR / polar site at {lat_deg:.2f} deg): a full organic "
-                "inventory (propulsion, life support, organics > 1 kg) is required"
-            )
-            if exhaust_kg:
-                flags.append(
-                    f"~{exhaust_kg:.0f} kg of descent propellant products released at a IIb "
-                    "site: track the volatile contamination of nearby cold traps"
-                )
-        else:
-            flags.append("COSPAR Category IIa: inventory of propulsion organics only")
-        if sites is None:
-            from prospect.data import load_moon_sites
-
-            sites = load_moon_sites()
-        buf = HERITAGE_BUFFER_KM
-        sources.append(HERITAGE_BUFFER_SOURCE)
-        table = heritage_check(lat_deg, lon_deg, sites, buf)
-        for row in table.head(5).itertuples(index=False):
-            heritage.append(
-                {
-                    "id": row.id,
-                    "name": row.name,
-                    "heritage": row.heritage,
-                    "distance_km": float(row.distance_km),
-                    "buffer_km": float(row.buffer_km),
-                    "buffer_agreed": bool(row.buffer_agreed),
-                    "inside": bool(row.inside),
-                }
-            )
-        for row in table[table["inside"]].itertuples(index=False):
-            if row.buffer_agreed:
-                flags.append(
-                    f"inside the {row.buffer_km:g} km heritage buffer of {row.name} "
-                    f"({row.heritage} heritage, {row.distance_km:.2f} km away): move the site "
-                    "(NASA 2011 recommendations)"
-                )
-            else:
-                flags.append(
-                    f"within {row.buffer_km:g} km of {row.name} ({row.heritage} historic site, "
-                    f"{row.distance_km:.2f} km): no agreed buffer, advisory"
-                )
-        if not table.empty and not table["inside"].any():
-            near = table.iloc[0]
-            flags.append(
-                f"nearest heritage site {near['name']} at {near['distance_km']:.1f} km "
-                "(outside every buffer)"
-            )
-        earth_return = None
-        if sample_return:
-            earth_return = "V (unrestricted Earth return)"
-            sources.append(str(env.get("cospar_return_source", "")))
+        cat, earth_return, heritage, flags, sources = _moon(
+            lat_deg, lon_deg, exhaust_kg, sample_return, sites, env
+        )
     else:
-        cat, why = asteroid_cospar_category(target_class)
-        flags.append(f"COSPAR Category {cat}: {why}")
-        sources.append(str(env.get("cospar_asteroid_source", "")))
-        earth_return = None
-        if sample_return:
-            sources.append(str(env.get("cospar_return_source", "")))
-            if target_class in UNRESTRICTED_RETURN_CLASSES:
-                earth_return = "V (unrestricted Earth return; Hayabusa2 precedent)"
-            else:
-                earth_return = "V (unrestricted assumed; to be decided case by case) [A]"
-                flags.append(
-                    f"sample return from class {target_class or 'unknown'}: COSPAR Category V "
-                    "treatment is decided case by case [A]"
-                )
+        cat, earth_return, flags, sources = _asteroid(target_class, sample_return, env)
+        heritage = []
     if math.isfinite(dry_mass_kg) and dry_mass_kg > 0:
         where = "landed on the Moon" if body == "moon" else "left at the asteroid"
         flags.append(f"{dry_mass_kg:.0f} kg of hardware {where} at end of mission")
@@ -254,3 +187,90 @@ def assess(
         flags=flags,
         sources=[s for s in sources if s],
     )
+
+
+def _moon(lat_deg, lon_deg, exhaust_kg, sample_return, sites, env):
+    """COSPAR category, Earth return, heritage table, flags and sources of a lunar site."""
+    flags: list[str] = []
+    cat = moon_cospar_category(lat_deg)
+    sources = [str(env.get("cospar_moon_source", ""))]
+    if cat == "IIb":
+        flags.append(
+            f"COSPAR Category IIb (PSR / polar site at {lat_deg:.2f} deg): a full organic "
+            "inventory (propulsion, life support, organics > 1 kg) is required"
+        )
+        if exhaust_kg:
+            flags.append(
+                f"~{exhaust_kg:.0f} kg of descent propellant products released at a IIb "
+                "site: track the volatile contamination of nearby cold traps"
+            )
+    else:
+        flags.append("COSPAR Category IIa: inventory of propulsion organics only")
+    heritage, hflags = _heritage(lat_deg, lon_deg, sites)
+    flags += hflags
+    sources.append(HERITAGE_BUFFER_SOURCE)
+    earth_return = None
+    if sample_return:
+        earth_return = "V (unrestricted Earth return)"
+        sources.append(str(env.get("cospar_return_source", "")))
+    return cat, earth_return, heritage, flags, sources
+
+
+def _heritage(lat_deg, lon_deg, sites) -> tuple[list[dict], list[str]]:
+    """The five nearest heritage sites and the buffer flags (NASA 2011 recommendations)."""
+    if sites is None:
+        from prospect.data import load_moon_sites
+
+        sites = load_moon_sites()
+    table = heritage_check(lat_deg, lon_deg, sites, HERITAGE_BUFFER_KM)
+    heritage = [
+        {
+            "id": row.id,
+            "name": row.name,
+            "heritage": row.heritage,
+            "distance_km": float(row.distance_km),
+            "buffer_km": float(row.buffer_km),
+            "buffer_agreed": bool(row.buffer_agreed),
+            "inside": bool(row.inside),
+        }
+        for row in table.head(5).itertuples(index=False)
+    ]
+    flags = []
+    for row in table[table["inside"]].itertuples(index=False):
+        if row.buffer_agreed:
+            flags.append(
+                f"inside the {row.buffer_km:g} km heritage buffer of {row.name} "
+                f"({row.heritage} heritage, {row.distance_km:.2f} km away): move the site "
+                "(NASA 2011 recommendations)"
+            )
+        else:
+            flags.append(
+                f"within {row.buffer_km:g} km of {row.name} ({row.heritage} historic site, "
+                f"{row.distance_km:.2f} km): no agreed buffer, advisory"
+            )
+    if not table.empty and not table["inside"].any():
+        near = table.iloc[0]
+        flags.append(
+            f"nearest heritage site {near['name']} at {near['distance_km']:.1f} km "
+            "(outside every buffer)"
+        )
+    return heritage, flags
+
+
+def _asteroid(target_class, sample_return, env):
+    """COSPAR category, Earth return, flags and sources of an asteroid."""
+    cat, why = asteroid_cospar_category(target_class)
+    flags = [f"COSPAR Category {cat}: {why}"]
+    sources = [str(env.get("cospar_asteroid_source", ""))]
+    earth_return = None
+    if sample_return:
+        sources.append(str(env.get("cospar_return_source", "")))
+        if target_class in UNRESTRICTED_RETURN_CLASSES:
+            earth_return = "V (unrestricted Earth return; Hayabusa2 precedent)"
+        else:
+            earth_return = "V (unrestricted assumed; to be decided case by case) [A]"
+            flags.append(
+                f"sample return from class {target_class or 'unknown'}: COSPAR Category V "
+                "treatment is decided case by case [A]"
+            )
+    return cat, earth_return, flags, sources

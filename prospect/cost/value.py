@@ -246,55 +246,59 @@ def yield_value(
     by_resource: dict[str, list] = {}
     for r in records:
         by_resource.setdefault(r.resource, []).append(r)
-    out = []
-    for res, recs in by_resource.items():
-        scale = [_SCALE[r.unit] for r in recs]
-        lows = [r.low * s for r, s in zip(recs, scale, strict=True)]
-        highs = [r.high * s for r, s in zip(recs, scale, strict=True)]
-        mids = [
-            (r.typical if math.isfinite(r.typical) else 0.5 * (r.low + r.high)) * s
-            for r, s in zip(recs, scale, strict=True)
-        ]
-        g_lo, g_hi, g_ex = min(lows), max(highs), float(np.mean(mids))
-        m = feedstock_kg * recovery
-        if res in prices:
-            pr = (prices[res], None, None, "user", "user price (--price)", True)
-            flags.append(f"{res}: user price US$ {prices[res]:g}/kg (FY{model.output_dollar_year})")
-        else:
-            pr = _price(resources, res, order, model, flags)
-        if pr is None:
-            flags.append(f"{res}: no price in the resource catalog: valued at 0 (give --price)")
-            price = p_lo = p_hi = None
-            loc, psrc, passump = None, "", False
-            v_lo = v_ex = v_hi = 0.0
-        else:
-            price, p_lo, p_hi, loc, psrc, passump = pr
-            v_ex = m * g_ex * price / 1e6
-            v_lo = m * g_lo * (p_lo if p_lo is not None else price) / 1e6
-            v_hi = m * g_hi * (p_hi if p_hi is not None else price) / 1e6
-        out.append(
-            ResourceEstimate(
-                resource=res,
-                grade_low=g_lo,
-                grade_expected=g_ex,
-                grade_high=g_hi,
-                mass_low_kg=m * g_lo,
-                mass_expected_kg=m * g_ex,
-                mass_high_kg=m * g_hi,
-                price_usd_per_kg=price,
-                price_low_usd_per_kg=p_lo,
-                price_high_usd_per_kg=p_hi,
-                price_location=loc,
-                price_source=psrc,
-                price_is_assumption=passump,
-                value_low_musd=v_lo,
-                value_expected_musd=v_ex,
-                value_high_musd=v_hi,
-                records=[r.name for r in recs],
-                sources=[f"{r.name}: {r.source}" for r in recs],
-            )
-        )
+    m = feedstock_kg * recovery
+    out = [
+        _estimate(res, recs, m, prices, resources, order, model, flags)
+        for res, recs in by_resource.items()
+    ]
     unused = sorted(set(prices) - set(by_resource))
     if unused:
         flags.append(f"--price given for {', '.join(unused)}: not a resource of this target")
     return YieldValue(target_class, body, feedstock_kg, recovery, out, flags)
+
+
+def _estimate(res, recs, m, prices, resources, order, model, flags) -> ResourceEstimate:
+    """Grades, masses and value of one resource from its yield records (``m`` kg processed)."""
+    scale = [_SCALE[r.unit] for r in recs]
+    lows = [r.low * s for r, s in zip(recs, scale, strict=True)]
+    highs = [r.high * s for r, s in zip(recs, scale, strict=True)]
+    mids = [
+        (r.typical if math.isfinite(r.typical) else 0.5 * (r.low + r.high)) * s
+        for r, s in zip(recs, scale, strict=True)
+    ]
+    g_lo, g_hi, g_ex = min(lows), max(highs), float(np.mean(mids))
+    if res in prices:
+        pr = (prices[res], None, None, "user", "user price (--price)", True)
+        flags.append(f"{res}: user price US$ {prices[res]:g}/kg (FY{model.output_dollar_year})")
+    else:
+        pr = _price(resources, res, order, model, flags)
+    if pr is None:
+        flags.append(f"{res}: no price in the resource catalog: valued at 0 (give --price)")
+        price = p_lo = p_hi = None
+        loc, psrc, passump = None, "", False
+        v_lo = v_ex = v_hi = 0.0
+    else:
+        price, p_lo, p_hi, loc, psrc, passump = pr
+        v_ex = m * g_ex * price / 1e6
+        v_lo = m * g_lo * (p_lo if p_lo is not None else price) / 1e6
+        v_hi = m * g_hi * (p_hi if p_hi is not None else price) / 1e6
+    return ResourceEstimate(
+        resource=res,
+        grade_low=g_lo,
+        grade_expected=g_ex,
+        grade_high=g_hi,
+        mass_low_kg=m * g_lo,
+        mass_expected_kg=m * g_ex,
+        mass_high_kg=m * g_hi,
+        price_usd_per_kg=price,
+        price_low_usd_per_kg=p_lo,
+        price_high_usd_per_kg=p_hi,
+        price_location=loc,
+        price_source=psrc,
+        price_is_assumption=passump,
+        value_low_musd=v_lo,
+        value_expected_musd=v_ex,
+        value_high_musd=v_hi,
+        records=[r.name for r in recs],
+        sources=[f"{r.name}: {r.source}" for r in recs],
+    )
