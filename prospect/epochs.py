@@ -59,9 +59,21 @@ def as_time(value, *, option: str | None = None) -> Time:
                 else v
                 for v in value
             ]
+        if value is None or isinstance(value, (bool, int, float, np.number)):
+            raise TypeError
         return Time(value, scale="utc")
-    except (ValueError, TypeError) as exc:
-        raise InputError(f"cannot read {value!r} as a date ({exc})", option=option) from None
+    except (ValueError, TypeError):
+        # astropy's own message lists every format it tried (11 lines): say it in one
+        raise InputError(
+            f"cannot read {_short(value)} as a date; give an ISO date such as 2028-05-01 "
+            "(or 2028-05-01T12:00), a datetime or date, or an astropy Time",
+            option=option,
+        ) from None
+
+
+def _short(value) -> str:
+    text = repr(value)
+    return text if len(text) <= 60 else text[:57] + "..."
 
 
 def tdb_seconds(t) -> np.ndarray:

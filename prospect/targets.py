@@ -232,6 +232,25 @@ class Target:
             f"e={r['e']:.4f}, i={r['inc_deg']:.3f} deg, H={r.get('h_mag')})"
         )
 
+    def _repr_html_(self) -> str:
+        from prospect._display import fmt, html_table
+
+        r = self.row
+        rows = [
+            ("designation", fmt(r.get("designation"))),
+            ("orbit class", fmt(r.get("orbit_class"))),
+            ("a, e, i", f"{r['a_au']:.4f} au, {r['e']:.4f}, {r['inc_deg']:.3f} deg"),
+            ("epoch", f"JD {r['epoch_jd_tt']:.1f} TT"),
+            ("H", fmt(r.get("h_mag"), ".2f")),
+            ("albedo", f"{fmt(r.get('albedo'))} ({fmt(r.get('albedo_source'))})"),
+            (
+                "diameter",
+                f"{fmt(r.get('diameter_km'), '.3f', ' km')} ({fmt(r.get('diameter_source'))})",
+            ),
+            ("U", fmt(r.get("u_param"), ".0f")),
+        ]
+        return html_table(self.label, rows)
+
 
 def target(designation: str, catalog=None) -> Target:
     """Look up a catalog target by number, name, designation or packed designation.

@@ -389,6 +389,18 @@ _NUMBER_NAME = re.compile(r"^(\d+)\s+(.+)$")
 _TRAILING_PAREN = re.compile(r"^(.*?)\s*\(([^()]*)\)$")
 
 
+#: Apostrophe-like marks a name lookup ignores: ASCII ' and `, the Hawaiian okina
+#: (U+02BB), modifier apostrophe (U+02BC), typographic quotes (U+2018/9), acute
+#: accent and prime.  The MPC writes (469219) as "Kamo`oalewa"; users type
+#: "Kamo'oalewa" or "Kamoʻoalewa".
+_MARKS = str.maketrans("", "", "'`\u02bb\u02bc\u2018\u2019\u00b4\u2032")
+
+
+def _unmarked(key: str) -> str:
+    """``key`` without apostrophe-like marks."""
+    return key.translate(_MARKS)
+
+
 def _norm(text: str) -> str:
     """Lower-case, single-spaced key; '2000SG344' -> '2000 sg344'."""
     key = " ".join(str(text).split()).lower()
@@ -428,6 +440,10 @@ class _TargetIndex:
             new = {k: pos for pos, k in enumerate(keys) if isinstance(k, str) and k}
             for k, pos in new.items():
                 self.positions.setdefault(k, pos)
+        # names with an apostrophe or okina, also found without it (or with another)
+        self.unmarked = {
+            _unmarked(k): pos for k, pos in self.positions.items() if _unmarked(k) != k
+        }
         self.labels = df["label"].tolist()
         self.names = [n for n in df["name"].tolist() if isinstance(n, str)]
         self._choices_by_year: dict[str, list[str]] | None = None
@@ -447,7 +463,7 @@ class _TargetIndex:
                 return pos
         if len(q) in (5, 7) and q in self.packed:  # packed forms are case-sensitive
             return self.packed[q]
-        pos = self.positions.get(_norm(q))
+        pos = self._key_pos(_norm(q))
         if pos is not None:
             return pos
         m = _NUMBER_NAME.match(q)
@@ -476,7 +492,14 @@ class _TargetIndex:
 
     def _name_ok(self, pos: int, rest: str) -> bool:
         """Whether ``rest`` (a name or designation) belongs to the row at ``pos``."""
-        return self.positions.get(_norm(rest)) == pos
+        return self._key_pos(_norm(rest)) == pos
+
+    def _key_pos(self, key: str) -> int | None:
+        """Row of a normalised key, ignoring apostrophes and okinas in names."""
+        pos = self.positions.get(key)
+        if pos is None and self.unmarked:
+            pos = self.unmarked.get(_unmarked(key))
+        return pos
 
     def suggestions(self, query: str, n: int = 5) -> list[str]:
         """Up to ``n`` labels close to ``query`` (difflib ratio >= 0.6)."""
@@ -529,8 +552,10 @@ def find_target(df, query: str | int) -> Hashable:
     designation with or without its space (``"2000 SG344"``, ``"2000sg344"``),
     a packed form (``"00433"``, ``"K00SY4G"``), another designation of the
     same object (``"1956 PC"`` for Eros) or a JPL full name
-    (``"433 Eros (A898 PA)"``).  The lookup tables are built once per table
-    (weakly cached), so repeated look-ups over the 40,000-row catalog are fast.
+    (``"433 Eros (A898 PA)"``).  Apostrophes and okinas in names are ignored
+    (``"Kamo'oalewa"``, ``"Kamoʻoalewa"`` and the MPC's ``"Kamo`oalewa"``).
+    The lookup tables are built once per table (weakly cached), so repeated
+    look-ups over the 40,000-row catalog are fast.
 
     Parameters
     ----------

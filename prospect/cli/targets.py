@@ -59,12 +59,15 @@ def target_cmd(
     ),
 ) -> None:
     """Show a catalog target: designation, orbit, size and its state at --at epochs."""
+    from prospect.epochs import as_time
     from prospect.errors import InputError
     from prospect.nbody import EPHEMERIDES
     from prospect.targets import target
 
     if ephemeris not in EPHEMERIDES:
         raise InputError(f"must be nbody or two-body, got {ephemeris!r}", option="--ephemeris")
+    for ep in at:  # every bad date is refused before any output, naming the flag
+        as_time(ep, option="--at")
     tgt = target(name, catalog)
     row = tgt.row
     console = Console()

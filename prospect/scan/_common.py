@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from prospect._coerce import as_days
 from prospect.core.constants import DAY_S
 from prospect.epochs import as_time, tdb_seconds, time_from_tdb_seconds
 from prospect.errors import InputError
@@ -22,6 +23,7 @@ __all__ = [
     "FUSED_BYTES_PER_CELL",
     "DateGrid",
     "date_grid",
+    "default_step_days",
     "iso_dates",
     "memory_budget_bytes",
     "tof_grid",
@@ -79,13 +81,8 @@ class DateGrid:
 
 
 def _positive(value, option: str) -> float:
-    try:
-        x = float(value)
-    except (TypeError, ValueError):
-        raise InputError(f"not a number: {value!r}", option=option) from None
-    if not (math.isfinite(x) and x > 0):
-        raise InputError(f"must be a positive number of days, got {value!r}", option=option)
-    return x
+    """A positive number of days (number, time Quantity or timedelta)."""
+    return as_days(value, option, positive=True)
 
 
 def date_grid(
@@ -138,6 +135,29 @@ def date_grid(
     span_days = (t1 - t0) / DAY_S
     n = math.floor(span_days / step + 1e-9) + 1
     return DateGrid(t0 + np.arange(n) * step * DAY_S, step)
+
+
+def default_step_days(
+    start,
+    end,
+    *,
+    max_steps: int = 400,
+    start_option: str = "departure_start (--from)",
+    end_option: str = "departure_end (--to)",
+) -> float:
+    """Whole-day step splitting the window ``start``-``end`` in at most ``max_steps`` steps.
+
+    Examples
+    --------
+    >>> default_step_days("2028-01-01", "2029-01-01")
+    1.0
+    >>> default_step_days("2028-01-01", "2038-01-01")
+    10.0
+    """
+    t0 = float(tdb_seconds(as_time(start, option=start_option)))
+    t1 = float(tdb_seconds(as_time(end, option=end_option)))
+    span = (t1 - t0) / DAY_S
+    return float(max(1, math.ceil(span / max_steps))) if span > 0 else 1.0
 
 
 def tof_grid(

@@ -101,6 +101,7 @@ from collections.abc import Mapping
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_deg, as_km
 from prospect.core.constants import GM_EARTH_KM3_S2, R_EARTH_KM, R_MOON_KM
 from prospect.core.deltav import (
     LUNAR_TABLE_RESERVE,
@@ -504,7 +505,8 @@ def rank_moon(
         )
     if missing not in _MISSING:
         raise InputError(f"unknown policy {missing!r} (expected last or exclude)", option="missing")
-    inc = float(arrival_inc_deg)
+    inc = as_deg(arrival_inc_deg, "arrival_inc_deg")
+    default_buffer_km = as_km(default_buffer_km, "default_buffer_km", nonnegative=True)
     if not 0.0 <= inc <= 180.0:
         raise InputError(
             f"arrival inclination {inc:g} deg is outside [0, 180]", option="arrival_inc_deg"

@@ -33,6 +33,8 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_days, as_km, as_km2_s2
+from prospect._display import porkchop_html, porkchop_repr, transfer_html, transfer_repr
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.lambert import LAMBERT_STATUS
 from prospect.core.transfer import transfer_grid
@@ -42,6 +44,7 @@ from prospect.scan._common import (
     FUSED_BYTES_PER_CELL,
     date_grid,
     datetimes,
+    default_step_days,
     iso_dates,
     memory_budget_bytes,
     tof_grid,
@@ -220,6 +223,8 @@ class Transfer:
         """Arrival date, UTC ``YYYY-MM-DD``."""
         return str(iso_dates(self.arrival_s))
 
+    __repr__, _repr_html_ = transfer_repr, transfer_html
+
     def as_dict(self) -> dict:
         """Plain dictionary (for JSON/CSV output)."""
         return {
@@ -366,6 +371,8 @@ class PorkchopResult:
         if self.tof_days.size > 1:
             steps.append(float(self.tof_days[1] - self.tof_days[0]))
         return max(steps)
+
+    __repr__, _repr_html_ = porkchop_repr, porkchop_html
 
     def to_frame(self) -> pd.DataFrame:
         """Long table, one row per cell (departure-major), UTC datetimes."""
@@ -525,7 +532,12 @@ def porkchop(
     """
     spec: MissionSpec = mission_spec(mission)
     mode = mode or spec.mode
-    parking_alt_km = spec.parking_alt_km if parking_alt_km is None else float(parking_alt_km)
+    opt = {"allow_none": True}
+    step_days = as_days(step_days, "step_days (--step)", positive=True, **opt)
+    tof_step_days = as_days(tof_step_days, "tof_step_days (--tof-step)", positive=True, **opt)
+    parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
+    max_c3_km2_s2 = as_km2_s2(max_c3_km2_s2, "max_c3_km2_s2", **opt)
+    parking_alt_km = spec.parking_alt_km if parking_alt_km is None else parking_alt_km
     revs = spec.max_revs if revs is None else int(revs)
     if revs < 0:
         raise InputError(f"must be >= 0, got {revs}", option="revs")
@@ -534,13 +546,7 @@ def porkchop(
     if mode not in ("rendezvous", "flyby"):
         raise InputError(f"must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
     if step_days is None:
-        from prospect.epochs import as_time, tdb_seconds
-
-        span = (
-            float(tdb_seconds(as_time(departure_end, option="departure_end")))
-            - float(tdb_seconds(as_time(departure_start, option="departure_start")))
-        ) / DAY_S
-        step_days = float(max(1, math.ceil(span / 400.0))) if span > 0 else 1.0
+        step_days = default_step_days(departure_start, departure_end, max_steps=400)
     grid = date_grid(
         departure_start,
         departure_end,

@@ -71,6 +71,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_days
 from prospect.catalog.physical import albedo_measured, size_for_score_km
 from prospect.catalog.taxonomy import composition
 from prospect.core import kepler
@@ -640,6 +641,11 @@ def rank(
         if spec.mode == "flyby":
             raise InputError("a round trip cannot be a flyby", option="--round-trip")
     w = parse_weights(weights)
+    opt = {"allow_none": True, "positive": True}  # numbers in days, or time Quantities
+    step_days = as_days(step_days, "step_days (--step)", **opt)
+    tof_step_days = as_days(tof_step_days, "tof_step_days (--tof-step)", **opt)
+    tof_min_days = as_days(tof_min_days, "tof_min_days (--tof-min)", **opt)
+    tof_max_days = as_days(tof_max_days, "tof_max_days (--tof-max)", **opt)
     if start is None and end is None:
         start, end = default_window()
     elif end is None:

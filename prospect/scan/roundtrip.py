@@ -42,6 +42,13 @@ from dataclasses import dataclass, field, replace
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_days, as_km, as_km2_s2, as_km_s
+from prospect._display import (
+    round_trip_html,
+    round_trip_repr,
+    round_trip_result_html,
+    round_trip_result_repr,
+)
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import burn_from_circular, entry_speed
 from prospect.core.lambert import solve_lambert
@@ -386,6 +393,8 @@ class RoundTrip:
             + self.dv_entry_km_s
         )
 
+    __repr__, _repr_html_ = round_trip_repr, round_trip_html
+
     def as_dict(self) -> dict:
         return {
             "target": self.target,
@@ -562,6 +571,8 @@ class RoundTripResult:
     def feasible(self) -> bool:
         return self.min_dv is not None
 
+    __repr__, _repr_html_ = round_trip_result_repr, round_trip_result_html
+
     def to_frame(self) -> pd.DataFrame:
         """One row per reported trajectory (``solution`` = ``min_dv`` / ``min_duration``)."""
         rows = []
@@ -626,9 +637,10 @@ def round_trip(
         Profile whose limits apply; NHATS values fill what it leaves open
         (and are the defaults without a profile).
     max_duration_days, min_stay_days, max_c3_km2_s2, max_dv_km_s,
-    max_entry_speed_km_s, parking_alt_km : float, optional
+    max_entry_speed_km_s, parking_alt_km : float or Quantity, optional
         Override the limits (defaults: 450 d, 8 d, 60 km^2/s^2, 12 km/s,
-        12 km/s, 400 km).
+        12 km/s, 400 km); numbers are in the unit the name says, astropy
+        Quantities in any compatible unit (:mod:`prospect._coerce`).
     step_days : float
         Lattice step of every date, days (default 2).
     min_leg_days : float
@@ -650,6 +662,15 @@ def round_trip(
     >>> bool(3.0 < rt.min_dv.dv_total_km_s < 5.0), rt.min_dv.stay_days >= 8
     (True, True)
     """
+    days, opt = as_days, {"allow_none": True}
+    max_duration_days = days(max_duration_days, "max_duration_days", positive=True, **opt)
+    min_stay_days = days(min_stay_days, "min_stay_days", nonnegative=True, **opt)
+    max_c3_km2_s2 = as_km2_s2(max_c3_km2_s2, "max_c3_km2_s2", **opt)
+    max_dv_km_s = as_km_s(max_dv_km_s, "max_dv_km_s", nonnegative=True, **opt)
+    max_entry_speed_km_s = as_km_s(max_entry_speed_km_s, "max_entry_speed_km_s", **opt)
+    parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
+    step_days = days(step_days, "step_days (--step)", positive=True)
+    min_leg_days = days(min_leg_days, "min_leg_days", positive=True)
     spec = nhats_spec(
         mission,
         max_duration_days=max_duration_days,

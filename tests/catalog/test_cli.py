@@ -154,3 +154,18 @@ def test_usage_errors_exit_2(own_cache):
     result = _run("catalog", "update", "--min-records", "0")
     assert result.exit_code == 2
     assert "Traceback" not in result.output
+
+
+def test_target_with_an_okina_or_apostrophe(own_cache):
+    for name in ("Kamo'oalewa", "Kamo\u02bboalewa"):
+        res = runner.invoke(app, ["target", name])
+        assert res.exit_code == 0, res.output
+        assert "2016 HO3" in res.output
+
+
+def test_bad_at_date_is_one_line_naming_the_flag(own_cache):
+    res = runner.invoke(app, ["target", "Eros", "--at", "2028-02-30"])
+    assert res.exit_code == 1
+    err = res.stderr.strip().splitlines()
+    assert len(err) == 1 and "--at" in err[0] and "2028-02-30" in err[0]
+    assert "A898 PA" not in res.stdout  # refused before any output

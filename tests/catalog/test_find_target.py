@@ -102,3 +102,24 @@ def test_index_is_built_once_per_table(neas):
     assert _index_for(neas) is first
     smaller = neas.iloc[:100]
     assert _index_for(smaller) is not first
+
+
+@pytest.mark.parametrize(
+    "query",
+    [
+        "Kamo'oalewa",  # ASCII apostrophe
+        "Kamo\u02bboalewa",  # Hawaiian okina, as the IAU name is written
+        "Kamo`oalewa",  # the MPC's spelling
+        "kamo\u2019oalewa",  # typographic apostrophe, lower case
+        "Kamooalewa",
+        "469219 Kamo'oalewa",
+        "(469219) Kamo\u02bboalewa",
+    ],
+)
+def test_names_ignore_apostrophes_and_okinas(neas, query):
+    assert neas.loc[find_target(neas, query), "label"] == "469219 Kamo`oalewa"
+
+
+def test_apostrophes_do_not_make_other_names_match(neas):
+    with pytest.raises(UnknownNameError):
+        find_target(neas, "Er'os'x")
