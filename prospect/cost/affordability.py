@@ -4,8 +4,9 @@
 :func:`prospect.scan.moon.rank_moon`) table the way :func:`prospect.cost.plan`
 costs one mission, with the same functions: the row's own trajectory
 (:func:`prospect.cost.trajectory.from_rank_row`; Moon: the lunar budget), the
-profile's own spacecraft on the cheapest launch it can fly from
-(:func:`prospect.cost.spacecraft.launch_profile_spacecraft`), the schedule
+profile's own spacecraft on the cheapest launch it can fly from (chosen for all
+rows at once by :func:`prospect.cost.spacecraft.profile_launch_rows`, the option
+itself from :func:`~prospect.cost.spacecraft.launch_profile_spacecraft`), the schedule
 (:func:`prospect.cost.timeline.build_timeline`) and the Monte Carlo of
 :func:`prospect.cost.mission.mission_cost` (one :func:`~prospect.cost.montecarlo.simulate`
 per row, same seed: a row's numbers equal ``plan``'s for that trajectory).
@@ -27,7 +28,7 @@ from prospect.cost import consortia as _cons
 from prospect.cost import timeline as _tl
 from prospect.cost.mission import costable, mission_cost
 from prospect.cost.model import CostModel, load_cost_model
-from prospect.cost.spacecraft import launch_profile_spacecraft
+from prospect.cost.spacecraft import launch_profile_spacecraft, profile_launch_rows
 from prospect.cost.target import TargetInfo
 from prospect.cost.trajectory import from_rank_row, lunar_trajectory
 from prospect.errors import InputError
@@ -67,35 +68,68 @@ def _row_trajectory(row, profile, *, moon: bool, round_trip: bool, ready, model)
     return from_rank_row(row, profile, round_trip=round_trip)
 
 
-def _cost_row(row, profile, sched, *, moon, round_trip, stay, launchers, kw) -> dict:
-    """Cost P50/P90/percentile, launch and dates of one row, or a note why not."""
+def _trajectories(rank_df, profile, sched, *, moon: bool, round_trip: bool, model):
+    """Each row's trajectory, or a note why it cannot be costed."""
+    out = []
+    for _, row in rank_df.iterrows():
+        try:
+            traj = _row_trajectory(
+                row, profile, moon=moon, round_trip=round_trip, ready=sched.ready, model=model
+            )
+        except (KeyError, ValueError, TypeError, InputError):
+            out.append("no trajectory")
+            continue
+        if not (math.isfinite(traj.c3_km2_s2) and math.isfinite(traj.mission_dv_km_s)):
+            out.append("no trajectory")
+        elif traj.launch < sched.ready:
+            out.append(
+                f"departs {traj.launch.isoformat()}, before the spacecraft is ready "
+                f"({sched.ready.isoformat()})"
+            )
+        elif traj.feasible is False:
+            out.append("the profile's spacecraft cannot fly this trajectory")
+        else:
+            out.append(traj)
+    return out
+
+
+def _launches(trajs, profile, launchers, kw) -> dict:
+    """The launch option of every row key: one :func:`launch_profile_spacecraft` per choice.
+
+    For the profile's fixed wet mass a launch's price and error model do not
+    depend on the row, so the option found for one row of a choice is the
+    option of every row with that choice.
+    """
     model = kw["model"]
-    out = {"note": "", "launch": None}
-    try:
-        traj = _row_trajectory(
-            row, profile, moon=moon, round_trip=round_trip, ready=sched.ready, model=model
-        )
-    except (KeyError, ValueError, TypeError, InputError):
-        return out | {"note": "no trajectory"}
-    if not (math.isfinite(traj.c3_km2_s2) and math.isfinite(traj.mission_dv_km_s)):
-        return out | {"note": "no trajectory"}
-    if traj.launch < sched.ready:
-        return out | {
-            "note": f"departs {traj.launch.isoformat()}, before the spacecraft is ready "
-            f"({sched.ready.isoformat()})"
-        }
-    if traj.feasible is False:
-        return out | {"note": "the profile's spacecraft cannot fly this trajectory"}
-    choice, _used, why = launch_profile_spacecraft(
+    ok = [t for t in trajs if not isinstance(t, str)]
+    keys = profile_launch_rows(
         launchers,
         profile,
-        mission_dv_km_s=traj.mission_dv_km_s,
-        c3_km2_s2=traj.c3_km2_s2,
+        mission_dv_km_s=[t.mission_dv_km_s for t in ok],
+        c3_km2_s2=[t.c3_km2_s2 for t in ok],
         include_speculative=kw["include_speculative"],
         model=model,
     )
-    if choice is None:
-        return out | {"note": "no launcher delivers the spacecraft: " + why}
+    options = {}
+    for t, key in zip(ok, keys, strict=True):
+        if key is None or key in options:
+            continue
+        choice, _used, _why = launch_profile_spacecraft(
+            launchers,
+            profile,
+            mission_dv_km_s=t.mission_dv_km_s,
+            c3_km2_s2=t.c3_km2_s2,
+            include_speculative=kw["include_speculative"],
+            model=model,
+        )
+        options[key] = choice.best
+    it = iter(keys)
+    return [t if isinstance(t, str) else next(it) for t in trajs], options
+
+
+def _cost_row(traj, option, profile, sched, stay: float, kw) -> dict:
+    """Cost P50/P90/percentile, launch vehicle and date of one row."""
+    model = kw["model"]
     s = stay if not math.isfinite(traj.stay_days) else traj.stay_days
     tl = _tl.build_timeline(
         sched.start,
@@ -109,19 +143,19 @@ def _cost_row(row, profile, sched, *, moon, round_trip, stay, launchers, kw) -> 
     )
     *_, dist = mission_cost(
         profile,
-        choice.best,
+        option,
         tl.flight_years,
         method=kw["method"],
         model=model,
         n_draws=kw["n_draws"],
         seed=kw["seed"],
     )
-    b = choice.best
-    return out | {
+    return {
+        "note": "",
         "p50": dist.p50,
         "p90": dist.p90,
         "pq": dist.percentile(kw["percentile"]),
-        "vehicle": f"{b.launcher} ({b.service})",
+        "vehicle": f"{option.launcher} ({option.service})",
         "launch": tl.launch,
     }
 
@@ -193,19 +227,18 @@ def affordability(
         "include_speculative": include_speculative,
     }
     round_trip = bool(rank_df.attrs.get("round_trip", "tof_out_days" in rank_df.columns))
-    rows = [
-        _cost_row(
-            r,
-            profile,
-            sched,
-            moon=moon,
-            round_trip=round_trip,
-            stay=stay,
-            launchers=launchers,
-            kw=kw,
-        )
-        for _, r in rank_df.iterrows()
-    ]
+    trajs = _trajectories(rank_df, profile, sched, moon=moon, round_trip=round_trip, model=model)
+    keys, options = _launches(trajs, profile, launchers, kw)
+    rows, none = [], {"launch": None}
+    for t, key in zip(trajs, keys, strict=True):
+        if isinstance(t, str):
+            rows.append({"note": t, **none})
+        elif key is None:
+            rows.append(
+                {"note": "no launch of the spacecraft that it can fly from", "launch": None}
+            )
+        else:
+            rows.append(_cost_row(t, options[key], profile, sched, stay, kw))
     out = rank_df.copy()
     pq = np.array([r.get("pq", np.nan) for r in rows], dtype=float)
     out["cost_p50_musd"] = [r.get("p50", np.nan) for r in rows]

@@ -27,11 +27,19 @@ from __future__ import annotations
 import math
 from dataclasses import asdict, dataclass, replace
 
+import numpy as np
+
 from prospect.cost.launch import LaunchChoice, choose_launch
 from prospect.cost.model import CostModel
 from prospect.errors import InputError
 
-__all__ = ["Sizing", "fly", "launch_profile_spacecraft", "profile_masses"]
+__all__ = [
+    "Sizing",
+    "fly",
+    "launch_profile_spacecraft",
+    "profile_launch_rows",
+    "profile_masses",
+]
 
 
 @dataclass(frozen=True)
@@ -157,6 +165,74 @@ def launch_profile_spacecraft(
     rest = [o for o in options if not o.feasible]
     used = own_by[(usable[0].launcher, usable[0].service)].propellant_kg
     return LaunchChoice(usable[0], usable + rest, c3_km2_s2, mission_dv_km_s), used, ""
+
+
+def profile_launch_rows(
+    launchers,
+    profile,
+    *,
+    mission_dv_km_s,
+    c3_km2_s2,
+    include_speculative: bool = False,
+    model: CostModel,
+) -> list:
+    """Per row, the cheapest launch of the profile's spacecraft that it can fly from.
+
+    Vectorised :func:`launch_profile_spacecraft` over rows (the same two
+    views, :func:`prospect.cost.launch.services.evaluate` on every row at
+    once; ties broken by launcher and service name as there).
+
+    Parameters
+    ----------
+    mission_dv_km_s, c3_km2_s2 : array_like, shape (R,)
+        Delta-v after departure (km/s) and departure C3 (km^2/s^2) per row.
+
+    Returns
+    -------
+    list of (launcher, service) or None, length R
+        The chosen launch of each row (None: no usable launch).
+    """
+    from prospect.cost.launch.services import evaluate, launch_services
+
+    dry, prop0, wet = profile_masses(profile)
+    services = launch_services(launchers, model, include_speculative)
+    order = sorted(
+        range(len(services)), key=lambda i: (services[i].launcher.name, services[i].service)
+    )
+    services = [services[i] for i in order]
+    c3 = np.atleast_1d(np.asarray(c3_km2_s2, dtype=float))
+    f = model.number("propulsion", "tank_fraction")
+    isp = float(profile.isp_s)
+    own = evaluate(
+        services,
+        dry=dry,
+        isp=isp,
+        prop0=prop0,
+        mission_dv=mission_dv_km_s,
+        c3=c3,
+        kick=_kick(profile),
+        f=f,
+    )
+    # the launcher's view: no burn sized into the wet mass (an infinite kick C3)
+    lift = evaluate(
+        services,
+        dry=wet,
+        isp=isp,
+        prop0=0.0,
+        mission_dv=np.zeros(c3.size),
+        c3=c3,
+        kick=math.inf,
+        f=f,
+    )
+    with np.errstate(invalid="ignore"):
+        fits = np.isfinite(own["prop"]) & (own["prop"] <= prop0 * (1 + 1e-9))
+    price = np.where(lift["feasible"] & fits, lift["price"], np.inf)
+    idx = np.argmin(price, axis=0)
+    ok = np.isfinite(price[idx, np.arange(c3.size)])
+    return [
+        (services[j].launcher.name, services[j].service) if k else None
+        for j, k in zip(idx, ok, strict=True)
+    ]
 
 
 def _lift(launchers, wet_kg: float, isp_s: float, c3_km2_s2: float, **common) -> LaunchChoice:

@@ -141,3 +141,23 @@ max_duration_days = 450.0
     assert t["spacecraft_dv_after_departure_km_s"] == pytest.approx(
         t["dv_arrival_km_s"] + t["dv_target_departure_km_s"] + t["dv_entry_km_s"]
     )
+
+
+def test_affordability_rows_equal_one_plan_launch_per_row():
+    """The vectorised launch choice of affordability equals the one-row choice, row by row."""
+    from prospect.cost.spacecraft import profile_launch_rows
+
+    rng = np.random.default_rng(12)
+    n = 60
+    c3 = rng.uniform(-1.0, 12.0, n)
+    dv = rng.uniform(0.0, 1.2, n)
+    m = load_cost_model()
+    lv = load_launchers()
+    prof = get_mission("prospector-1")
+    keys = profile_launch_rows(lv, prof, mission_dv_km_s=dv, c3_km2_s2=c3, model=m)
+    n_none = 0
+    for k, c, d in zip(keys, c3, dv, strict=True):
+        ch, _, _ = launch_profile_spacecraft(lv, prof, mission_dv_km_s=d, c3_km2_s2=c, model=m)
+        assert k == (None if ch is None else (ch.best.launcher, ch.best.service)), (c, d)
+        n_none += k is None
+    assert 0 < n_none < n  # both outcomes exercised
