@@ -15,8 +15,8 @@ Diameter from absolute magnitude H and geometric albedo pV (Pravec & Harris
 
     D [km] = 1329 / sqrt(pV) * 10**(-H / 5)
 
-When a catalog gives no albedo, it is taken from the object's spectral class
-(JPL SBDB ``spec_B`` Bus-DeMeo, else ``spec_T`` Tholen) using the mean NEO
+When no albedo is measured, it is taken from the object's spectral class
+(Mahlke et al. 2022, else JPL SBDB ``spec_B`` Bus-DeMeo, else ``spec_T`` Tholen) using the mean NEO
 albedos of Thomas et al. (2011, AJ 142:85, Warm Spitzer / ExploreNEOs), else
 the population average implied by "H = 17.85 <-> D = 1 km for the debiased
 NEO albedo mix" (Morbidelli, ESA NEO study), i.e. pV = (1329 * 10**(-17.85/5))**2
@@ -162,10 +162,14 @@ _BUS_C = re.compile(r"^(B|C[bgh]*|Cgh)$")
 _BUS_S = re.compile(r"^S[a-z]*$")
 
 
-def albedo_class(spec_b: str | None, spec_t: str | None) -> str | None:
+def albedo_class(
+    spec_b: str | None, spec_t: str | None, spec_mahlke: str | None = None
+) -> str | None:
     """Complex (a key of :data:`ALBEDO_BY_CLASS`) of a spectral type, or None.
 
-    Bus-DeMeo (``spec_B``) is used when given: S, Sa, Sq, Sr, Sv, ... -> S;
+    A Mahlke et al. (2022) class is used first: S, Q, V, D as such; B, C, Ch
+    -> C; others (A, E, K, L, M, O, P, R, X, Z) have no mean NEO albedo here.
+    Then Bus-DeMeo (``spec_B``): S, Sa, Sq, Sr, Sv, ... -> S;
     B, C, Cb, Cg, Cgh, Ch -> C; Q, V, D as such.  Tholen (``spec_T``)
     otherwise: the first letter, with B, F, G -> C.  Other types (X complex,
     K, L, A, ...) have no mean NEO albedo in the table used here -> None.
@@ -174,7 +178,15 @@ def albedo_class(spec_b: str | None, spec_t: str | None) -> str | None:
     --------
     >>> albedo_class("Sq", None), albedo_class(None, "FC"), albedo_class("Xk", "M")
     ('S', 'C', None)
+    >>> albedo_class(None, None, "Ch"), albedo_class("C", None, "S")
+    ('C', 'S')
     """
+    if isinstance(spec_mahlke, str) and spec_mahlke.strip():
+        m = spec_mahlke.strip()
+        if m in ("S", "Q", "V", "D"):
+            return m
+        if m in ("B", "C", "Ch"):
+            return "C"
     for value, bus in ((spec_b, True), (spec_t, False)):
         if not isinstance(value, str):
             continue
@@ -450,11 +462,14 @@ def fill_physical(df: pd.DataFrame, *, physical: pd.DataFrame | bool | None = No
     if need.any():
         spec_b = df["spec_b"].to_numpy(dtype=object)
         spec_t = df["spec_t"].to_numpy(dtype=object)
+        spec_m = df["spec_mahlke"].to_numpy(dtype=object)
         alb[need] = population_albedo()
         alb_src[need] = "NEO average"
-        has_spec = pd.notna(spec_b) | pd.notna(spec_t)
+        has_spec = pd.notna(spec_b) | pd.notna(spec_t) | pd.notna(spec_m)
         for i in np.flatnonzero(need & has_spec):
-            cls = albedo_class(spec_b[i], spec_t[i])
+            cls = albedo_class(
+                spec_b[i], spec_t[i], spec_m[i] if isinstance(spec_m[i], str) else None
+            )
             if cls is not None:
                 alb[i] = ALBEDO_BY_CLASS[cls]
                 alb_src[i] = f"class {cls} (Thomas 2011)"

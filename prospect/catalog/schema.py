@@ -59,7 +59,7 @@ import numpy as np
 import pandas as pd
 
 from prospect.catalog.designations import jd_to_calendar, pack_number, pack_provisional
-from prospect.catalog.physical import PHYSICAL_ATTRIBUTION, fill_physical
+from prospect.catalog.physical import PHYSICAL_ATTRIBUTION, fill_physical, physical_digest
 from prospect.core.constants import GM_SUN_KM3_S2
 from prospect.errors import CatalogFormatError
 
@@ -468,6 +468,7 @@ def build_frame(
             "n_skipped": len(sink.skipped),
             "schema_version": SCHEMA_VERSION,
             "physical_attribution": PHYSICAL_ATTRIBUTION,
+            "physical_digest": physical_digest(),
             **(extra_attrs or {}),
         }
     )

@@ -110,6 +110,8 @@ def load_active() -> pd.DataFrame:
             df = _fast.read_fast(user)
         except CatalogFormatError as exc:
             df = _reconvert_user(exc)
+        else:
+            df = _rejoin_if_stale(df, user)
         df.attrs["active"] = "updated"
         return df
     shipped = catalog_path(SHIPPED_FAST)
@@ -126,6 +128,16 @@ def load_active() -> pd.DataFrame:
         df = load_neas(catalog_path(SHIPPED_JSON))
     df.attrs["active"] = "shipped"
     return df
+
+
+def _rejoin_if_stale(df: pd.DataFrame, user: Path) -> pd.DataFrame:
+    """Convert the download again when the shipped physical table changed since."""
+    from prospect.catalog.physical import physical_digest
+
+    if df.attrs.get("physical_digest") == physical_digest() or not _raw_files():
+        return df
+    stale = CatalogFormatError("joined to an older physical table", path=user)
+    return _reconvert_user(stale)
 
 
 def _reconvert_user(exc: CatalogFormatError) -> pd.DataFrame:

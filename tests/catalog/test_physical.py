@@ -141,3 +141,22 @@ def test_fill_physical_keeps_measured_values_and_says_where_others_come_from():
     assert np.isnan(df["diameter_km"][6])
     # a 1-km object at the population albedo has H = 17.85
     assert diameter_from_h(17.85, df["albedo"][7]) == pytest.approx(1.0, abs=1e-12)
+
+
+def test_a_mahlke_class_gives_the_class_albedo_when_none_is_measured():
+    """Thomas et al. 2011 mean NEO albedos: S 0.26, C 0.13; a measured albedo wins."""
+    df = _frame(
+        [
+            (20.0, np.nan, np.nan, None, None),
+            (20.0, np.nan, np.nan, "S", None),  # Mahlke first, then Bus
+            (20.0, 0.05, np.nan, None, None),
+        ]
+    )
+    df["spec_mahlke"] = pd.array(["Ch", "C", "S"], dtype="str")
+    fill_physical(df, physical=False)
+    assert df["albedo"].tolist() == [0.13, 0.13, 0.05]
+    assert df["albedo_source"].tolist()[:2] == ["class C (Thomas 2011)"] * 2
+    # the size range stays that of pV 0.25-0.05 while the albedo is not measured
+    assert df["diameter_min_km"][0] == pytest.approx(diameter_from_h(20.0, 0.25), rel=1e-14)
+    assert df["diameter_max_km"][0] == pytest.approx(diameter_from_h(20.0, 0.05), rel=1e-14)
+    assert df["diameter_min_km"][2] == df["diameter_max_km"][2] == df["diameter_km"][2]

@@ -182,3 +182,18 @@ def test_downloaded_catalog_gets_the_measured_physical_data(server, own_cache):
     assert eros["diameter_km"] == 16.84 and eros["diameter_source"].startswith("SBDB")
     bennu = active.set_index("label").loc["101955 Bennu"]
     assert (bennu["spec_b"], bennu["spec_mahlke"], bennu["albedo"]) == ("B", "B", 0.044)
+
+
+def test_update_is_joined_again_when_the_physical_table_changes(server, own_cache):
+    """A download joined to an older nea_physical.csv is re-converted on load."""
+    from prospect.catalog.fast import read_fast, write_fast
+    from prospect.catalog.physical import physical_digest
+
+    _install_good(server)
+    old = read_fast(user_catalog_path())
+    old["diameter_km"] = 1.0  # what an older join might have said
+    old.attrs["physical_digest"] = "an older table"
+    write_fast(old, user_catalog_path())
+    active = load_neas()
+    assert active.attrs["physical_digest"] == physical_digest()
+    assert active.set_index("label").loc["433 Eros", "diameter_km"] == 16.84
