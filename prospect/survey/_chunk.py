@@ -139,12 +139,13 @@ def _block_lattice(plan: SurveyPlan, first: int, count: int) -> RoundTripLattice
     )
 
 
-def _round_trip_block(plan, state, rows, sl, year, first, count, earth):
+def _round_trip_block(plan, state, states, sl, year, first, count, earth):
     spec = plan.spec
     lat = _block_lattice(plan, first, count)
-    sec = lat.seconds
+    sec = plan.block_seconds(first, count)
     r_e, v_e = earth
-    r_t, v_t = target_states(rows.iloc[sl], sec, plan.ephemeris)
+    bs = plan.block_slice(first, count)
+    r_t, v_t = states[0][:, bs], states[1][:, bs]
     found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
     good = np.flatnonzero(found["min_dv_i0"] >= 0)
     counts = np.zeros(r_t.shape[0], dtype=np.int64)
@@ -183,7 +184,7 @@ def _round_trip_block(plan, state, rows, sl, year, first, count, earth):
         )
 
 
-def _one_way_cells(plan, rows, sl, first, count, earth):
+def _one_way_cells(plan, states, first, count, earth):
     """The block's departure x flight-time grid of each target, (n, count, n_tof) arrays."""
     from prospect.core.transfer import transfer_grid
 
@@ -191,7 +192,8 @@ def _one_way_cells(plan, rows, sl, first, count, earth):
     sec = plan.block_seconds(first, count)
     L = sec.size
     r_e, v_e = earth[0][:count], earth[1][:count]
-    r_t, v_t = target_states(rows.iloc[sl], sec, plan.ephemeris)
+    bs = plan.block_slice(first, count)
+    r_t, v_t = states[0][:, bs], states[1][:, bs]
     n = r_t.shape[0]
     tof_k = np.asarray(plan.tof_k)
     idx = np.arange(count)[:, None] + tof_k[None, :]
@@ -212,9 +214,9 @@ def _one_way_cells(plan, rows, sl, first, count, earth):
     return sec, [a.reshape(n, count, tof_k.size) for a in cells]
 
 
-def _one_way_block(plan, state, rows, sl, year, first, count, earth):
+def _one_way_block(plan, state, states, sl, year, first, count, earth):
     spec = plan.spec
-    sec, (c3, vd, _va, dd, da, tot) = _one_way_cells(plan, rows, sl, first, count, earth)
+    sec, (c3, vd, _va, dd, da, tot) = _one_way_cells(plan, states, first, count, earth)
     n = c3.shape[0]
     tof_k = np.asarray(plan.tof_k)
     sc_dep = spec.spacecraft_departure_dv(vd)
@@ -300,11 +302,15 @@ def survey_chunk(rows: pd.DataFrame, plan: SurveyPlan) -> pd.DataFrame:
     n = len(rows)
     state = _new_state(n, plan)
     block_fn = _round_trip_block if plan.round_trip else _one_way_block
-    for year, first, count in plan.blocks:
-        earth = earth_states(plan.block_seconds(first, count), plan.ephemeris)
-        for a in range(0, n, plan.batch):
-            sl = slice(a, min(n, a + plan.batch))
-            block_fn(plan, state, rows, sl, year, first, count, earth)
+    sec = plan.lattice_seconds()
+    r_e, v_e = earth_states(sec, plan.ephemeris)
+    for a in range(0, n, plan.batch):
+        sl = slice(a, min(n, a + plan.batch))
+        # the batch's states over the whole period at once (one n-body integration)
+        states = target_states(rows.iloc[sl], sec, plan.ephemeris)
+        for year, first, count in plan.blocks:
+            bs = plan.block_slice(first, count)
+            block_fn(plan, state, states, sl, year, first, count, (r_e[bs], v_e[bs]))
     return _frame(rows, plan, state)
 
 

@@ -38,8 +38,13 @@ def _require():
 
 
 def nbody_states(rows, epochs_s: np.ndarray):
-    """n-body states of catalog rows at ``epochs_s``: r, v (N, M, 3) km, km/s."""
-    r, v = _require().catalog_states(rows, np.asarray(epochs_s, dtype=float))[:2]
+    """n-body states of catalog rows at ``epochs_s``: r, v (N, M, 3) km, km/s.
+
+    Integrated directly to the epochs (``cache=False``): a survey visits each
+    target once, so the on-disk interpolant cache would only grow, and direct
+    states carry no interpolation error.
+    """
+    r, v = _require().catalog_states(rows, np.asarray(epochs_s, dtype=float), cache=False)[:2]
     return np.asarray(r, dtype=float), np.asarray(v, dtype=float)
 
 

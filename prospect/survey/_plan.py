@@ -112,10 +112,18 @@ class SurveyPlan:
         """Lattice dates past the last departure of a block (longest trip/flight)."""
         return self.dur_k if self.round_trip else max(self.tof_k)
 
+    def lattice_seconds(self) -> np.ndarray:
+        """Every lattice date of the survey, TDB s (``n_dep + span_k``; as
+        ``RoundTripLattice.seconds`` of the whole period)."""
+        return self.start_s + np.arange(self.n_dep + self.span_k) * self.step_days * DAY_S
+
+    def block_slice(self, first: int, count: int) -> slice:
+        """The lattice dates of a block (``count + span_k`` of them)."""
+        return slice(first, first + count + self.span_k)
+
     def block_seconds(self, first: int, count: int) -> np.ndarray:
-        """Lattice dates of a block, TDB s (``count + span_k`` of them)."""
-        t0 = self.start_s + first * self.step_days * DAY_S  # as RoundTripLattice.seconds
-        return t0 + np.arange(count + self.span_k) * self.step_days * DAY_S
+        """Lattice dates of a block, TDB s."""
+        return self.lattice_seconds()[self.block_slice(first, count)]
 
     def bin_of_year(self, year: int) -> int:
         for k, (y0, y1) in enumerate(self.bins):
@@ -148,17 +156,19 @@ class SurveyPlan:
         reductions): about 16 float64-sized ``(L, L)`` arrays plus the Lambert
         batches of both legs, ``(n_dep + L) * n_legs`` cells at
         :data:`prospect.scan._common.BYTES_PER_CELL` each; one-way: the
-        grid's ``n_dep * n_tof`` cells at 8 float64 each.  ``tests/survey``
+        grid's ``n_dep * n_tof`` cells at 8 float64 each; plus the target's
+        states over the whole period (48 B per lattice date).  ``tests/survey``
         checks the measured peak of a chunk against this figure.
         """
         from prospect.scan._common import BYTES_PER_CELL
 
         nd = max(c for _, _, c in self.blocks)
         L = nd + self.span_k
+        states = (self.n_dep + self.span_k) * 48  # r, v over the whole period
         if self.round_trip:
             nk = self.k_max - self.k_min + 1
-            return 16 * 8 * L * L + (nd + L) * nk * BYTES_PER_CELL
-        return nd * len(self.tof_k) * 8 * 10 + L * 48
+            return 16 * 8 * L * L + (nd + L) * nk * BYTES_PER_CELL + states
+        return nd * len(self.tof_k) * 8 * 10 + L * 48 + states
 
     def worker_bound_bytes(self, chunk_size: int) -> int:
         """Upper bound of a worker's working memory for one chunk, bytes."""

@@ -117,3 +117,20 @@ def test_env_scheduler_address(cluster, sample200, reference, tmp_path, monkeypa
                 **SURVEY_ARGS)  # fmt: skip
     assert df.attrs["stats"]["engine"] == "scheduler"
     assert_same_rows(df, reference[1].head(CHUNK * 2).reset_index(drop=True))
+
+
+def test_nbody_scheduler_survey_equals_in_process(cluster, sample200, tmp_path):
+    """n-body states computed on the workers: the same rows as in this process."""
+    from prospect.survey._ephemeris import nbody_available
+
+    if not nbody_available():
+        pytest.skip("prospect.nbody is not installed")
+    cl, _ = cluster
+    rows = sample200.head(12)
+    args = dict(SURVEY_ARGS, ephemeris="nbody")
+    here = survey("nhats-human", output=tmp_path / "a", catalog=rows, chunk_size=4, workers=0,
+                  **args)  # fmt: skip
+    there = survey("nhats-human", output=tmp_path / "b", catalog=rows, chunk_size=4,
+                   scheduler=cl.scheduler_address, **args)  # fmt: skip
+    assert here["feasible"].sum() >= 2 and (here["ephemeris"] == "nbody").all()
+    assert_same_rows(there, here)
