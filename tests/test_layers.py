@@ -19,6 +19,7 @@ ALLOWED_TOP = {
     "dataclasses",
     "os",
     "warnings",
+    "types",
 }
 FORBIDDEN_PROSPECT = (
     "prospect.catalog",

@@ -27,30 +27,45 @@ never an exception.
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["LAMBERT_STATUS", "solve_lambert"]
+from prospect.core import status as st
 
-#: Status codes of :func:`solve_lambert` (int8 per element; 0 = ok).
-LAMBERT_STATUS = {
-    0: "ok",
-    1: "non-finite input (NaN or inf in r1, r2 or tof)",
-    2: "tof <= 0",
-    3: "r1 or r2 is the zero vector",
-    4: "r1 and r2 collinear (transfer angle 0 or 180 deg): transfer plane undefined",
-    5: "no solution with this number of revolutions for this tof (T < T_min(M))",
-    6: "iteration did not converge",
-}
+__all__ = ["LAMBERT_STATUS", "LambertSolution", "solve_lambert"]
 
-_OK = 0
-_NONFINITE = 1
-_BAD_TOF = 2
-_ZERO_R = 3
-_COLLINEAR = 4
-_NO_MREV = 5
-_NOT_CONVERGED = 6
+#: Codes :func:`solve_lambert` returns (a view of :data:`prospect.core.status.STATUS`).
+LAMBERT_STATUS = st.view(
+    st.OK, st.NONFINITE, st.BAD_TOF, st.ZERO_R, st.COLLINEAR, st.NO_MREV, st.NOT_CONVERGED
+)
+
+# compile-time globals of the numba kernels
+_OK = st.OK
+_NONFINITE = st.NONFINITE
+_BAD_TOF = st.BAD_TOF
+_ZERO_R = st.ZERO_R
+_COLLINEAR = st.COLLINEAR
+_NO_MREV = st.NO_MREV
+_NOT_CONVERGED = st.NOT_CONVERGED
+
+
+class LambertSolution(NamedTuple):
+    """Velocities of a Lambert arc (:func:`solve_lambert`).
+
+    Attributes
+    ----------
+    v1_km_s, v2_km_s : ndarray, shape (*B, 3)
+        Velocities at ``r1`` and ``r2``, km/s (NaN where ``status != 0``).
+    status : ndarray of int8, shape B
+        :data:`LAMBERT_STATUS` codes.
+    """
+
+    v1_km_s: np.ndarray
+    v2_km_s: np.ndarray
+    status: np.ndarray
+
 
 # fastmath flags: no "nnan"/"ninf" (the kernel tests for NaN explicitly), no
 # "reassoc" (keeps the series and compensated geometry as written).
@@ -223,6 +238,8 @@ def _householder(x, t_target, ll, m, lo, hi, rising, tol):
     return x, False
 
 
+# Longer than 80 lines on purpose: the per-element hot path of the batch kernels stays one
+# numba function (no tuple passing between stages; a split version was not benchmarked).
 @njit(cache=True, fastmath=_FASTMATH, error_model="numpy")
 def _solve_one(mu, r1x, r1y, r1z, r2x, r2y, r2z, tof, m, prograde, low_path):
     """One Lambert problem.  Returns (v1x, v1y, v1z, v2x, v2y, v2z, status)."""
@@ -414,13 +431,12 @@ def solve_lambert(mu_km3_s2, r1_km, r2_km, tof_s, *, revs=0, prograde=True, low_
 
     Returns
     -------
-    v1_km_s, v2_km_s : ndarray, shape (*B, 3)
-        Velocities at ``r1`` and ``r2``, km/s.  NaN where ``status != 0``.
-    status : ndarray of int8, shape B
-        Per-element code, see :data:`LAMBERT_STATUS`: 0 ok, 1 non-finite
-        input, 2 ``tof <= 0``, 3 zero position, 4 collinear ``r1``/``r2``
-        (plane undefined), 5 no ``revs``-revolution solution for this tof,
-        6 not converged.
+    LambertSolution
+        ``v1_km_s, v2_km_s`` (ndarray, shape (*B, 3)): velocities at ``r1`` and
+        ``r2``, km/s, NaN where ``status != 0``; ``status`` (int8, shape B): codes
+        of :data:`LAMBERT_STATUS` (non-finite input, ``tof <= 0``, zero position,
+        collinear ``r1``/``r2`` (plane undefined), no ``revs``-revolution solution
+        for this tof, not converged).
 
     Raises
     ------
@@ -502,4 +518,4 @@ def solve_lambert(mu_km3_s2, r1_km, r2_km, tof_s, *, revs=0, prograde=True, low_
         # a parallel region costs ~0.1-1 ms to start on a busy machine
         kernel = _solve_parallel if n >= _PARALLEL_MIN else _solve_serial
         kernel(mu, r1f, r2f, tf, int(revs), bool(prograde), bool(low_path), v1, v2, status)
-    return v1.reshape(*shape, 3), v2.reshape(*shape, 3), status.reshape(shape)
+    return LambertSolution(v1.reshape(*shape, 3), v2.reshape(*shape, 3), status.reshape(shape))

@@ -29,17 +29,52 @@ Bad cells never raise: NaN values and the Lambert status code
 from __future__ import annotations
 
 import math
+from typing import NamedTuple
 
 import numpy as np
 from numba import njit, prange
 
 from prospect.core.lambert import LAMBERT_STATUS, _solve_one
 
-__all__ = ["OBJECTIVE_KINDS", "TRANSFER_STATUS", "transfer_grid", "transfer_min"]
+__all__ = [
+    "OBJECTIVE_KINDS",
+    "TRANSFER_STATUS",
+    "TransferGrid",
+    "TransferMin",
+    "transfer_grid",
+    "transfer_min",
+]
 
 #: Status codes of the kernels (int8 per cell; 0 = ok): the Lambert codes of
-#: the zero-revolution arc, 0 wherever a multi-revolution arc was kept.
-TRANSFER_STATUS = dict(LAMBERT_STATUS)
+#: the zero-revolution arc, 0 wherever a multi-revolution arc was kept (the same
+#: view of :data:`prospect.core.status.STATUS` as :data:`LAMBERT_STATUS`).
+TRANSFER_STATUS = LAMBERT_STATUS
+
+
+class TransferGrid(NamedTuple):
+    """Every cell of a departure x time-of-flight grid (:func:`transfer_grid`).
+
+    Each field has shape ``(n_dep, n_tof)``; speeds in km/s, C3 in km^2/s^2, NaN
+    where no arc.
+    """
+
+    c3: np.ndarray
+    vinf_dep: np.ndarray
+    vinf_arr: np.ndarray
+    dv_dep: np.ndarray
+    dv_arr: np.ndarray
+    dv_total: np.ndarray
+    status: np.ndarray  # int8, TRANSFER_STATUS
+    revs_used: np.ndarray  # int8, complete revolutions of the kept arc
+
+
+class TransferMin(NamedTuple):
+    """Best cell of each target (:func:`transfer_min`)."""
+
+    best_index: np.ndarray  # int64, shape (n_t, 2): (departure row, tof column), -1 if none
+    values: np.ndarray  # shape (n_t, 7)
+    n_ok: np.ndarray  # int64, shape (n_t,)
+
 
 #: Objective of :func:`transfer_min` (``objective=(kind, p, q)``), plus
 #: ``dv_arr`` in every kind except ``"total"``:
@@ -243,14 +278,15 @@ def _index(arr_index, n_dep: int, n_u: int) -> np.ndarray:
 
 
 def transfer_grid(
-    mu, r_dep, v_dep, r_arr_u, v_arr_u, arr_index, tof_s, *, revs=0, mu_park, r_park,
+    mu_km3_s2, r_dep, v_dep, r_arr_u, v_arr_u, arr_index, tof_s, *, revs=0, mu_park_km3_s2,
+    r_park_km,
     rendezvous=True,
 ):  # fmt: skip
     """Transfer quantities of every cell of a departure x time-of-flight grid.
 
     Parameters
     ----------
-    mu : float
+    mu_km3_s2 : float
         Gravitational parameter of the central body (the Sun), km^3/s^2 (> 0).
     r_dep, v_dep : array_like, shape (n_dep, 3)
         State of the departure body at each departure, km, km/s.
@@ -262,7 +298,7 @@ def transfer_grid(
         Times of flight, s.
     revs : int
         Largest number of complete revolutions tried (both branches each).
-    mu_park, r_park : float
+    mu_park_km3_s2, r_park_km : float
         Gravitational parameter of the departure body, km^3/s^2, and the
         radius of its circular parking orbit, km (both > 0).
     rendezvous : bool
@@ -271,6 +307,8 @@ def transfer_grid(
 
     Returns
     -------
+    TransferGrid
+        Named tuple of the fields below.
     c3, vinf_dep, vinf_arr, dv_dep, dv_arr, dv_total : ndarray, shape (n_dep, n_tof)
         km^2/s^2 and km/s; NaN where no arc.
     status : ndarray of int8, shape (n_dep, n_tof)
@@ -281,7 +319,7 @@ def transfer_grid(
     Raises
     ------
     ValueError
-        ``mu``, ``mu_park`` or ``r_park`` not a finite positive scalar,
+        ``mu_km3_s2``, ``mu_park_km3_s2`` or ``r_park_km`` not a finite positive scalar,
         ``revs`` not an integer >= 0, shapes that do not match, or an
         ``arr_index`` out of range.
 
@@ -306,13 +344,13 @@ def transfer_grid(
     ...     [-np.sin(th), np.cos(th), 0 * th], axis=1)
     >>> out = transfer_grid(mu, r_dep, v_dep, r_arr, v_arr, [[0, 1], [1, 2]],
     ...                     np.array([150.0, 200.0]) * 86400.0,
-    ...                     mu_park=398600.4418, r_park=6778.137)
-    >>> out[5].shape, out[6].tolist()
+    ...                     mu_park_km3_s2=398600.4418, r_park_km=6778.137)
+    >>> out.dv_total.shape, out.status.tolist()
     ((2, 2), [[0, 0], [0, 0]])
     """
-    mu = _positive(mu, "mu")
-    mu_park = _positive(mu_park, "mu_park")
-    r_park = _positive(r_park, "r_park")
+    mu = _positive(mu_km3_s2, "mu_km3_s2")
+    mu_park = _positive(mu_park_km3_s2, "mu_park_km3_s2")
+    r_park = _positive(r_park_km, "r_park_km")
     revs = _revs(revs)
     r_dep = _vec(r_dep, "r_dep")
     n_dep = r_dep.shape[0]
@@ -335,19 +373,21 @@ def transfer_grid(
         kernel(
             mu, r_dep, v_dep, r_arr_u, v_arr_u, idx, tof, revs, bool(rendezvous), p, q, out, st, rv
         )
-    return (*out, st, rv)
+    return TransferGrid(*out, st, rv)
 
 
 def transfer_min(
-    mu, r_dep, v_dep, r_arr_u, v_arr_u, arr_index, tof_s, *, revs=0, mu_park, r_park,
-    rendezvous=True, objective=("total", 0.0, 0.0), tof_ok=None, max_c3=None, limit=None,
+    mu_km3_s2, r_dep, v_dep, r_arr_u, v_arr_u, arr_index, tof_s, *, revs=0, mu_park_km3_s2,
+    r_park_km,
+    rendezvous=True, objective=("total", 0.0, 0.0), tof_ok=None, max_c3_km2_s2=None,
+    limit_km_s=None,
 ):  # fmt: skip
     """Best cell of each target's departure x time-of-flight grid, without the grid.
 
     Same cells as :func:`transfer_grid` for ``n_t`` targets at once; each
     target is reduced to the allowed cell of least objective (the first in
     departure-major order on ties, as ``numpy.argmin``).  A cell is allowed
-    when its objective is finite, ``tof_ok[j]`` and ``c3 <= max_c3``.
+    when its objective is finite, ``tof_ok[j]`` and ``c3 <= max_c3_km2_s2``.
 
     Parameters
     ----------
@@ -361,9 +401,9 @@ def transfer_min(
         ``(kind, p, q)``, see :data:`OBJECTIVE_KINDS`, km/s.
     tof_ok : array_like of bool, shape (n_tof,), optional
         Flight times allowed (default all).
-    max_c3 : float, optional
+    max_c3_km2_s2 : float, optional
         Launch limit, km^2/s^2 (default none).
-    limit : float, optional
+    limit_km_s : float, optional
         Objective limit of ``n_ok`` (default none: any allowed cell counts).
 
     Returns
@@ -375,7 +415,7 @@ def transfer_min(
         best cell (NaN, objective inf, where none).
     n_ok : ndarray of int64, shape (n_t,)
         Number of departures with at least one allowed cell whose objective
-        is ``<= limit``.
+        is ``<= limit_km_s``.
 
     Raises
     ------
@@ -394,13 +434,13 @@ def transfer_min(
     >>> idx, val, n_ok = transfer_min(
     ...     mu, [[au, 0, 0], [0, au, 0]], [[0, vc, 0], [-vc, 0, 0]],
     ...     r_arr[None], v_arr[None], [[0, 1], [1, 2]],
-    ...     np.array([150.0, 200.0]) * 86400.0, mu_park=398600.4418, r_park=6778.137)
+    ...     np.array([150.0, 200.0]) * 86400.0, mu_park_km3_s2=398600.4418, r_park_km=6778.137)
     >>> idx.shape, val.shape, n_ok.tolist()
     ((1, 2), (1, 7), [2])
     """
-    mu = _positive(mu, "mu")
-    mu_park = _positive(mu_park, "mu_park")
-    r_park = _positive(r_park, "r_park")
+    mu = _positive(mu_km3_s2, "mu_km3_s2")
+    mu_park = _positive(mu_park_km3_s2, "mu_park_km3_s2")
+    r_park = _positive(r_park_km, "r_park_km")
     revs = _revs(revs)
     kind_name, op, oq = objective
     if kind_name not in OBJECTIVE_KINDS:
@@ -433,11 +473,11 @@ def transfer_min(
     if n_t and idx.size:
         p = 2.0 * mu_park / r_park
         q = math.sqrt(mu_park / r_park)
-        c3 = np.inf if max_c3 is None else float(max_c3)
-        lim = np.inf if limit is None else float(limit)
+        c3 = np.inf if max_c3_km2_s2 is None else float(max_c3_km2_s2)
+        lim = np.inf if limit_km_s is None else float(limit_km_s)
         kernel = _min_parallel if n_t * idx.size >= _PARALLEL_MIN and n_t > 1 else _min_serial
         kernel(
             mu, r_dep, v_dep, r_arr_u, v_arr_u, idx, tof, ok, revs, bool(rendezvous), p, q,
             OBJECTIVE_KINDS[kind_name], float(op), float(oq), c3, lim, best_idx, vals, n_ok,
         )  # fmt: skip
-    return best_idx, vals, n_ok
+    return TransferMin(best_idx, vals, n_ok)

@@ -163,7 +163,7 @@ def transfer_cells(
         return np.broadcast_to(a, (*shape, 3)).reshape(n, 3)
 
     # one "departure" per cell, each with its own arrival state and flight time
-    c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
+    g = transfer_grid(
         mu_km3_s2,
         flat(r_dep),
         flat(v_dep),
@@ -172,19 +172,19 @@ def transfer_cells(
         np.arange(n).reshape(n, 1),
         np.broadcast_to(tof, shape).reshape(n, 1),
         revs=int(revs),
-        mu_park=GM_EARTH_KM3_S2,
-        r_park=r_park_km,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=r_park_km,
         rendezvous=mode == "rendezvous",
     )
     return {
-        "c3_km2_s2": c3.reshape(shape),
-        "vinf_dep_km_s": vinf_d.reshape(shape),
-        "vinf_arr_km_s": vinf_a.reshape(shape),
-        "dv_departure_km_s": dv_d.reshape(shape),
-        "dv_arrival_km_s": dv_a.reshape(shape),
-        "dv_total_km_s": tot.reshape(shape),
-        "status": status.reshape(shape),
-        "revs": used.reshape(shape),
+        "c3_km2_s2": g.c3.reshape(shape),
+        "vinf_dep_km_s": g.vinf_dep.reshape(shape),
+        "vinf_arr_km_s": g.vinf_arr.reshape(shape),
+        "dv_departure_km_s": g.dv_dep.reshape(shape),
+        "dv_arrival_km_s": g.dv_arr.reshape(shape),
+        "dv_total_km_s": g.dv_total.reshape(shape),
+        "status": g.status.reshape(shape),
+        "revs": g.revs_used.reshape(shape),
     }
 
 
@@ -432,7 +432,7 @@ def compute_grid(
     rows = max(1, int(memory_bytes // (FUSED_BYTES_PER_CELL * max(nt, 1))))
     for a in range(0, nd, rows):
         b = min(nd, a + rows)
-        c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
+        g = transfer_grid(
             GM_SUN_KM3_S2,
             r_e[a:b],
             v_e[a:b],
@@ -441,15 +441,11 @@ def compute_grid(
             inv[a:b],
             tof_s,
             revs=int(revs),
-            mu_park=GM_EARTH_KM3_S2,
-            r_park=R_EARTH_KM + parking_alt_km,
+            mu_park_km3_s2=GM_EARTH_KM3_S2,
+            r_park_km=R_EARTH_KM + parking_alt_km,
             rendezvous=mode == "rendezvous",
         )
-        for k, arr in zip(
-            (*_GRID_FIELDS, "status", "revs"),
-            (c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used),
-            strict=True,
-        ):
+        for k, arr in zip((*_GRID_FIELDS, "status", "revs"), g, strict=True):
             out[k][a:b] = arr
     return out
 

@@ -323,13 +323,13 @@ def _oneway_chunk(el: dict, g: _OneWayGrid, spec: MissionSpec) -> dict[str, np.n
         g.inv,
         g.tof_days * DAY_S,
         revs=spec.max_revs,
-        mu_park=GM_EARTH_KM3_S2,
-        r_park=R_EARTH_KM + spec.parking_alt_km,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=R_EARTH_KM + spec.parking_alt_km,
         rendezvous=spec.mode == "rendezvous",
         objective=objective,
         tof_ok=tof_ok,
-        max_c3=spec.max_c3_km2_s2,
-        limit=_limit(spec),
+        max_c3_km2_s2=spec.max_c3_km2_s2,
+        limit_km_s=_limit(spec),
     )
     found = best[:, 0] >= 0
     out = {
@@ -357,7 +357,7 @@ def _oneway_chunk_grid(r_t, v_t, g: _OneWayGrid, spec: MissionSpec) -> dict[str,
     n, n_u = r_t.shape[:2]
     n_dep, n_tof = g.inv.shape
     # targets stacked as departures: rows t * n_dep + i
-    c3, vinf_d, vinf_a, dv_d, dv_a, tot, _, _ = transfer_grid(
+    g_cells = transfer_grid(
         GM_SUN_KM3_S2,
         np.tile(g.r_e, (n, 1)),
         np.tile(g.v_e, (n, 1)),
@@ -366,14 +366,13 @@ def _oneway_chunk_grid(r_t, v_t, g: _OneWayGrid, spec: MissionSpec) -> dict[str,
         (g.inv[None, :, :] + (np.arange(n) * n_u)[:, None, None]).reshape(-1, n_tof),
         g.tof_days * DAY_S,
         revs=spec.max_revs,
-        mu_park=GM_EARTH_KM3_S2,
-        r_park=R_EARTH_KM + spec.parking_alt_km,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=R_EARTH_KM + spec.parking_alt_km,
         rendezvous=spec.mode == "rendezvous",
     )
     del r_t, v_t
     cells = {
-        name: a.reshape(n, n_dep, n_tof)
-        for name, a in zip(_CELL_FIELDS, (c3, vinf_d, vinf_a, dv_d, dv_a, tot), strict=True)
+        name: a.reshape(n, n_dep, n_tof) for name, a in zip(_CELL_FIELDS, g_cells[:6], strict=True)
     }
     obj = _objective(spec, cells["vinf_dep_km_s"], cells["dv_arrival_km_s"], cells["dv_total_km_s"])
     allowed = np.isfinite(obj)

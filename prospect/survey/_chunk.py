@@ -207,11 +207,12 @@ def _one_way_cells(plan, states, first, count, earth):
         (idx[None] + (np.arange(n) * L)[:, None, None]).reshape(-1, tof_k.size),
         tof_k * plan.step_days * DAY_S,
         revs=spec.max_revs,
-        mu_park=GM_EARTH_KM3_S2,
-        r_park=R_EARTH_KM + spec.parking_alt_km,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=R_EARTH_KM + spec.parking_alt_km,
         rendezvous=spec.mode == "rendezvous",
-    )[:6]
-    return sec, [a.reshape(n, count, tof_k.size) for a in cells]
+    )
+    fields = (cells.c3, cells.vinf_dep, cells.vinf_arr, cells.dv_dep, cells.dv_arr, cells.dv_total)
+    return sec, [a.reshape(n, count, tof_k.size) for a in fields]
 
 
 def _one_way_block(plan, state, states, sl, year, first, count, earth):

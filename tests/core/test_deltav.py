@@ -23,6 +23,7 @@ import pytest
 from shared_data import shared_file
 
 from prospect.core import deltav as dvm
+from prospect.core import status as S
 from prospect.core.constants import GM_EARTH_KM3_S2, GM_MOON_KM3_S2, R_EARTH_KM, R_MOON_KM
 from prospect.core.deltav import (
     DELTAV_STATUS,
@@ -30,25 +31,35 @@ from prospect.core.deltav import (
     SH_APOLLO,
     SH_ATEN,
     arrival_burn,
+    arrival_burn_with_status,
     burn_from_circular,
     burn_from_circular_c3,
+    burn_from_circular_with_status,
     burn_sequence,
+    burn_sequence_with_status,
     c3_from_vinf,
     circular_speed,
     dv_capacity,
+    dv_capacity_with_status,
     entry_speed,
     entry_speed_burn,
+    entry_speed_burn_with_status,
     escape_speed,
     lunar_landing_budget,
     lunar_plane_change,
+    lunar_plane_change_with_status,
     parking_radius,
     plane_change,
     propellant_fraction,
     propellant_mass,
+    propellant_mass_with_status,
     shoemaker_helin,
     shoemaker_helin_group,
+    shoemaker_helin_with_status,
     vinf_from_c3,
+    vinf_from_c3_with_status,
     wet_mass,
+    wet_mass_with_status,
 )
 
 #: Benner prints delta-v with 3 decimals: a faithful reimplementation evaluated on
@@ -141,7 +152,7 @@ def test_benner_table_whole(benner, record_property):
     """
     desig, dv_tab, a, e, inc = benner
     assert len(desig) == 9726
-    dv, status = shoemaker_helin(a, e, inc, return_status=True)
+    dv, status = shoemaker_helin_with_status(a, e, inc)
     assert np.all(status == 0)
     err = np.abs(dv - dv_tab)
     worst = int(np.argmax(err))
@@ -221,14 +232,14 @@ def test_shoemaker_helin_invalid_elements_give_nan_and_status():
     a = [1.2, np.nan, -1.0, 1.2, 1.2, 0.9]
     e = [0.2, 0.2, 0.2, 1.0, 0.2, 0.1]
     inc = [5.0, 5.0, 5.0, 5.0, 181.0, 3.0]
-    dv, st = shoemaker_helin(a, e, inc, return_status=True)
-    assert st.tolist() == [0, 1, 4, 4, 6, 0]
+    dv, st = shoemaker_helin_with_status(a, e, inc)
+    assert st.tolist() == [S.OK, S.NONFINITE, S.UNBOUND, S.UNBOUND, S.BAD_ANGLE, S.OK]
     assert np.isfinite(dv[[0, 5]]).all() and np.isnan(dv[1:5]).all()
     for code in st:
         assert code in DELTAV_STATUS
     # Aten formula forced on an orbit with Q > 2 au is undefined
-    dv, st = shoemaker_helin(2.5, 0.3, 5.0, group=SH_ATEN, return_status=True)
-    assert np.isnan(dv) and st == 7
+    dv, st = shoemaker_helin_with_status(2.5, 0.3, 5.0, group=SH_ATEN)
+    assert np.isnan(dv) and st == S.SH_UNDEFINED
 
 
 def test_shoemaker_helin_bad_group_raises():
@@ -310,25 +321,25 @@ def test_burn_invariants_energy_and_capture_symmetry():
 def test_c3_vinf_round_trip_and_negative_c3():
     v = np.array([0.0, 1.5, 4.2])
     np.testing.assert_allclose(vinf_from_c3(c3_from_vinf(v)), v, rtol=0, atol=1e-15)
-    out, st = vinf_from_c3([-2.0, 9.0], return_status=True)
+    out, st = vinf_from_c3_with_status([-2.0, 9.0])
     assert np.isnan(out[0]) and out[1] == 3.0
-    assert st.tolist() == [2, 0]
+    assert st.tolist() == [S.NEG_SPEED, S.OK]
 
 
 def test_arrival_burn():
     v = np.array([0.0, 0.7, 2.5])
     np.testing.assert_array_equal(arrival_burn(v), v)
     np.testing.assert_array_equal(arrival_burn(v, rendezvous=False), 0.0)
-    out, st = arrival_burn([1.0, -1.0, np.nan], return_status=True)
-    assert st.tolist() == [0, 2, 1]
+    out, st = arrival_burn_with_status([1.0, -1.0, np.nan])
+    assert st.tolist() == [S.OK, S.NEG_SPEED, S.NONFINITE]
     assert out[0] == 1.0 and np.isnan(out[1:]).all()
 
 
 def test_burn_nan_row_empty_batch_and_broadcast():
     v = np.array([1.0, np.nan, 3.0, 2.0])
     r = np.array([7000.0, 7000.0, -5.0, 7000.0])
-    dv, st = burn_from_circular(v, r, return_status=True)
-    assert st.tolist() == [0, 1, 3, 0]
+    dv, st = burn_from_circular_with_status(v, r)
+    assert st.tolist() == [S.OK, S.NONFINITE, S.NONPOSITIVE, S.OK]
     assert np.isnan(dv[1]) and np.isnan(dv[2])
     assert dv[0] == burn_from_circular(1.0, 7000.0)
     assert burn_from_circular(np.empty(0), 7000.0).shape == (0,)
@@ -338,9 +349,9 @@ def test_burn_nan_row_empty_batch_and_broadcast():
     with pytest.raises(ValueError, match="broadcast"):
         burn_from_circular(np.ones(3), np.ones(4) * 7000.0)
     with pytest.raises(ValueError, match="mu"):
-        burn_from_circular(1.0, 7000.0, mu=0.0)
+        burn_from_circular(1.0, 7000.0, mu_km3_s2=0.0)
     with pytest.raises(ValueError, match="mu"):
-        burn_from_circular(1.0, 7000.0, mu=-1.0)
+        burn_from_circular(1.0, 7000.0, mu_km3_s2=-1.0)
 
 
 # --------------------------------------------------------------------------
@@ -370,8 +381,8 @@ def test_entry_speed_burn_meets_the_nhats_limit():
 
 
 def test_entry_speed_burn_limit_below_escape_and_bad_option():
-    dv, st = entry_speed_burn([3.0, 3.0], limit_km_s=[11.0, 12.0], return_status=True)
-    assert np.isnan(dv[0]) and st.tolist() == [2, 0]
+    dv, st = entry_speed_burn_with_status([3.0, 3.0], limit_km_s=[11.0, 12.0])
+    assert np.isnan(dv[0]) and st.tolist() == [S.NEG_SPEED, S.OK]
     with pytest.raises(ValueError, match="at must be"):
         entry_speed_burn(3.0, at="perigee")
 
@@ -421,8 +432,8 @@ def test_lunar_plane_change_geometry():
     )
     # retrograde 150 deg reaches the same latitudes as 30 deg
     np.testing.assert_array_equal(lunar_plane_change(lat, arrival_inc_deg=150.0), got)
-    out, st = lunar_plane_change([95.0, 10.0, 10.0], [0.0, 190.0, 0.0], return_status=True)
-    assert st.tolist() == [6, 6, 0] and np.isnan(out[:2]).all()
+    out, st = lunar_plane_change_with_status([95.0, 10.0, 10.0], [0.0, 190.0, 0.0])
+    assert st.tolist() == [S.BAD_ANGLE, S.BAD_ANGLE, S.OK] and np.isnan(out[:2]).all()
 
 
 def test_lunar_budget_llo_legs_match_table_4():
@@ -482,7 +493,7 @@ def test_lunar_budget_vectorised_with_status():
     lat = np.array([0.0, 30.0, np.nan, 100.0, -60.0])
     b = lunar_landing_budget(lat, arrival_inc_deg=0.0)
     assert b.total.shape == (5,)
-    assert b.status.tolist() == [0, 0, 1, 6, 0]
+    assert b.status.tolist() == [S.OK, S.OK, S.NONFINITE, S.BAD_ANGLE, S.OK]
     assert np.isnan(b.total[2:4]).all() and np.isnan(b.descent[2:4]).all()
     assert b.total[4] == pytest.approx(
         3.276 + 0.952 + 2.180 + lunar_plane_change(60.0, arrival_inc_deg=0.0)
@@ -552,19 +563,22 @@ def test_wet_mass_with_tankage():
     assert dv_capacity(m0, dry + f * mp, isp) == pytest.approx(dv, abs=1e-12)
     assert m0 > wet_mass(dv, dry, isp)
     # infeasible when f (R - 1) >= 1: 0.5 (exp(3 / (320 g0)) - 1) = 0.7 < 1 ok; 9 km/s not
-    out, st = wet_mass([3.0, 9.0], dry, isp, 0.5, return_status=True)
-    assert st.tolist() == [0, 5] and np.isfinite(out[0]) and np.isnan(out[1])
+    out, st = wet_mass_with_status([3.0, 9.0], dry, isp, 0.5)
+    assert st.tolist() == [S.OK, S.INFEASIBLE] and np.isfinite(out[0]) and np.isnan(out[1])
 
 
 def test_rocket_bad_inputs_nan_and_status():
-    out, st = propellant_mass(
+    out, st = propellant_mass_with_status(
         [1.0, 1.0, 1.0, -1.0, np.nan], [100.0, -5.0, 100.0, 100.0, 100.0],
-        [300.0, 300.0, 0.0, 300.0, 300.0], return_status=True,
-    )  # fmt: skip
-    assert st.tolist() == [0, 3, 3, 2, 1]
+        [300.0, 300.0, 0.0, 300.0, 300.0])  # fmt: skip
+    assert st.tolist() == [S.OK, S.NONPOSITIVE, S.NONPOSITIVE, S.NEG_SPEED, S.NONFINITE]
     assert np.isfinite(out[0]) and np.isnan(out[1:]).all()
-    out, st = dv_capacity([500.0, 1000.0, 1000.0], [1000.0, -1.0, 500.0], 300.0, return_status=True)
-    assert st.tolist() == [5, 3, 0] and np.isnan(out[:2]).all() and out[2] > 0
+    out, st = dv_capacity_with_status([500.0, 1000.0, 1000.0], [1000.0, -1.0, 500.0], 300.0)
+    assert (
+        st.tolist() == [S.INFEASIBLE, S.NONPOSITIVE, S.OK]
+        and np.isnan(out[:2]).all()
+        and out[2] > 0
+    )
     assert propellant_fraction(np.empty(0), 300.0).shape == (0,)
     assert propellant_mass(np.ones((2, 1)), np.ones(3), 300.0).shape == (2, 3)
 
@@ -581,8 +595,8 @@ def test_burn_sequence_matches_single_burns():
     assert m0 == pytest.approx(wet_mass(3.2, m1 + 200.0, 450.0), rel=1e-14)
     # batch of vehicles: leading axes broadcast; one bad vehicle flagged alone
     dv = np.array([[1.0, 2.0], [1.0, -2.0], [0.5, 0.5]])
-    m0, mp, st = burn_sequence(dv, [320.0, 450.0], [1000.0, 1000.0, 10.0], return_status=True)
-    assert st.tolist() == [0, 2, 0]
+    (m0, mp), st = burn_sequence_with_status(dv, [320.0, 450.0], [1000.0, 1000.0, 10.0])
+    assert st.tolist() == [S.OK, S.NEG_SPEED, S.OK]
     assert np.isnan(m0[1]) and np.isnan(mp[1]).all()
     assert m0[0] == burn_sequence([1.0, 2.0], [320.0, 450.0], 1000.0)[0]
     m0, mp = burn_sequence(np.empty((0, 2)), [300.0, 300.0], 100.0)
@@ -593,6 +607,8 @@ def test_burn_sequence_matches_single_burns():
 
 def test_status_dictionary_is_complete():
     assert DELTAV_STATUS[0] == "ok"
-    assert set(DELTAV_STATUS) == set(range(8))
+    # a view of the one status space: every code means there what it means here
+    assert all(S.STATUS[c] == m for c, m in DELTAV_STATUS.items())
+    assert len(DELTAV_STATUS) == 8
     assert all(isinstance(v, str) and v for v in DELTAV_STATUS.values())
     assert dvm.NHATS_ENTRY_SPEED_LIMIT_KM_S == 12.0

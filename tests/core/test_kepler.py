@@ -32,7 +32,8 @@ from hypothesis import assume, given, settings
 from hypothesis import strategies as st
 from shared_data import shared_file
 
-from prospect.core import kepler
+from prospect.core import propagate, universal
+from prospect.core import status as S
 from prospect.core.constants import AU_KM, DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, JD_J2000
 from prospect.core.kepler import (
     KEPLER_STATUS,
@@ -670,7 +671,7 @@ def test_serial_and_parallel_kernels_agree(monkeypatch):
     epochs = np.linspace(0, 10 * YEAR_S, 200)
     results = []
     for threshold, n in ((10**12, 40), (1, 40), (1, 4)):
-        monkeypatch.setattr(kepler, "_PARALLEL_MIN", threshold)
+        monkeypatch.setattr(propagate, "_PARALLEL_MIN", threshold)
         sl = slice(0, n)
         out = propagate_elements(
             MU, a[sl], e[sl], inc[sl], raan[sl], argp[sl], ma0[sl], ep0[sl], epochs
@@ -681,9 +682,9 @@ def test_serial_and_parallel_kernels_agree(monkeypatch):
         np.testing.assert_array_equal(results[0][k][:4], results[2][k])
     r0, v0 = results[0][0][:, 0], results[0][1][:, 0]
     dts = np.linspace(-1, 1, 40) * YEAR_S
-    monkeypatch.setattr(kepler, "_PARALLEL_MIN", 10**12)
+    monkeypatch.setattr(universal, "_PARALLEL_MIN", 10**12)
     serial = propagate_state(MU, r0, v0, dts)
-    monkeypatch.setattr(kepler, "_PARALLEL_MIN", 1)
+    monkeypatch.setattr(universal, "_PARALLEL_MIN", 1)
     parallel = propagate_state(MU, r0, v0, dts)
     for x, y in zip(serial, parallel, strict=True):
         np.testing.assert_array_equal(x, y)
@@ -755,12 +756,19 @@ def test_status_dict():
     assert KEPLER_STATUS[0] == "ok"
     assert all(isinstance(k, int) and isinstance(m, str) and m for k, m in KEPLER_STATUS.items())
     assert set(KEPLER_STATUS) == set(range(8))
+    # a view of the one status space: every code means there what it means here
+    assert all(S.STATUS[c] == m for c, m in KEPLER_STATUS.items())
 
 
 def test_docstring_examples():
     import doctest
 
-    failures, tried = doctest.testmod(kepler, raise_on_error=False)
+    from prospect.core import anomaly, elements
+
+    tried = failures = 0
+    for mod in (anomaly, elements, propagate, universal):
+        f, n = doctest.testmod(mod, raise_on_error=False)
+        failures, tried = failures + f, tried + n
     assert tried >= 8 and failures == 0
 
 

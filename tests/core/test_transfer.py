@@ -13,6 +13,7 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
+from prospect.core import status as S
 from prospect.core.constants import AU_KM, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.deltav import burn_from_circular
 from prospect.core.lambert import solve_lambert
@@ -91,8 +92,8 @@ def _assert_same(got, ref):
         np.testing.assert_array_equal(np.isnan(g), np.isnan(r), err_msg=name)
         ok = ~np.isnan(r)
         np.testing.assert_allclose(g[ok], r[ok], rtol=RTOL, atol=0, err_msg=name)
-    np.testing.assert_array_equal(got[6], ref["status"])
-    np.testing.assert_array_equal(got[7], ref["revs"])
+    np.testing.assert_array_equal(got.status, ref["status"])
+    np.testing.assert_array_equal(got.revs_used, ref["revs"])
 
 
 @pytest.mark.parametrize(
@@ -102,17 +103,17 @@ def test_grid_equals_numpy_path(seed, revs, rendezvous):
     r_dep, v_dep, r_arr, v_arr, idx, tof = _grid(seed)
     got = transfer_grid(
         GM_SUN_KM3_S2, r_dep, v_dep, r_arr, v_arr, idx, tof, revs=revs,
-        mu_park=GM_EARTH_KM3_S2, r_park=R_PARK, rendezvous=rendezvous,
+        mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_PARK, rendezvous=rendezvous,
     )  # fmt: skip
     ref = _reference(r_dep, v_dep, r_arr, v_arr, idx, tof, revs, rendezvous)
     _assert_same(got, ref)
     # the NaN row and the bad flight time are flagged, the rest solved
-    assert set(np.unique(got[6][5])) == {1}
-    assert got[6][7, 2] == 2 and np.isnan(got[5][7, 2])
-    assert np.isfinite(got[5]).mean() > 0.9
+    assert set(np.unique(got.status[5])) == {S.NONFINITE}
+    assert got.status[7, 2] == S.BAD_TOF and np.isnan(got.dv_total[7, 2])
+    assert np.isfinite(got.dv_total).mean() > 0.9
     if revs:
-        assert (got[7] > 0).any()  # multi-revolution arcs were kept somewhere
-    assert set(np.unique(got[6])) <= set(TRANSFER_STATUS)
+        assert (got.revs_used > 0).any()  # multi-revolution arcs were kept somewhere
+    assert set(np.unique(got.status)) <= set(TRANSFER_STATUS)
 
 
 def test_grid_large_runs_parallel_and_matches():
@@ -120,7 +121,7 @@ def test_grid_large_runs_parallel_and_matches():
     r_dep, v_dep, r_arr, v_arr, idx, tof = _grid(7, n_dep=60, n_tof=40, n_u=90)
     got = transfer_grid(
         GM_SUN_KM3_S2, r_dep, v_dep, r_arr, v_arr, idx, tof[0],
-        mu_park=GM_EARTH_KM3_S2, r_park=R_PARK,
+        mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_PARK,
     )  # fmt: skip
     ref = _reference(r_dep, v_dep, r_arr, v_arr, idx, tof[0][None, :], 0, True)
     _assert_same(got, ref)
@@ -130,20 +131,22 @@ def test_grid_empty():
     z = np.empty((0, 3))
     out = transfer_grid(
         GM_SUN_KM3_S2, z, z, np.zeros((1, 3)), np.zeros((1, 3)),
-        np.empty((0, 4), dtype=int), np.ones(4), mu_park=GM_EARTH_KM3_S2, r_park=R_PARK,
+        np.empty((0, 4), dtype=int), np.ones(4), mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_PARK,
     )  # fmt: skip
     assert [a.shape for a in out] == [(0, 4)] * 8
-    assert out[6].dtype == np.int8
+    assert out.status.dtype == np.int8
 
 
 def test_grid_bad_arguments():
     r_dep, v_dep, r_arr, v_arr, idx, tof = _grid(5, n_dep=3, n_tof=2, n_u=4)
     tof = tof[0]
-    kw = {"mu_park": GM_EARTH_KM3_S2, "r_park": R_PARK}
+    kw = {"mu_park_km3_s2": GM_EARTH_KM3_S2, "r_park_km": R_PARK}
     with pytest.raises(ValueError, match="mu"):
         transfer_grid(0.0, r_dep, v_dep, r_arr, v_arr, idx, tof, **kw)
     with pytest.raises(ValueError, match="r_park"):
-        transfer_grid(GM_SUN_KM3_S2, r_dep, v_dep, r_arr, v_arr, idx, tof, mu_park=1.0, r_park=-1)
+        transfer_grid(
+            GM_SUN_KM3_S2, r_dep, v_dep, r_arr, v_arr, idx, tof, mu_park_km3_s2=1.0, r_park_km=-1
+        )
     with pytest.raises(ValueError, match="v_dep"):
         transfer_grid(GM_SUN_KM3_S2, r_dep, v_dep[:2], r_arr, v_arr, idx, tof, **kw)
     with pytest.raises(ValueError, match="arr_index"):
@@ -187,8 +190,9 @@ def test_min_equals_numpy_reduction(objective, max_c3, limit, revs):
     tof_ok[-3:] = False
     kind, p, q = objective
     bi, vals, n_ok = transfer_min(
-        GM_SUN_KM3_S2, r_dep, v_dep, r_t, v_t, idx, tof1, revs=revs, mu_park=GM_EARTH_KM3_S2,
-        r_park=R_PARK, objective=objective, tof_ok=tof_ok, max_c3=max_c3, limit=limit,
+        GM_SUN_KM3_S2, r_dep, v_dep, r_t, v_t, idx, tof1, revs=revs, mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=R_PARK, objective=objective, tof_ok=tof_ok, max_c3_km2_s2=max_c3,
+        limit_km_s=limit,
     )  # fmt: skip
     for t in range(n_t):
         ref = _reference(r_dep, v_dep, r_t[t], v_t[t], idx, tof1[None, :], revs, True)
@@ -216,12 +220,12 @@ def test_min_empty():
     out = transfer_min(
         GM_SUN_KM3_S2, np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((0, 3, 3)),
         np.zeros((0, 3, 3)), np.zeros((2, 2), dtype=int), np.ones(2),
-        mu_park=GM_EARTH_KM3_S2, r_park=R_PARK,
+        mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_PARK,
     )  # fmt: skip
     assert out[0].shape == (0, 2) and out[1].shape == (0, 7) and out[2].shape == (0,)
     with pytest.raises(ValueError, match="objective"):
         transfer_min(
             GM_SUN_KM3_S2, np.zeros((2, 3)), np.zeros((2, 3)), np.zeros((1, 3, 3)),
             np.zeros((1, 3, 3)), np.zeros((2, 2), dtype=int), np.ones(2),
-            mu_park=GM_EARTH_KM3_S2, r_park=R_PARK, objective=("nope", 0, 0),
+            mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_PARK, objective=("nope", 0, 0),
         )  # fmt: skip

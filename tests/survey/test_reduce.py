@@ -162,8 +162,8 @@ def test_one_way_blocks_equal_the_fused_kernel_over_the_whole_period():
     kind = ("total", 0.0, 0.0)
     _, vals, _ = transfer_min(
         GM_SUN_KM3_S2, r_e, v_e, r_t, v_t, idx, tof_k * plan.step_days * DAY_S,
-        mu_park=GM_EARTH_KM3_S2, r_park=R_EARTH_KM + spec.parking_alt_km,
-        objective=kind, max_c3=spec.max_c3_km2_s2, limit=limit,
+        mu_park_km3_s2=GM_EARTH_KM3_S2, r_park_km=R_EARTH_KM + spec.parking_alt_km,
+        objective=kind, max_c3_km2_s2=spec.max_c3_km2_s2, limit_km_s=limit,
     )  # fmt: skip
     want = np.where(vals[:, 6] <= limit * (1 + 1e-12), vals[:, 6], np.nan)
     np.testing.assert_allclose(got["min_dv_dv_km_s"], want, rtol=1e-12, equal_nan=True)
