@@ -248,6 +248,9 @@ def affordability(
     out["launch"] = [r["launch"] for r in rows]
     out["affordable"] = np.isfinite(pq) & (pq <= budget)
     out["cost_note"] = [r["note"] for r in rows]
+    if pd.api.types.is_datetime64_any_dtype(out.get("departure", pd.Series(dtype=object))):
+        for col in ("launch", "ready"):  # same date type as the table's departure
+            out[col] = pd.to_datetime(out[col])
     out.attrs.update(
         consortium=consortium.name,
         budget_musd=budget,

@@ -229,14 +229,18 @@ def _details(row, round_trip: bool, profile) -> dict:
         v = row.get(key, math.nan)
         return float(v) if pd.notna(v) else math.nan
 
+    def iso(key):  # ISO text or datetime64 columns alike
+        v = row.get(key)
+        return _tl.to_date(v).isoformat() if v is not None and pd.notna(v) else ""
+
     d = {
         "kind": (
             "round trip (prospect.scan.rank)"
             if round_trip
             else "one-way rendezvous (prospect.scan.rank)"
         ),
-        "departure": str(row["departure"]),
-        "arrival": str(row.get("arrival", "")),
+        "departure": iso("departure"),
+        "arrival": iso("arrival"),
         "departure_c3_km2_s2": num("c3_km2_s2"),
         "dv_arrival_km_s": num("dv_arrival_km_s"),
         "dv_total_km_s": num("dv_total_km_s"),
@@ -247,8 +251,8 @@ def _details(row, round_trip: bool, profile) -> dict:
     }
     if round_trip:
         d.update(
-            target_departure=str(row.get("target_departure", "")),
-            earth_return=str(row.get("earth_return", "")),
+            target_departure=iso("target_departure"),
+            earth_return=iso("earth_return"),
             tof_days=num("tof_out_days"),
             stay_days=num("stay_days"),
             tof_back_days=num("tof_back_days"),

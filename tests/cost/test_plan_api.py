@@ -161,3 +161,17 @@ def test_affordability_rows_equal_one_plan_launch_per_row():
         assert k == (None if ch is None else (ch.best.launcher, ch.best.service)), (c, d)
         n_none += k is None
     assert 0 < n_none < n  # both outcomes exercised
+
+
+def test_affordability_takes_datetime64_departures():
+    rank = pd.DataFrame(
+        {
+            "c3_km2_s2": [0.2],
+            "dv_arrival_km_s": [0.5],
+            "departure": pd.to_datetime(["2028-05-09"]),
+            "tof_days": [280.0],
+        }
+    )
+    out = affordability(rank, "astroforge", "prospector-1", start="2026-01-01", n_draws=300)
+    assert out.loc[0, "launch"] == out.loc[0, "departure"] == pd.Timestamp("2028-05-09")
+    assert np.isfinite(out.loc[0, "cost_p50_musd"]) and out.loc[0, "cost_note"] == ""
