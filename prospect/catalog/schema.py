@@ -351,6 +351,41 @@ def epoch_summary(epochs: np.ndarray) -> tuple[float, str]:
     return mode, text
 
 
+def _drop_duplicates(rows: dict[str, list], refs, *, sink: RecordSink, path) -> dict[str, list]:
+    """``rows`` without the second and later records of a designation (or number)."""
+    n = len(refs)
+    keep = np.ones(n, dtype=bool)
+    seen_des: dict[str, int] = {}
+    seen_num: dict[int, int] = {}
+    for k, (des, num) in enumerate(zip(rows["designation"], rows["number"], strict=True)):
+        first = seen_des.get(des)
+        what = f"designation {des!r}"
+        if first is None and num is not None:
+            first = seen_num.get(num)
+            what = f"number {num}"
+        if first is not None:
+            ref = refs[first]
+            where = f"line {ref}" if isinstance(ref, int) else f"record {ref}"
+            sink.bad(
+                CatalogFormatError(
+                    f"duplicate {what} (first at {where})",
+                    path=path,
+                    record=refs[k],
+                    field="designation",
+                )
+            )
+            keep[k] = False
+            continue
+        seen_des[des] = k
+        if num is not None:
+            seen_num[num] = k
+    if not keep.all():
+        idx = np.flatnonzero(keep)
+        rows = {c: [v[i] for i in idx] for c, v in rows.items()}
+
+    return rows
+
+
 def build_frame(
     rows: dict[str, list],
     refs: Sequence[int | str],
@@ -382,35 +417,7 @@ def build_frame(
             msg = f"all {len(sink.skipped)} records are bad; first: {sink.skipped[0]}"
         raise CatalogFormatError(msg, path=path)
 
-    # duplicates: the same designation (or number) twice
-    keep = np.ones(n, dtype=bool)
-    seen_des: dict[str, int] = {}
-    seen_num: dict[int, int] = {}
-    for k, (des, num) in enumerate(zip(rows["designation"], rows["number"], strict=True)):
-        first = seen_des.get(des)
-        what = f"designation {des!r}"
-        if first is None and num is not None:
-            first = seen_num.get(num)
-            what = f"number {num}"
-        if first is not None:
-            ref = refs[first]
-            where = f"line {ref}" if isinstance(ref, int) else f"record {ref}"
-            sink.bad(
-                CatalogFormatError(
-                    f"duplicate {what} (first at {where})",
-                    path=path,
-                    record=refs[k],
-                    field="designation",
-                )
-            )
-            keep[k] = False
-            continue
-        seen_des[des] = k
-        if num is not None:
-            seen_num[num] = k
-    if not keep.all():
-        idx = np.flatnonzero(keep)
-        rows = {c: [v[i] for i in idx] for c, v in rows.items()}
+    rows = _drop_duplicates(rows, refs, sink=sink, path=path)
 
     number, name, desig = rows["number"], rows["name"], rows["designation"]
     labels = [_label(nu, na, de) for nu, na, de in zip(number, name, desig, strict=True)]

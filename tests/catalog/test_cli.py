@@ -169,3 +169,13 @@ def test_bad_at_date_is_one_line_naming_the_flag(own_cache):
     err = res.stderr.strip().splitlines()
     assert len(err) == 1 and "--at" in err[0] and "2028-02-30" in err[0]
     assert "A898 PA" not in res.stdout  # refused before any output
+
+
+def test_info_counts_measured_physical_data_and_cites_it(own_cache):
+    res = runner.invoke(app, ["catalog", "info"])
+    assert res.exit_code == 0, res.output
+    # counts of catalogs/nea_physical.csv's README among the 40,874 shipped NEAs
+    assert "2,999 measured" in res.stdout and "2,976 measured" in res.stdout
+    assert "spectral classes: 1,188" in res.stdout
+    for cite in ("SBDB", "Trilling et al. 2010", "Warner, Harris & Pravec 2009", "Mahlke"):
+        assert cite in res.stdout
