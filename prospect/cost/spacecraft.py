@@ -369,9 +369,16 @@ def fly(
     sizing = Sizing(
         dry, prop0, wet, needed, math.nan, wet, can_fly=False, would_take=would, note=head
     )
+    # the lift view carried the wet mass as its "dry" mass: give the options the profile's
+    options = [
+        replace(
+            o, dry_kg=dry, propellant_kg=prop0, escape_dv_km_s=math.nan, spacecraft_dv_km_s=needed
+        )
+        for o in lift.options
+    ]
     take = f"it would take {craft}" if would is not None else craft
     return (
-        lift,
+        LaunchChoice(options[0], options, lift.target_c3_km2_s2, trajectory.mission_dv_km_s),
         sizing,
         [
             f"CANNOT FLY: {head}; {take}; costed as the profile's spacecraft on the cheapest "

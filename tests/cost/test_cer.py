@@ -5,7 +5,6 @@ Tables 11-8, 11-11, 11-25) with the coefficients written out here, not read
 from the code, so a wrong coefficient in catalogs/cost_model.toml fails.
 """
 
-
 import numpy as np
 import pytest
 

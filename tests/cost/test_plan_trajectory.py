@@ -135,6 +135,10 @@ def test_arkyd_300_to_bennu_says_it_cannot_fly_and_what_it_would_take(bennu):
     assert w["spacecraft_dv_km_s"] == pytest.approx(
         prof.isp_s * g0 * math.log(w["wet_kg"] / w["dry_kg"]), rel=1e-9
     )
+    # the spacecraft costed and launched is the profile's: 11 kg dry in the CERs
+    best = bennu.mission.launch.best
+    assert (best.dry_kg, best.wet_kg) == pytest.approx((prof.dry_mass_kg, wet))
+    assert bennu.mission.spacecraft.bus_mass_kg == pytest.approx(prof.dry_mass_kg)
     flags = [f for f in bennu.flags if f.startswith("CANNOT FLY")]
     assert len(flags) == 1 and f"{w['wet_kg']:.1f} kg spacecraft" in flags[0]
     assert bennu.timeline.launch == t["departure"]
