@@ -3,6 +3,12 @@
 A target model maps epochs (TDB seconds since J2000, shape ``(M,)``) to
 heliocentric ecliptic-J2000 states ``r (M, 3)`` km and ``v (M, 3)`` km/s, so
 the pork-chop core never needs to know where states come from.
+
+Every model names its ``ephemeris``: ``"nbody"`` (catalog targets integrated
+with ASSIST and DE440, :mod:`prospect.nbody`; planets and the Earth from DE440)
+or ``"two-body"`` (Kepler from the elements; planets and the Earth from
+astropy).  A scan takes its Earth from ``earth_model(model.ephemeris)`` so
+both ends of every transfer come from one ephemeris.
 """
 
 from __future__ import annotations
@@ -52,6 +58,7 @@ class TargetModel:
     row: pd.Series | None = field(default=None, repr=False)
     elements: dict | None = field(default=None, repr=False)
     exact_cheap: bool = False  # True when one state evaluation costs microseconds
+    ephemeris: str = "two-body"  # what makes `state`, and the Earth a scan pairs with it
 
     def states(self, epochs_s) -> tuple[np.ndarray, np.ndarray]:
         """States at ``epochs_s`` (M,) as float64 arrays (M, 3)."""
@@ -87,23 +94,28 @@ class TargetModel:
         return fn
 
 
-def _planet_fn(body: str) -> StateFn:
+def _planet_fn(body: str, ephemeris: str = "two-body") -> StateFn:
     from prospect.ephem import planet_state
 
     def fn(epochs_s):
         t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
         if t.size == 0:
             return np.empty((0, 3)), np.empty((0, 3))
-        r, v = planet_state(body, time_from_tdb_seconds(t), "two-body")
+        r, v = planet_state(body, time_from_tdb_seconds(t), ephemeris)
         return np.reshape(r, (t.size, 3)), np.reshape(v, (t.size, 3))
 
     fn.__name__ = f"{body}_state"
     return fn
 
 
-def earth_model() -> TargetModel:
-    """The Earth (astropy's built-in ephemeris via :func:`prospect.ephem.earth_state`)."""
-    return TargetModel("Earth", _planet_fn("earth"), kind="planet")
+def earth_model(ephemeris: str = "two-body") -> TargetModel:
+    """The Earth of a scan (:func:`prospect.ephem.earth_state`).
+
+    ``ephemeris="nbody"``: DE440, the kernel of the n-body targets;
+    ``"two-body"``: astropy's built-in ephemeris (what two-body scans, e.g.
+    rank's screen, pair with Kepler targets).
+    """
+    return TargetModel("Earth", _planet_fn("earth", ephemeris), kind="planet", ephemeris=ephemeris)
 
 
 def element_state_fn(elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> StateFn:
@@ -124,25 +136,52 @@ def element_state_fn(elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> StateF
     return fn
 
 
-def model_from_row(row: pd.Series, gm_km3_s2: float = GM_SUN_KM3_S2) -> TargetModel:
-    """Target model of one catalog record (columns of :func:`prospect.catalog.load_neas`)."""
+def nbody_state_fn(designation: str, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> StateFn:
+    """State function of one catalog target from the n-body cache (:mod:`prospect.nbody`)."""
+    from prospect.nbody.cache import cached_states
+
+    labels = [str(designation)]
+
+    def fn(epochs_s):
+        t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
+        r, v, _ = cached_states(labels, elements, t, gm_km3_s2)  # NaN where status != 0
+        return r[0], v[0]
+
+    return fn
+
+
+def model_from_row(
+    row: pd.Series, gm_km3_s2: float = GM_SUN_KM3_S2, ephemeris: str = "two-body"
+) -> TargetModel:
+    """Target model of one catalog record (columns of :func:`prospect.catalog.load_neas`).
+
+    ``ephemeris="nbody"`` takes states from the n-body cache (cubic Hermite
+    nodes of an ASSIST integration, ~10 us a call); ``"two-body"`` propagates
+    the elements.  Both are cheap enough to call exactly in refinement.
+    """
+    from prospect.nbody import check_ephemeris
     from prospect.targets import element_arrays
 
     el = element_arrays(row.to_frame().T)
     label = row.get("label")
     if label is None or (isinstance(label, float) and np.isnan(label)):
         label = row.get("designation", "target")
+    if check_ephemeris(ephemeris) == "nbody":
+        fn = nbody_state_fn(str(row.get("designation", label)), el, gm_km3_s2)
+    else:
+        fn = element_state_fn(el, gm_km3_s2)
     return TargetModel(
         str(label),
-        element_state_fn(el, gm_km3_s2),
+        fn,
         kind="asteroid",
         row=row,
         elements=el,
         exact_cheap=True,
+        ephemeris=ephemeris,
     )
 
 
-def resolve_target(target, catalog=None) -> TargetModel:
+def resolve_target(target, catalog=None, ephemeris: str = "nbody") -> TargetModel:
     """Turn what the user named into a :class:`TargetModel`.
 
     Parameters
@@ -154,32 +193,40 @@ def resolve_target(target, catalog=None) -> TargetModel:
         (r (M, 3), v (M, 3))`` (heliocentric ecliptic J2000, km and km/s).
     catalog : DataFrame or path, optional
         NEA table to look names up in (default: the active catalog).
+    ephemeris : {"nbody", "two-body"}
+        Where asteroid and planet states come from (see the module docstring);
+        a custom state function keeps its own states and sets the Earth's.
+        A :class:`TargetModel` passed in keeps its own.
 
     Raises
     ------
     UnknownNameError
         A name that is neither a planet nor in the catalog (with suggestions).
     """
+    from prospect.nbody import check_ephemeris
+
+    check_ephemeris(ephemeris)
     if isinstance(target, TargetModel):
         return target
     if isinstance(target, pd.Series):
-        return model_from_row(target)
+        return model_from_row(target, ephemeris=ephemeris)
     from prospect.targets import Target
     from prospect.targets import target as lookup
 
     if isinstance(target, Target):
-        return model_from_row(target.row, target.gm_km3_s2)
+        return model_from_row(target.row, target.gm_km3_s2, ephemeris)
     if isinstance(target, (int, np.integer)) and not isinstance(target, bool):
         target = str(int(target))
     if isinstance(target, str):
         key = target.strip().lower()
         if key in PLANETS:
-            return TargetModel(key.capitalize(), _planet_fn(key), kind="planet")
+            fn = _planet_fn(key, ephemeris)
+            return TargetModel(key.capitalize(), fn, kind="planet", ephemeris=ephemeris)
         tgt = lookup(target, catalog)
-        return model_from_row(tgt.row, tgt.gm_km3_s2)
+        return model_from_row(tgt.row, tgt.gm_km3_s2, ephemeris)
     if callable(target):
         name = getattr(target, "__name__", "custom target")
-        return TargetModel(str(name), target, kind="custom")
+        return TargetModel(str(name), target, kind="custom", ephemeris=ephemeris)
     raise TypeError(
         "target must be a name, a catalog record, a prospect Target or a state function, "
         f"got {type(target).__name__}"

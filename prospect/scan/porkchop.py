@@ -269,6 +269,8 @@ class PorkchopResult:
         Parking-orbit altitude of ``dv_departure_km_s``.
     max_c3_km2_s2 : float or None
         Launch limit applied by :meth:`best` (None: none).
+    ephemeris : str
+        ``"nbody"`` or ``"two-body"``: what made the target's and Earth's states.
     """
 
     target: str
@@ -286,6 +288,7 @@ class PorkchopResult:
     parking_alt_km: float = LEO_PARKING.perigee_alt_km
     max_c3_km2_s2: float | None = None
     max_revs: int = 0
+    ephemeris: str = "two-body"
     _model: TargetModel | None = field(default=None, repr=False, compare=False)
 
     @property
@@ -418,7 +421,7 @@ def compute_grid(
     earth: TargetModel | None = None,
 ) -> dict[str, np.ndarray]:
     """Grid arrays of one target; departures processed in memory-bounded chunks."""
-    earth = earth or earth_model()
+    earth = earth or earth_model(model.ephemeris)
     tof_s = np.asarray(tof_days, dtype=float) * DAY_S
     nd, nt = dep_s.size, tof_s.size
     r_e, v_e = earth.states(dep_s)
@@ -466,6 +469,7 @@ def porkchop(
     mission=None,
     catalog=None,
     memory_mb: float | None = None,
+    ephemeris: str = "nbody",
 ) -> PorkchopResult:
     """Pork-chop grid of Earth-to-target transfers.
 
@@ -504,6 +508,10 @@ def porkchop(
         Working-memory budget (default ``$PROSPECT_SCAN_MEMORY_MB`` or 1 GiB);
         larger grids are computed in chunks of departure dates, and a grid
         whose result alone would not fit is refused with its size.
+    ephemeris : {"nbody", "two-body"}
+        Target and Earth states from the n-body ephemeris (ASSIST with JPL
+        DE440, :mod:`prospect.nbody`; default) or two-body from the elements
+        with astropy's Earth.  The result's ``ephemeris`` says which.
 
     Returns
     -------
@@ -570,7 +578,7 @@ def porkchop(
             "(or raise PROSPECT_SCAN_MEMORY_MB)",
             option="step_days",
         )
-    model = resolve_target(target, catalog)
+    model = resolve_target(target, catalog, ephemeris)
     arrays = compute_grid(
         model,
         grid.seconds,
@@ -588,6 +596,7 @@ def porkchop(
         parking_alt_km=parking_alt_km,
         max_c3_km2_s2=max_c3_km2_s2,
         max_revs=revs,
+        ephemeris=model.ephemeris,
         _model=model,
         **arrays,
     )

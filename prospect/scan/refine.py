@@ -148,7 +148,7 @@ def refine_transfer(
     """
     from prospect.scan.porkchop import Transfer, transfer_cells
 
-    earth = earth or earth_model()
+    earth = earth or earth_model(model.ephemeris)
     t0, t1 = departure_bounds_s
     tmin, tmax = tof_bounds_days
     e_fn = earth.interpolated(t0, t1)

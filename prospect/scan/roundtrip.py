@@ -431,7 +431,7 @@ def evaluate_round_trip(
     """The legs of a round trip through four dates (Earth departure, arrival, target
     departure, Earth return; TDB seconds since J2000)."""
     t = np.asarray(dates_s, dtype=float)
-    e_fn = earth_fn or earth_model().states
+    e_fn = earth_fn or earth_model(model.ephemeris).states
     t_fn = target_fn or model.states
     re, ve = e_fn(t[[0, 3]])
     rt, vt = t_fn(t[[1, 2]])
@@ -490,7 +490,7 @@ def refine_round_trip(
     max_dur = lat.dur_k * h
     min_stay = spec.min_stay_days
     min_leg = lat.k_min * h
-    e_fn = earth_model().interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
+    e_fn = earth_model(model.ephemeris).interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
     t_fn = model.interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
     limit = _limit(spec)
 
@@ -560,12 +560,15 @@ class RoundTripResult:
         Feasible round trip of shortest duration.
     limits : dict
         The constraints applied.
+    ephemeris : str
+        ``"nbody"`` or ``"two-body"``: what made the target's and Earth's states.
     """
 
     target: str
     min_dv: RoundTrip | None
     min_duration: RoundTrip | None
     limits: dict = field(default_factory=dict)
+    ephemeris: str = "two-body"
 
     @property
     def feasible(self) -> bool:
@@ -580,7 +583,7 @@ class RoundTripResult:
             if rt is not None:
                 rows.append({"solution": kind, **rt.as_dict()})
         df = pd.DataFrame(rows)
-        df.attrs.update(target=self.target, limits=dict(self.limits))
+        df.attrs.update(target=self.target, limits=dict(self.limits), ephemeris=self.ephemeris)
         return df
 
 
@@ -624,6 +627,7 @@ def round_trip(
     min_leg_days: float = 10.0,
     refine: bool = True,
     catalog=None,
+    ephemeris: str = "nbody",
 ) -> RoundTripResult:
     """Minimum-delta-v and minimum-duration round trips to a target (NHATS-style).
 
@@ -651,6 +655,9 @@ def round_trip(
         Polish both solutions over four continuous dates (default True).
     catalog : DataFrame or path, optional
         NEA table to look ``target`` up in.
+    ephemeris : {"nbody", "two-body"}
+        Target and Earth states from the n-body ephemeris (ASSIST with JPL
+        DE440; default) or two-body with astropy's Earth; the result says which.
 
     Returns
     -------
@@ -688,9 +695,9 @@ def round_trip(
         min_stay_days=spec.min_stay_days,
         min_leg_days=min_leg_days,
     )
-    model = resolve_target(target, catalog)
+    model = resolve_target(target, catalog, ephemeris)
     sec = lat.seconds
-    r_e, v_e = earth_model().states(sec)
+    r_e, v_e = earth_model(model.ephemeris).states(sec)
     r_t, v_t = model.states(sec)
     found = lattice_search(r_e, v_e, r_t[None], v_t[None], lat, spec)
     sols = {}
@@ -705,6 +712,7 @@ def round_trip(
         sols[kind] = rt
     return RoundTripResult(
         target=model.label,
+        ephemeris=model.ephemeris,
         min_dv=sols["min_dv"],
         min_duration=sols["min_dur"],
         limits={

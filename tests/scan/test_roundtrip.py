@@ -67,7 +67,7 @@ def _brute(r_e, v_e, r_t, v_t, lat, spec):
 @pytest.mark.parametrize("max_dv", [9.0, 7.0])
 def test_lattice_search_equals_brute_force(max_dv):
     """Acceptance: the O + M(a + stay, d + D) search gives the brute-force optima."""
-    model = resolve_target("2000 SG344")
+    model = resolve_target("2000 SG344", ephemeris="two-body")  # pairs with earth_model()
     spec = nhats_spec(None, max_duration_days=110, max_total_dv_km_s=max_dv)
     lat = RoundTripLattice.make(
         "2028-03-01",
