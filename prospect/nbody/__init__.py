@@ -16,6 +16,9 @@ propagate(elements, epochs_s)
     Direct integration (no cache, no interpolation).
 body_states(body, epochs_s), earth_states(epochs_s)
     DE440 Earth, Moon or planet.
+earth_approaches(table, end)
+    Closest Earth approach of each target (date, distance; flagged < 0.05 au) and
+    the poor-orbit flag (U >= 7).
 """
 
 from __future__ import annotations
@@ -24,16 +27,20 @@ import numpy as np
 
 from prospect.core.constants import GM_SUN_KM3_S2
 from prospect.nbody._kernel import KERNEL_ID, NbodyUnavailableError
+from prospect.nbody.approach import CLOSE_APPROACH_AU, U_POOR, earth_approaches
 from prospect.nbody.integrate import NBODY_STATUS, body_states, integration_count, propagate
 
 __all__ = [
+    "CLOSE_APPROACH_AU",
     "EPHEMERIDES",
     "KERNEL_ID",
     "NBODY_STATUS",
+    "U_POOR",
     "NbodyUnavailableError",
     "body_states",
     "catalog_states",
     "check_ephemeris",
+    "earth_approaches",
     "earth_states",
     "integration_count",
     "propagate",
