@@ -2,7 +2,8 @@
 
 Thin wrappers over :func:`prospect.scan.rank` and :func:`prospect.scan.porkchop`;
 output as a rich table or CSV/JSON/Parquet, files written atomically (a
-temporary file in the same directory, then ``os.replace``).
+temporary file in the same directory, then ``os.replace``).  Library errors
+name the Python parameter; :data:`FLAGS` maps it to this command line's flag.
 """
 
 from __future__ import annotations
@@ -10,6 +11,8 @@ from __future__ import annotations
 import io
 import math
 import sys
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 import typer
@@ -19,6 +22,42 @@ from prospect.cli import app
 from prospect.errors import InputError
 
 FORMATS = ("table", "csv", "json", "parquet")
+
+#: Python parameter of :func:`prospect.scan.rank` / :func:`prospect.scan.porkchop`
+#: (as named by their errors) -> the flag of ``prospect rank`` / ``prospect porkchop``.
+FLAGS = {
+    "mission": "--mission",
+    "start": "--from",
+    "end": "--to",
+    "departure_start": "--from",
+    "departure_end": "--to",
+    "round_trip": "--round-trip",
+    "weights": "--weights",
+    "top": "--top",
+    "step_days": "--step",
+    "tof_step_days": "--tof-step",
+    "tof_min_days": "--tof-min",
+    "tof_max_days": "--tof-max",
+    "mode": "--mode",
+    "revs": "--revs",
+    "quantity": "--quantity",
+    "max_h": "--max-h",
+    "max_u": "--max-u",
+    "min_diameter_m": "--min-diameter-m",
+}
+
+
+@contextmanager
+def cli_flags() -> Iterator[None]:
+    """Re-raise an :class:`InputError` naming a Python parameter with its CLI flag."""
+    try:
+        yield
+    except InputError as exc:
+        flag = FLAGS.get(exc.option or "")
+        if flag is None:
+            raise
+        raise InputError(exc.reason, option=flag) from exc
+
 
 _RANK_TABLE = [
     # column, header, format
@@ -135,10 +174,12 @@ def resolve_mission(mission: str | None, profile: Path | None):
     return get_mission(mission)
 
 
-def _progress():
+@contextmanager
+def _progress() -> Iterator:
     """A rich progress callback on a terminal; None (quiet) otherwise."""
     if not sys.stderr.isatty():
-        return None, None
+        yield None
+        return
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -155,29 +196,11 @@ def _progress():
     def cb(done: int, total: int) -> None:
         prog.update(task, completed=done, total=total)
 
-    return prog, cb
-
-
-def _consortium_columns(df, consortium, prof, start, seed: int, top: int):
-    """Cost, launch and schedule columns; only what the pooled budget affords (best ``top``)."""
-    if df.empty:
-        return df, ""
-    from prospect.cost import affordability
-
-    attrs = dict(df.attrs)
-    costed = affordability(df, consortium, prof, start=start, seed=seed)
-    out = costed[costed["affordable"]].head(top).reset_index(drop=True)
-    out.attrs.update(attrs)
-    ca = costed.attrs
-    budget = ca.get("budget_musd")
-    year = ca.get("dollar_year", "")
-    note = (
-        f"; consortium {consortium.name}: {len(out)} of {len(costed)} feasible targets "
-        "affordable"
-        + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
-        + f"; launches from {ca['ready']}, when its spacecraft is ready"
-    )
-    return out, note
+    prog.start()
+    try:
+        yield cb
+    finally:
+        prog.stop()
 
 
 def _consortium_window(prof, start, from_, to):
@@ -202,52 +225,78 @@ def _consortium_window(prof, start, from_, to):
     return first.isoformat(), to
 
 
-@app.command("rank")
-def rank_cmd(
-    mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
-    profile: Path | None = typer.Option(
-        None, "--profile", help="Mission profile TOML file (layout of catalogs/missions.toml)."
-    ),
-    catalog: Path | None = typer.Option(None, "--catalog", help="NEA catalog file."),
-    from_: str | None = typer.Option(
+# Options shared by the scan commands (one line per parameter in the commands).
+_MISSION = typer.Option(None, "--mission", "-m", help="Mission profile name.")
+_PROFILE = typer.Option(
+    None, "--profile", help="Mission profile TOML file (layout of catalogs/missions.toml)."
+)
+_CATALOG = typer.Option(None, "--catalog", help="NEA catalog file.")
+_FMT = typer.Option("table", "--format", "-f", help="table, csv, json or parquet.")
+_TOF_STEP = typer.Option(None, "--tof-step", help="Flight-time step, days.")
+_RANK_OPTS = {
+    "from_": typer.Option(
         None, "--from", help="Start of the launch period (default: first day of next month)."
     ),
-    to: str | None = typer.Option(
+    "to": typer.Option(
         None, "--to", help="End of the launch period (default: two years after --from)."
     ),
-    round_trip: bool | None = typer.Option(
+    "round_trip": typer.Option(
         None, "--round-trip/--one-way", help="NHATS-style round trips (default: the profile's)."
     ),
-    exhaustive: bool = typer.Option(
+    "exhaustive": typer.Option(
         False, "--exhaustive", help="Scan every object (no Shoemaker-Helin screening)."
     ),
-    weights: str | None = typer.Option(
+    "weights": typer.Option(
         None,
         "--weights",
         help="Score weights, e.g. dv=0.4,size=0.2 (keys: dv, duration, "
         "size, composition, certainty; keys not given weigh 0).",
     ),
-    explain: bool = typer.Option(False, "--explain", help="Show every score column."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write to this file."),
-    top: int = typer.Option(20, "--top", "-n", help="Show the best N targets."),
-    resume: bool = typer.Option(False, "--resume", help="Resume an interrupted identical scan."),
-    step: float | None = typer.Option(None, "--step", help="Departure (or lattice) step, days."),
-    tof_step: float | None = typer.Option(None, "--tof-step", help="Flight-time step, days."),
-    tof_min: float | None = typer.Option(None, "--tof-min", help="Shortest flight, days."),
-    tof_max: float | None = typer.Option(None, "--tof-max", help="Longest flight, days."),
-    refine: bool = typer.Option(True, "--refine/--no-refine", help="Refine the rows shown."),
-    consortium: str | None = typer.Option(
+    "explain": typer.Option(False, "--explain", help="Show every score column."),
+    "output": typer.Option(None, "--output", "-o", help="Write to this file."),
+    "top": typer.Option(20, "--top", "-n", help="Show the best N targets."),
+    "resume": typer.Option(False, "--resume", help="Resume an interrupted identical scan."),
+    "step": typer.Option(None, "--step", help="Departure (or lattice) step, days."),
+    "tof_min": typer.Option(None, "--tof-min", help="Shortest flight, days."),
+    "tof_max": typer.Option(None, "--tof-max", help="Longest flight, days."),
+    "refine": typer.Option(True, "--refine/--no-refine", help="Refine the rows shown."),
+    "consortium": typer.Option(
         None,
         "--consortium",
         "-c",
         help="Add cost (P50/P90) and schedule columns for this consortium and keep only "
         "what its pooled budget can afford; launches from the date its spacecraft is ready.",
     ),
-    start: str | None = typer.Option(
+    "start": typer.Option(
         None, "--start", help="Consortium start date for the schedule (default today)."
     ),
-    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed of the cost ranges."),
+    "seed": typer.Option(0, "--seed", help="Monte Carlo seed of the cost ranges."),
+}
+
+
+@app.command("rank")
+def rank_cmd(
+    mission: str | None = _MISSION,
+    profile: Path | None = _PROFILE,
+    catalog: Path | None = _CATALOG,
+    from_: str | None = _RANK_OPTS["from_"],
+    to: str | None = _RANK_OPTS["to"],
+    round_trip: bool | None = _RANK_OPTS["round_trip"],
+    exhaustive: bool = _RANK_OPTS["exhaustive"],
+    weights: str | None = _RANK_OPTS["weights"],
+    explain: bool = _RANK_OPTS["explain"],
+    fmt: str = _FMT,
+    output: Path | None = _RANK_OPTS["output"],
+    top: int = _RANK_OPTS["top"],
+    resume: bool = _RANK_OPTS["resume"],
+    step: float | None = _RANK_OPTS["step"],
+    tof_step: float | None = _TOF_STEP,
+    tof_min: float | None = _RANK_OPTS["tof_min"],
+    tof_max: float | None = _RANK_OPTS["tof_max"],
+    refine: bool = _RANK_OPTS["refine"],
+    consortium: str | None = _RANK_OPTS["consortium"],
+    start: str | None = _RANK_OPTS["start"],
+    seed: int = _RANK_OPTS["seed"],
 ) -> None:
     """Rank catalog asteroids a mission can reach in a launch period, best first.
 
@@ -256,44 +305,67 @@ def rank_cmd(
     from prospect.scan import rank
 
     fmt = _check_format(fmt, output)
-    if top < 1:
-        raise InputError(f"must be >= 1, got {top}", option="--top")
     prof = resolve_mission(mission, profile)
+    consortium_obj = None
     if consortium is not None:
         from prospect.data import get_consortium
 
         consortium_obj = get_consortium(consortium)  # fail fast on an unknown name
         from_, to = _consortium_window(prof, start, from_, to)
-    prog, cb = _progress()
-    try:
-        if prog is not None:
-            prog.start()
-        df = rank(
-            prof,
-            catalog=catalog,
-            start=from_,
-            end=to,
-            round_trip=round_trip,
-            exhaustive=exhaustive,
-            weights=weights,
-            # with a consortium, cost every feasible row, then keep the affordable best
-            top=None if consortium is not None else top,
-            step_days=step,
-            tof_step_days=tof_step,
-            tof_min_days=tof_min,
-            tof_max_days=tof_max,
-            refine=refine,
-            resume=resume,
-            progress=cb,
-        )
-    finally:
-        if prog is not None:
-            prog.stop()
-    cons_note = ""
-    if consortium is not None:
-        df, cons_note = _consortium_columns(df, consortium_obj, prof, start, seed, top)
+    with cli_flags():
+        if top < 1:
+            raise InputError(f"must be >= 1, got {top}", option="top")
+        with _progress() as cb:
+            df = rank(
+                prof,
+                catalog=catalog,
+                start=from_,
+                end=to,
+                round_trip=round_trip,
+                exhaustive=exhaustive,
+                weights=weights,
+                # with a consortium, cost every feasible row, then keep the affordable best
+                top=None if consortium is not None else top,
+                step_days=step,
+                tof_step_days=tof_step,
+                tof_min_days=tof_min,
+                tof_max_days=tof_max,
+                refine=refine,
+                resume=resume,
+                progress=cb,
+            )
+    df, cons_note = _with_costs(df, consortium_obj, prof, top, start, seed)
+    _show_rank(df, fmt, output, explain=explain, costs=consortium is not None, note=cons_note)
+
+
+def _with_costs(df, consortium, prof, top: int, start, seed: int):
+    """With a consortium: cost columns, only the affordable rows (best ``top``), a note."""
+    if consortium is None:
+        return df, ""
+    if df.empty:
+        return df.head(top), ""
+    from prospect.cost import affordability
+
+    attrs = dict(df.attrs)
+    costed = affordability(df, consortium, prof, start=start, seed=seed)
+    n_costed = len(costed)
+    df = costed[costed["affordable"]].head(top).reset_index(drop=True)
+    df.attrs.update(attrs)
+    ca = costed.attrs
+    budget = ca.get("budget_musd")
+    year = ca.get("dollar_year", "")
+    note = (
+        f"; consortium {consortium.name}: {len(df)} of {n_costed} feasible targets "
+        f"affordable"
+        + (f" within its budget of {budget:,.0f} M$ (FY{year})" if budget else "")
+        + f"; launches from {ca['ready']}, when its spacecraft is ready"
+    )
+    return df, note
+
+
+def _screen_line(df, note: str) -> str:
+    """How the table was made: feasible count, screening, the consortium's note."""
     a = df.attrs
-    what = "round trips" if a.get("round_trip") else "one-way rendezvous"
     screen = (
         f"{a['n_scanned']:,} of {a['n_catalog']:,} objects scanned after Shoemaker-Helin "
         f"screening (budget {a['screen_budget_km_s']:.2f} + margin "
@@ -301,39 +373,55 @@ def rank_cmd(
         if a.get("screened")
         else f"all {a['n_scanned']:,} objects scanned"
     )
-    screen += cons_note
+    screen += note
     if "n_feasible" in a and not df.empty:
         screen = (
             f"{a['n_feasible']:,} target(s) satisfy the profile, best {len(df)} shown; " + screen
         )
+    return screen
+
+
+def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool, note: str):
+    a = df.attrs
+    what = "round trips" if a.get("round_trip") else "one-way rendezvous"
+    screen = _screen_line(df, note)
     if df.empty:
         typer.echo(
             f"No target satisfies mission '{a['mission']}' ({what}) for launches "
             f"{a['window'][0]} to {a['window'][1]}: {screen}.",
             err=fmt != "table",
         )
-        if fmt != "table":
-            _emit(df, fmt, output)
-        return
     if fmt != "table":
         _emit(df, fmt, output)
         return
-    from rich.console import Console
-    from rich.table import Table
-
+    if df.empty:
+        return
     cols = list(_RANK_TABLE)
     if a.get("round_trip"):
         cols[6:6] = _RANK_RT_EXTRA
-    if consortium is not None:
+    if costs:
         cols += _COST_COLS
     if explain:
         cols += _EXPLAIN
-    t = Table(
-        title=f"{a['mission']}: {what}, launches {a['window'][0]} to {a['window'][1]}",
-        caption=f"{screen}; dv s/c: the spacecraft's share, dv LEO: total from a "
+    caption = (
+        f"{screen}; dv s/c: the spacecraft's share, dv LEO: total from a "
         f"{a['limits']['parking_alt_km']:.0f} km LEO; weights "
-        + ", ".join(f"{k}={v:.2f}" for k, v in a["weights"].items()),
+        + ", ".join(f"{k}={v:.2f}" for k, v in a["weights"].items())
     )
+    _print_table(
+        f"{a['mission']}: {what}, launches {a['window'][0]} to {a['window'][1]}",
+        caption,
+        cols,
+        df,
+        output,
+    )
+
+
+def _print_table(title: str, caption: str, cols, df, output: Path | None) -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    t = Table(title=title, caption=caption)
     for _, header, _ in cols:
         t.add_column(header, justify="left" if header in ("target", "class") else "right")
     for _, row in df.iterrows():
@@ -348,56 +436,70 @@ def rank_cmd(
         typer.echo(f"wrote {len(df)} rows to {output}", err=True)
 
 
+_PORKCHOP_OPTS = {
+    "from_": typer.Option(
+        None, "--from", help="First departure date (default: first day of next month)."
+    ),
+    "to": typer.Option(None, "--to", help="Last departure date (default: two years after --from)."),
+    "tof_min": typer.Option(30.0, "--tof-min", help="Shortest flight, days."),
+    "tof_max": typer.Option(720.0, "--tof-max", help="Longest flight, days."),
+    "step": typer.Option(
+        None, "--step", help="Departure step, days (default: <= 400 steps, whole days)."
+    ),
+    "mode": typer.Option(None, "--mode", help="rendezvous or flyby."),
+    "revs": typer.Option(None, "--revs", help="Most complete revolutions tried."),
+    "quantity": typer.Option("dv", "--quantity", "-q", help="c3 or dv (plot, optimum)."),
+    "plot": typer.Option(None, "--plot", help="Write a contour plot (PNG)."),
+    "output": typer.Option(None, "--output", "-o", help="Write the grid here."),
+    "refine": typer.Option(True, "--refine/--no-refine", help="Refine the optimum."),
+}
+
+
 @app.command("porkchop")
 def porkchop_cmd(
     name: str = typer.Argument(..., help='Target: asteroid ("2000 SG344", "433") or planet.'),
-    mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
+    mission: str | None = _MISSION,
     profile: Path | None = typer.Option(None, "--profile", help="Mission profile TOML file."),
-    catalog: Path | None = typer.Option(None, "--catalog", help="NEA catalog file."),
-    from_: str | None = typer.Option(
-        None, "--from", help="First departure date (default: first day of next month)."
-    ),
-    to: str | None = typer.Option(
-        None, "--to", help="Last departure date (default: two years after --from)."
-    ),
-    tof_min: float = typer.Option(30.0, "--tof-min", help="Shortest flight, days."),
-    tof_max: float = typer.Option(720.0, "--tof-max", help="Longest flight, days."),
-    step: float | None = typer.Option(
-        None, "--step", help="Departure step, days (default: <= 400 steps, whole days)."
-    ),
-    tof_step: float | None = typer.Option(None, "--tof-step", help="Flight-time step, days."),
-    mode: str | None = typer.Option(None, "--mode", help="rendezvous or flyby."),
-    revs: int | None = typer.Option(None, "--revs", help="Most complete revolutions tried."),
-    quantity: str = typer.Option("dv", "--quantity", "-q", help="c3 or dv (plot, optimum)."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write a contour plot (PNG)."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv, json or parquet."),
-    output: Path | None = typer.Option(None, "--output", "-o", help="Write the grid here."),
-    refine: bool = typer.Option(True, "--refine/--no-refine", help="Refine the optimum."),
+    catalog: Path | None = _CATALOG,
+    from_: str | None = _PORKCHOP_OPTS["from_"],
+    to: str | None = _PORKCHOP_OPTS["to"],
+    tof_min: float = _PORKCHOP_OPTS["tof_min"],
+    tof_max: float = _PORKCHOP_OPTS["tof_max"],
+    step: float | None = _PORKCHOP_OPTS["step"],
+    tof_step: float | None = _TOF_STEP,
+    mode: str | None = _PORKCHOP_OPTS["mode"],
+    revs: int | None = _PORKCHOP_OPTS["revs"],
+    quantity: str = _PORKCHOP_OPTS["quantity"],
+    plot: Path | None = _PORKCHOP_OPTS["plot"],
+    fmt: str = _FMT,
+    output: Path | None = _PORKCHOP_OPTS["output"],
+    refine: bool = _PORKCHOP_OPTS["refine"],
 ) -> None:
     """Pork-chop grid of Earth-to-target transfers: optimum, grid file and contour plot."""
     from prospect.scan import porkchop
-    from prospect.scan.rank import _plus_two_years, default_window
+    from prospect.scan.rank import default_window, plus_two_years
 
     fmt = _check_format(fmt, output)
-    if quantity not in ("c3", "dv"):
-        raise InputError(f"choose c3 or dv, got {quantity!r}", option="--quantity")
     prof = resolve_mission(mission, profile) if (mission or profile) else None
-    start = from_ or default_window()[0]
-    end = to or _plus_two_years(start)
-    pc = porkchop(
-        name,
-        start,
-        end,
-        tof_min,
-        tof_max,
-        step_days=step,
-        tof_step_days=tof_step,
-        mode=mode,
-        revs=revs,
-        mission=prof,
-        catalog=catalog,
-    )
-    best = pc.best(quantity, refine=refine)
+    with cli_flags():
+        if quantity not in ("c3", "dv"):
+            raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
+        start = from_ or default_window()[0]
+        end = to or plus_two_years(start, option="departure_start")
+        pc = porkchop(
+            name,
+            start,
+            end,
+            tof_min,
+            tof_max,
+            step_days=step,
+            tof_step_days=tof_step,
+            mode=mode,
+            revs=revs,
+            mission=prof,
+            catalog=catalog,
+        )
+        best = pc.best(quantity, refine=refine)
     if plot is not None:
         from prospect.plot import save_porkchop
 
@@ -406,6 +508,15 @@ def porkchop_cmd(
     if fmt != "table":
         _emit(pc.to_frame(), fmt, output)
         return
+    text = "\n".join(_porkchop_summary(pc, best, quantity)) + "\n"
+    if output is None:
+        sys.stdout.write(text)
+    else:
+        write_atomic(output, text.encode())
+
+
+def _porkchop_summary(pc, best, quantity: str) -> list[str]:
+    """The summary lines of ``prospect porkchop``: the grid and its optimum."""
     lines = [
         f"Earth to {pc.target} ({pc.mode}): {pc.shape[0]} departures x {pc.shape[1]} flight times"
     ]
@@ -414,22 +525,18 @@ def porkchop_cmd(
             "no transfer on this grid"
             + (f" within C3 <= {pc.max_c3_km2_s2:g} km^2/s^2" if pc.max_c3_km2_s2 else "")
         )
-    else:
-        d = best.as_dict()
-        lines.append(
-            f"optimum ({'refined' if best.refined else 'grid'}, minimum {quantity}): "
-            f"depart {d['departure']}, arrive {d['arrival']} ({d['tof_days']:.1f} d)"
-        )
-        lines.append(
-            f"  C3 {d['c3_km2_s2']:.3f} km^2/s^2, v_inf out {d['vinf_dep_km_s']:.3f} km/s, "
-            f"in {d['vinf_arr_km_s']:.3f} km/s"
-        )
-        lines.append(
-            f"  dv: departure {d['dv_departure_km_s']:.3f} (from {pc.parking_alt_km:.0f} km) "
-            f"+ arrival {d['dv_arrival_km_s']:.3f} = {d['dv_total_km_s']:.3f} km/s"
-        )
-    text = "\n".join(lines) + "\n"
-    if output is None:
-        sys.stdout.write(text)
-    else:
-        write_atomic(output, text.encode())
+        return lines
+    d = best.as_dict()
+    lines.append(
+        f"optimum ({'refined' if best.refined else 'grid'}, minimum {quantity}): "
+        f"depart {d['departure']}, arrive {d['arrival']} ({d['tof_days']:.1f} d)"
+    )
+    lines.append(
+        f"  C3 {d['c3_km2_s2']:.3f} km^2/s^2, v_inf out {d['vinf_dep_km_s']:.3f} km/s, "
+        f"in {d['vinf_arr_km_s']:.3f} km/s"
+    )
+    lines.append(
+        f"  dv: departure {d['dv_departure_km_s']:.3f} (from {pc.parking_alt_km:.0f} km) "
+        f"+ arrival {d['dv_arrival_km_s']:.3f} = {d['dv_total_km_s']:.3f} km/s"
+    )
+    return lines

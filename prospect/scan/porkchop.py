@@ -27,14 +27,13 @@ is kept per cell.
 
 from __future__ import annotations
 
-import math
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
 
 from prospect._coerce import as_days, as_km, as_km2_s2
-from prospect._display import porkchop_html, porkchop_repr, transfer_html, transfer_repr
+from prospect._display import porkchop_html, porkchop_repr
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.core.lambert import LAMBERT_STATUS
 from prospect.core.transfer import transfer_grid
@@ -51,6 +50,8 @@ from prospect.scan._common import (
 )
 from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan._targets import TargetModel, earth_model, resolve_target
+from prospect.scan.cells import CELL_FIELDS, Transfer, transfer_cells
+from prospect.scan.refine import refine_transfer
 
 __all__ = [
     "QUANTITIES",
@@ -71,177 +72,7 @@ QUANTITIES = {
     "vinf_arr": "vinf_arr_km_s",
 }
 
-_GRID_FIELDS = (
-    "c3_km2_s2",
-    "vinf_dep_km_s",
-    "vinf_arr_km_s",
-    "dv_departure_km_s",
-    "dv_arrival_km_s",
-    "dv_total_km_s",
-)
-
-
-def transfer_cells(
-    r_dep,
-    v_dep,
-    r_arr,
-    v_arr,
-    tof_s,
-    *,
-    mode: str = "rendezvous",
-    r_park_km: float = LEO_PARKING.r_perigee_km,
-    revs: int = 0,
-    mu_km3_s2: float = GM_SUN_KM3_S2,
-) -> dict[str, np.ndarray]:
-    """Lambert transfers and their delta-v for broadcastable batches of cells.
-
-    Parameters
-    ----------
-    r_dep, v_dep : array_like, shape (..., 3)
-        Heliocentric state of the departure body (the Earth) at departure, km, km/s.
-    r_arr, v_arr : array_like, shape (..., 3)
-        State of the target at arrival, km, km/s.
-    tof_s : array_like, shape (...)
-        Times of flight, s.  All leading shapes broadcast.
-    mode : {"rendezvous", "flyby"}
-        A flyby does not pay the arrival ``v_inf``.
-    r_park_km : float
-        Radius of the circular parking orbit at the Earth, km.
-    revs : int
-        Largest number of complete revolutions tried (both branches each).
-    mu_km3_s2 : float
-        GM of the Sun, km^3/s^2.
-
-    Returns
-    -------
-    dict of ndarray, shape (...)
-        ``c3_km2_s2, vinf_dep_km_s, vinf_arr_km_s, dv_departure_km_s,
-        dv_arrival_km_s, dv_total_km_s`` (NaN where no arc), ``status`` (int8,
-        :data:`prospect.core.lambert.LAMBERT_STATUS` of the zero-revolution
-        arc where no candidate exists) and ``revs`` (int8, revolutions of the
-        kept arc).
-
-    Examples
-    --------
-    A Hohmann-like half orbit from 1 au to 1.5 au (circular, coplanar):
-
-    >>> import numpy as np
-    >>> from prospect.core.constants import AU_KM, GM_SUN_KM3_S2 as mu
-    >>> r1, r2 = AU_KM, 1.5 * AU_KM
-    >>> v1c, v2c = np.sqrt(mu / r1), np.sqrt(mu / r2)
-    >>> th = np.radians(179.0)   # just short of 180 deg: the plane stays defined
-    >>> a = (r1 + r2) / 2
-    >>> tof = np.pi * np.sqrt(a**3 / mu)
-    >>> out = transfer_cells([r1, 0, 0], [0, v1c, 0],
-    ...                      [r2 * np.cos(th), r2 * np.sin(th), 0],
-    ...                      [-v2c * np.sin(th), v2c * np.cos(th), 0], tof)
-    >>> bool(2.8 < out["vinf_dep_km_s"] < 3.0), bool(2.5 < out["vinf_arr_km_s"] < 2.8)
-    (True, True)
-    """
-    if mode not in ("rendezvous", "flyby"):
-        raise InputError(f"mode must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
-    r_dep = np.asarray(r_dep, dtype=float)
-    v_dep = np.asarray(v_dep, dtype=float)
-    r_arr = np.asarray(r_arr, dtype=float)
-    v_arr = np.asarray(v_arr, dtype=float)
-    tof = np.asarray(tof_s, dtype=float)
-    for name, a in (("r_dep", r_dep), ("v_dep", v_dep), ("r_arr", r_arr), ("v_arr", v_arr)):
-        if a.ndim == 0 or a.shape[-1] != 3:
-            raise ValueError(f"{name} must have shape (..., 3), got {a.shape}")
-    try:
-        shape = np.broadcast_shapes(
-            r_dep.shape[:-1], v_dep.shape[:-1], r_arr.shape[:-1], v_arr.shape[:-1], tof.shape
-        )
-    except ValueError:
-        raise ValueError(
-            f"shapes do not broadcast: r_dep {r_dep.shape}, v_dep {v_dep.shape}, "
-            f"r_arr {r_arr.shape}, v_arr {v_arr.shape}, tof_s {tof.shape}"
-        ) from None
-    n = math.prod(shape)
-
-    def flat(a: np.ndarray) -> np.ndarray:
-        return np.broadcast_to(a, (*shape, 3)).reshape(n, 3)
-
-    # one "departure" per cell, each with its own arrival state and flight time
-    g = transfer_grid(
-        mu_km3_s2,
-        flat(r_dep),
-        flat(v_dep),
-        flat(r_arr),
-        flat(v_arr),
-        np.arange(n).reshape(n, 1),
-        np.broadcast_to(tof, shape).reshape(n, 1),
-        revs=int(revs),
-        mu_park_km3_s2=GM_EARTH_KM3_S2,
-        r_park_km=r_park_km,
-        rendezvous=mode == "rendezvous",
-    )
-    return {
-        "c3_km2_s2": g.c3.reshape(shape),
-        "vinf_dep_km_s": g.vinf_dep.reshape(shape),
-        "vinf_arr_km_s": g.vinf_arr.reshape(shape),
-        "dv_departure_km_s": g.dv_dep.reshape(shape),
-        "dv_arrival_km_s": g.dv_arr.reshape(shape),
-        "dv_total_km_s": g.dv_total.reshape(shape),
-        "status": g.status.reshape(shape),
-        "revs": g.revs_used.reshape(shape),
-    }
-
-
-@dataclass(frozen=True)
-class Transfer:
-    """One Earth-to-target transfer (a grid cell or a refined optimum).
-
-    Dates are TDB seconds since J2000 (``departure_s``/``arrival_s``) with UTC
-    ISO dates for display; speeds in km/s, C3 in km^2/s^2.
-    """
-
-    target: str
-    mode: str
-    departure_s: float
-    tof_days: float
-    c3_km2_s2: float
-    vinf_dep_km_s: float
-    vinf_arr_km_s: float
-    dv_departure_km_s: float
-    dv_arrival_km_s: float
-    dv_total_km_s: float
-    revs: int = 0
-    refined: bool = False
-
-    @property
-    def arrival_s(self) -> float:
-        return self.departure_s + self.tof_days * DAY_S
-
-    @property
-    def departure(self) -> str:
-        """Departure date, UTC ``YYYY-MM-DD``."""
-        return str(iso_dates(self.departure_s))
-
-    @property
-    def arrival(self) -> str:
-        """Arrival date, UTC ``YYYY-MM-DD``."""
-        return str(iso_dates(self.arrival_s))
-
-    __repr__, _repr_html_ = transfer_repr, transfer_html
-
-    def as_dict(self) -> dict:
-        """Plain dictionary (for JSON/CSV output)."""
-        return {
-            "target": self.target,
-            "mode": self.mode,
-            "departure": self.departure,
-            "arrival": self.arrival,
-            "tof_days": self.tof_days,
-            "c3_km2_s2": self.c3_km2_s2,
-            "vinf_dep_km_s": self.vinf_dep_km_s,
-            "vinf_arr_km_s": self.vinf_arr_km_s,
-            "dv_departure_km_s": self.dv_departure_km_s,
-            "dv_arrival_km_s": self.dv_arrival_km_s,
-            "dv_total_km_s": self.dv_total_km_s,
-            "revs": self.revs,
-            "refined": self.refined,
-        }
+_GRID_FIELDS = CELL_FIELDS
 
 
 @dataclass(frozen=True)
@@ -353,8 +184,6 @@ class PorkchopResult:
             return cell
         if self._model is None:
             raise InputError("this grid carries no target model to refine against")
-        from prospect.scan.refine import refine_transfer
-
         return refine_transfer(
             self._model,
             cell,
@@ -435,7 +264,7 @@ def compute_grid(
     rows = max(1, int(memory_bytes // (FUSED_BYTES_PER_CELL * max(nt, 1))))
     for a in range(0, nd, rows):
         b = min(nd, a + rows)
-        g = transfer_grid(
+        c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
             GM_SUN_KM3_S2,
             r_e[a:b],
             v_e[a:b],
@@ -448,7 +277,11 @@ def compute_grid(
             r_park_km=R_EARTH_KM + parking_alt_km,
             rendezvous=mode == "rendezvous",
         )
-        for k, arr in zip((*_GRID_FIELDS, "status", "revs"), g, strict=True):
+        for k, arr in zip(
+            (*_GRID_FIELDS, "status", "revs"),
+            (c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used),
+            strict=True,
+        ):
             out[k][a:b] = arr
     return out
 
@@ -534,69 +367,94 @@ def porkchop(
     >>> bool(best.dv_total_km_s < 5.0)
     True
     """
-    spec: MissionSpec = mission_spec(mission)
-    mode = mode or spec.mode
-    opt = {"allow_none": True}
-    step_days = as_days(step_days, "step_days (--step)", positive=True, **opt)
-    tof_step_days = as_days(tof_step_days, "tof_step_days (--tof-step)", positive=True, **opt)
-    parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
-    max_c3_km2_s2 = as_km2_s2(max_c3_km2_s2, "max_c3_km2_s2", **opt)
-    parking_alt_km = spec.parking_alt_km if parking_alt_km is None else parking_alt_km
-    revs = spec.max_revs if revs is None else int(revs)
-    if revs < 0:
-        raise InputError(f"must be >= 0, got {revs}", option="revs")
-    if max_c3_km2_s2 is None:
-        max_c3_km2_s2 = spec.max_c3_km2_s2
-    if mode not in ("rendezvous", "flyby"):
-        raise InputError(f"must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
-    if step_days is None:
-        step_days = default_step_days(departure_start, departure_end, max_steps=400)
-    grid = date_grid(
-        departure_start,
-        departure_end,
-        step_days,
-        start_option="departure_start (--from)",
-        end_option="departure_end (--to)",
-        step_option="step_days (--step)",
+    spec = _settings(mission, mode, parking_alt_km, revs, max_c3_km2_s2)
+    grid, tofs = _grid(
+        departure_start, departure_end, tof_min_days, tof_max_days, step_days, tof_step_days
     )
-    tofs = tof_grid(
-        tof_min_days,
-        tof_max_days,
-        tof_step_days or step_days,
-        min_option="tof_min_days (--tof-min)",
-        max_option="tof_max_days (--tof-max)",
-        step_option="tof_step_days (--tof-step)",
-    )
-    budget = memory_budget_bytes(memory_mb)
-    n_cells = len(grid) * tofs.size
-    result_bytes = n_cells * 58  # 6 float64 grids + 2 int8 + gathers
-    if result_bytes > budget:
-        raise InputError(
-            f"a {len(grid)} x {tofs.size} grid ({n_cells:,} cells) needs about "
-            f"{result_bytes / 2**20:,.0f} MiB for its result alone, over the budget of "
-            f"{budget / 2**20:,.0f} MiB; use larger steps or a shorter window "
-            "(or raise PROSPECT_SCAN_MEMORY_MB)",
-            option="step_days",
-        )
+    budget, result_bytes = _memory(len(grid), tofs.size, memory_mb)
     model = resolve_target(target, catalog, ephemeris)
     arrays = compute_grid(
         model,
         grid.seconds,
         tofs,
-        mode=mode,
-        parking_alt_km=parking_alt_km,
-        revs=revs,
+        mode=spec.mode,
+        parking_alt_km=spec.parking_alt_km,
+        revs=spec.max_revs,
         memory_bytes=max(budget - result_bytes, FUSED_BYTES_PER_CELL * tofs.size),
     )
     return PorkchopResult(
         target=model.label,
-        mode=mode,
+        mode=spec.mode,
         departure_s=grid.seconds,
         tof_days=tofs,
-        parking_alt_km=parking_alt_km,
-        max_c3_km2_s2=max_c3_km2_s2,
-        max_revs=revs,
+        parking_alt_km=spec.parking_alt_km,
+        max_c3_km2_s2=spec.max_c3_km2_s2,
+        max_revs=spec.max_revs,
         ephemeris=model.ephemeris,
         _model=model,
         **arrays,
     )
+
+
+def _settings(mission, mode, parking_alt_km, revs, max_c3_km2_s2) -> MissionSpec:
+    """Stage 1: the profile's scan settings with the arguments that override them."""
+    spec = mission_spec(mission)
+    mode = mode or spec.mode
+    if mode not in ("rendezvous", "flyby"):
+        raise InputError(f"must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
+    revs = spec.max_revs if revs is None else int(revs)
+    if revs < 0:
+        raise InputError(f"must be >= 0, got {revs}", option="revs")
+    opt = {"allow_none": True}
+    parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
+    max_c3_km2_s2 = as_km2_s2(max_c3_km2_s2, "max_c3_km2_s2", **opt)
+    return replace(
+        spec,
+        mode=mode,
+        parking_alt_km=spec.parking_alt_km if parking_alt_km is None else parking_alt_km,
+        max_revs=revs,
+        max_c3_km2_s2=spec.max_c3_km2_s2 if max_c3_km2_s2 is None else max_c3_km2_s2,
+    )
+
+
+def _grid(start, end, tof_min_days, tof_max_days, step_days, tof_step_days):
+    """Stage 2: departure dates and flight times (default step: <= 400 departures)."""
+    step_days = as_days(step_days, "step_days", positive=True, allow_none=True)
+    tof_step_days = as_days(tof_step_days, "tof_step_days", positive=True, allow_none=True)
+    if step_days is None:
+        step_days = default_step_days(
+            start, end, max_steps=400, start_option="departure_start", end_option="departure_end"
+        )
+    grid = date_grid(
+        start,
+        end,
+        step_days,
+        start_option="departure_start",
+        end_option="departure_end",
+        step_option="step_days",
+    )
+    tofs = tof_grid(
+        tof_min_days,
+        tof_max_days,
+        tof_step_days or step_days,
+        min_option="tof_min_days",
+        max_option="tof_max_days",
+        step_option="tof_step_days",
+    )
+    return grid, tofs
+
+
+def _memory(n_departure: int, n_tof: int, memory_mb) -> tuple[int, int]:
+    """Stage 3: the memory budget, refusing a grid whose result alone would not fit."""
+    budget = memory_budget_bytes(memory_mb)
+    n_cells = n_departure * n_tof
+    result_bytes = n_cells * 58  # 6 float64 grids + 2 int8 + gathers
+    if result_bytes > budget:
+        raise InputError(
+            f"a {n_departure} x {n_tof} grid ({n_cells:,} cells) needs about "
+            f"{result_bytes / 2**20:,.0f} MiB for its result alone, over the budget of "
+            f"{budget / 2**20:,.0f} MiB; use larger steps or a shorter window "
+            "(or raise PROSPECT_SCAN_MEMORY_MB)",
+            option="step_days",
+        )
+    return budget, result_bytes

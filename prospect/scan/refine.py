@@ -25,6 +25,7 @@ from scipy.optimize import minimize
 from prospect.core.constants import DAY_S, R_EARTH_KM
 from prospect.data.orbits import LEO_PARKING
 from prospect.scan._targets import TargetModel, earth_model
+from prospect.scan.cells import CELL_FIELDS, Transfer, transfer_cells
 
 __all__ = ["PENALTY_PER_UNIT", "minimize_bounded", "refine_transfer"]
 
@@ -128,7 +129,7 @@ def refine_transfer(
         Departure body (default the Earth).
     objective : callable, optional
         ``objective(cells) -> float`` computed from the
-        :func:`prospect.scan.porkchop.transfer_cells` dictionary of one cell;
+        :func:`prospect.scan.cells.transfer_cells` dictionary of one cell;
         default ``cells[quantity]``.
 
     Returns
@@ -146,8 +147,6 @@ def refine_transfer(
     >>> bool(fine.c3_km2_s2 <= coarse.c3_km2_s2)
     True
     """
-    from prospect.scan.porkchop import Transfer, transfer_cells
-
     earth = earth or earth_model(model.ephemeris)
     t0, t1 = departure_bounds_s
     tmin, tmax = tof_bounds_days
@@ -189,17 +188,7 @@ def refine_transfer(
             tof_days=float(x[1]),
             refined=True,
             revs=int(c["revs"]),
-            **{
-                k: float(c[k])
-                for k in (
-                    "c3_km2_s2",
-                    "vinf_dep_km_s",
-                    "vinf_arr_km_s",
-                    "dv_departure_km_s",
-                    "dv_arrival_km_s",
-                    "dv_total_km_s",
-                )
-            },
+            **{k: float(c[k]) for k in CELL_FIELDS},
         )
         if isinstance(cell, Transfer)
         else cell

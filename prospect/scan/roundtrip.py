@@ -36,7 +36,6 @@ lattice solutions are then refined over four continuous dates
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass, field, replace
 
 import numpy as np
@@ -49,291 +48,31 @@ from prospect._display import (
     round_trip_result_html,
     round_trip_result_repr,
 )
-from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
-from prospect.core.deltav import burn_from_circular, entry_speed
-from prospect.core.lambert import solve_lambert
-from prospect.errors import InputError
-from prospect.scan._common import date_grid, iso_dates
-from prospect.scan._mission import NHATS, MissionSpec, mission_spec
+from prospect.core.constants import DAY_S
+from prospect.scan._common import iso_dates
+from prospect.scan._lattice import (
+    RoundTripLattice,
+    _entry,
+    _lambert_vinf,
+    _outbound,
+    lattice_search,
+    range_min,
+)
+from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan._targets import TargetModel, earth_model, resolve_target
+from prospect.scan.refine import NO_ARC, PENALTY_PER_UNIT, minimize_bounded
 
 __all__ = [
     "RoundTrip",
     "RoundTripLattice",
     "RoundTripResult",
+    "evaluate_round_trip",
     "lattice_search",
+    "nhats_spec",
     "range_min",
+    "refine_round_trip",
     "round_trip",
 ]
-
-_INF = np.inf
-
-
-def _norm(x):
-    return np.sqrt(np.einsum("...i,...i->...", x, x))
-
-
-@dataclass(frozen=True)
-class RoundTripLattice:
-    """Date lattice of a round-trip search (all indices in steps of ``step_days``).
-
-    ``n_dep`` departure dates ``t_0 .. t_0 + (n_dep - 1) h``; legs of ``k_min ..
-    k_max`` steps; stay >= ``stay_k`` steps; duration <= ``dur_k`` steps; the
-    lattice holds ``size = n_dep + dur_k`` dates.
-    """
-
-    start_s: float
-    step_days: float
-    n_dep: int
-    k_min: int
-    k_max: int
-    stay_k: int
-    dur_k: int
-
-    @property
-    def size(self) -> int:
-        return self.n_dep + self.dur_k
-
-    @property
-    def seconds(self) -> np.ndarray:
-        return self.start_s + np.arange(self.size) * self.step_days * DAY_S
-
-    @property
-    def legs(self) -> np.ndarray:
-        return np.arange(self.k_min, self.k_max + 1)
-
-    @classmethod
-    def make(
-        cls,
-        departure_start,
-        departure_end,
-        *,
-        step_days: float,
-        max_duration_days: float,
-        min_stay_days: float,
-        min_leg_days: float,
-    ) -> RoundTripLattice:
-        grid = date_grid(
-            departure_start,
-            departure_end,
-            step_days,
-            start_option="start (--from)",
-            end_option="end (--to)",
-            step_option="step_days (--step)",
-        )
-        h = grid.step_days
-        if not (max_duration_days > 0):
-            raise InputError(f"must be positive, got {max_duration_days}", option="max_duration")
-        if min_stay_days < 0:
-            raise InputError(f"must be >= 0, got {min_stay_days}", option="min_stay")
-        dur_k = math.floor(max_duration_days / h + 1e-9)
-        stay_k = math.ceil(min_stay_days / h - 1e-9)
-        k_min = max(1, math.ceil(min_leg_days / h - 1e-9))
-        k_max = dur_k - stay_k - k_min
-        if k_max < k_min:
-            raise InputError(
-                f"no round trip fits: duration <= {max_duration_days:g} d cannot hold two legs "
-                f"of >= {k_min * h:g} d and a stay of >= {min_stay_days:g} d",
-                option="max_duration",
-            )
-        return cls(float(grid.seconds[0]), h, len(grid), k_min, k_max, stay_k, dur_k)
-
-
-def range_min(R: np.ndarray):
-    """Two-dimensional range minimum ``M(x, y) = min{R(d2, a2): d2 >= x, a2 <= y}``.
-
-    Parameters
-    ----------
-    R : ndarray, shape (..., L, L)
-        Costs indexed ``[..., d2, a2]`` (``inf`` where no leg).
-
-    Returns
-    -------
-    M : ndarray, shape (..., L, L)
-        Range minima indexed ``[..., x, y]``.
-    arg_d2, arg_a2 : ndarray of int, shape (..., L, L)
-        A minimising ``(d2, a2)`` of each ``(x, y)``.
-
-    Examples
-    --------
-    >>> R = np.array([[5.0, 1.0], [2.0, 9.0]])
-    >>> M, d2, a2 = range_min(R)
-    >>> M.tolist(), int(d2[0, 1]), int(a2[0, 1])
-    ([[2.0, 1.0], [2.0, 2.0]], 0, 1)
-    """
-    L = R.shape[-1]
-    idx = np.arange(L)
-    # suffix minimum along d2 (axis -2)
-    S = np.flip(np.minimum.accumulate(np.flip(R, axis=-2), axis=-2), axis=-2)
-    # first d2 >= x where R[d2] == S[d2] (a new suffix minimum) is the arg-min
-    cand = np.where(R == S, idx[:, None], L).astype(np.int32)
-    arg_s = np.flip(np.minimum.accumulate(np.flip(cand, axis=-2), axis=-2), axis=-2)
-    del cand
-    # prefix minimum along a2 (axis -1)
-    M = np.minimum.accumulate(S, axis=-1)
-    cand = np.where(S == M, idx, -1).astype(np.int32)
-    arg_a2 = np.maximum.accumulate(cand, axis=-1)
-    del cand
-    arg_a2 = np.maximum(arg_a2, 0)
-    arg_d2 = np.take_along_axis(arg_s, arg_a2, axis=-1)
-    arg_d2 = np.minimum(arg_d2, L - 1)
-    return M, arg_d2, arg_a2
-
-
-def _lambert_vinf(r1, vb1, r2, vb2, tof_s):
-    """Departure and arrival v_inf (relative to the bodies) of zero-revolution arcs."""
-    v1, v2, status = solve_lambert(GM_SUN_KM3_S2, r1, r2, tof_s)
-    v1 -= vb1
-    v2 -= vb2
-    return _norm(v1), _norm(v2), status
-
-
-def _outbound(spec: MissionSpec, vinf_dep, vinf_arr):
-    r_park = R_EARTH_KM + spec.parking_alt_km
-    dv_leo = burn_from_circular(vinf_dep, r_park, GM_EARTH_KM3_S2)
-    dv_sc = spec.spacecraft_departure_dv(vinf_dep)
-    return dv_leo, dv_sc
-
-
-def _entry(vinf_ret, limit):
-    v_entry = entry_speed(vinf_ret)
-    dv = np.maximum(v_entry - limit, 0.0) if limit is not None else np.zeros_like(v_entry)
-    return v_entry, np.where(np.isnan(v_entry), np.nan, dv)
-
-
-def lattice_search(
-    r_e: np.ndarray,
-    v_e: np.ndarray,
-    r_t: np.ndarray,
-    v_t: np.ndarray,
-    lat: RoundTripLattice,
-    spec: MissionSpec,
-) -> dict[str, np.ndarray]:
-    """Best round trips of N targets on one lattice.
-
-    Parameters
-    ----------
-    r_e, v_e : ndarray, shape (L, 3)
-        Earth states at the lattice dates.
-    r_t, v_t : ndarray, shape (N, L, 3)
-        Target states at the lattice dates.
-    lat : RoundTripLattice
-    spec : MissionSpec
-        Limits; the objective is the spacecraft's delta-v when the profile
-        has a capacity, else the NHATS total.
-
-    Returns
-    -------
-    dict of ndarray, shape (N,) each
-        For ``"min_dv"`` and ``"min_dur"`` solutions: lattice indices
-        ``{kind}_i0, _i1, _i2, _i3`` (Earth departure, target arrival, target
-        departure, Earth return; -1 if none) and ``{kind}_cost``.
-    """
-    L, nD = lat.size, lat.n_dep
-    N = r_t.shape[0]
-    ks = lat.legs
-    h_s = lat.step_days * DAY_S
-    use_sc = spec.capacity_km_s is not None
-    limit = spec.capacity_km_s if use_sc else spec.max_total_dv_km_s
-    entry_max = spec.max_entry_speed_km_s
-
-    # outbound out_cost[n, i, k]: Earth at i -> target at i + k
-    i_idx = np.arange(nD)[:, None]
-    j_out = i_idx + ks[None, :]  # (nD, nk) always < L since k <= dur_k
-    vd, va, _ = _lambert_vinf(
-        r_e[:nD, None, :], v_e[:nD, None, :], r_t[:, j_out], v_t[:, j_out], ks * h_s
-    )
-    dv_leo, dv_sc = _outbound(spec, vd, va)
-    cost_o = (dv_sc if use_sc else dv_leo) + va
-    if spec.max_c3_km2_s2 is not None:
-        cost_o = np.where(vd * vd <= spec.max_c3_km2_s2, cost_o, _INF)
-    cost_o = np.where(np.isfinite(cost_o), cost_o, _INF)
-    del vd, va, dv_leo, dv_sc
-    out_cost = np.full((N, nD, L), _INF)
-    out_cost[:, i_idx, j_out] = cost_o
-    del cost_o
-
-    # return R[n, d2, k]: target at d2 -> Earth at d2 + k
-    d2 = np.arange(L)[:, None]
-    a2 = d2 + ks[None, :]
-    ok = a2 < L
-    a2c = np.minimum(a2, L - 1)
-    vd, va, _ = _lambert_vinf(
-        r_t[:, d2[:, 0]][:, :, None, :],
-        v_t[:, d2[:, 0]][:, :, None, :],
-        r_e[a2c],
-        v_e[a2c],
-        ks * h_s,
-    )
-    _, dv_entry = _entry(va, entry_max)
-    cost_r = vd + dv_entry
-    cost_r = np.where(np.isfinite(cost_r) & ok, cost_r, _INF)
-    del vd, va, dv_entry
-    R = np.full((N, L, L), _INF)
-    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = cost_r[:, ok]
-    del cost_r
-    M, arg_d2, arg_a2 = range_min(R)
-    del R
-
-    # total through (i, j): out_cost[i, j] + M[j + s, min(i + D, L - 1)]
-    j = np.arange(L)[None, :]
-    x = j + lat.stay_k  # (1, L)
-    y = np.minimum(np.arange(nD)[:, None] + lat.dur_k, L - 1)  # (nD, 1)
-    xs = np.minimum(x, L - 1)
-    x_ok = x < L
-    Mxy = M[:, np.broadcast_to(xs, (nD, L)), np.broadcast_to(y, (nD, L))]
-    total = np.where(x_ok, out_cost + Mxy, _INF)
-    out: dict[str, np.ndarray] = {}
-    flat = total.reshape(N, -1)
-    best = np.argmin(flat, axis=1)
-    cost = flat[np.arange(N), best]
-    if limit is not None:
-        good = cost <= limit * (1 + 1e-12)
-    else:
-        good = np.isfinite(cost)
-    bi, bj = np.divmod(best, L)
-    bx = np.minimum(bj + lat.stay_k, L - 1)
-    by = np.minimum(bi + lat.dur_k, L - 1)
-    n_idx = np.arange(N)
-    b_a2 = arg_a2[n_idx, bx, by]
-    b_d2 = arg_d2[n_idx, bx, by]
-    out["min_dv_cost"] = np.where(good, cost, np.nan)
-    for name, arr in zip(("i0", "i1", "i2", "i3"), (bi, bj, b_d2, b_a2), strict=True):
-        out[f"min_dv_{name}"] = np.where(good, arr, -1)
-
-    # shortest trip: first y in [j + s + k_min, min(i + D, L - 1)] with out_cost + M[x, y] <= limit
-    thr = (limit - out_cost) if limit is not None else np.where(np.isfinite(out_cost), _INF, -_INF)
-    lo = np.broadcast_to(np.minimum(j + lat.stay_k + lat.k_min, L - 1), (N, nD, L)).copy()
-    hi = np.broadcast_to(y, (N, nD, L)).copy()
-    xs_b = np.broadcast_to(xs, (N, nD, L))
-    nn = np.broadcast_to(n_idx[:, None, None], (N, nD, L))
-
-    def cond_at(y_idx):
-        m = M[nn, xs_b, y_idx]
-        return np.isfinite(m) & (m <= thr)
-
-    feasible = x_ok & (lo <= hi) & cond_at(hi)
-    for _ in range(math.ceil(math.log2(max(L, 2))) + 1):
-        mid = (lo + hi) // 2
-        cond = cond_at(mid)
-        hi = np.where(cond, mid, hi)
-        lo = np.where(cond, lo, mid + 1)
-    dur = np.where(feasible, hi - np.arange(nD)[None, :, None], np.iinfo(np.int32).max)
-    # among equal durations prefer the cheapest
-    tot_at = out_cost + M[nn, xs_b, hi]
-    key = dur.astype(float) * 1e6 + np.where(feasible, tot_at, 0.0)
-    flat = key.reshape(N, -1)
-    best = np.argmin(flat, axis=1)
-    has = feasible.reshape(N, -1)[n_idx, best]
-    bi, bj = np.divmod(best, L)
-    by = hi.reshape(N, -1)[n_idx, best]
-    bx = np.minimum(bj + lat.stay_k, L - 1)
-    out["min_dur_cost"] = np.where(has, tot_at.reshape(N, -1)[n_idx, best], np.nan)
-    b_a2 = arg_a2[n_idx, bx, by]
-    b_d2 = arg_d2[n_idx, bx, by]
-    for name, arr in zip(("i0", "i1", "i2", "i3"), (bi, bj, b_d2, b_a2), strict=True):
-        out[f"min_dur_{name}"] = np.where(has, arr, -1)
-    return out
 
 
 @dataclass(frozen=True)
@@ -462,10 +201,6 @@ def _objective_value(rt: RoundTrip, spec: MissionSpec) -> float:
     return rt.dv_spacecraft_km_s if spec.capacity_km_s is not None else rt.dv_total_km_s
 
 
-def _limit(spec: MissionSpec) -> float | None:
-    return spec.capacity_km_s if spec.capacity_km_s is not None else spec.max_total_dv_km_s
-
-
 def refine_round_trip(
     model: TargetModel,
     spec: MissionSpec,
@@ -482,8 +217,6 @@ def refine_round_trip(
     (:data:`prospect.scan.refine.PENALTY_PER_UNIT`); a result that violates
     any of them is discarded for the start.
     """
-    from prospect.scan.refine import NO_ARC, PENALTY_PER_UNIT, minimize_bounded
-
     h = lat.step_days
     t0 = lat.start_s
     window_days = (lat.n_dep - 1) * h
@@ -492,7 +225,7 @@ def refine_round_trip(
     min_leg = lat.k_min * h
     e_fn = earth_model(model.ephemeris).interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
     t_fn = model.interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
-    limit = _limit(spec)
+    limit = spec.limit_km_s
 
     def dates(x):
         d0 = t0 + x[0] * DAY_S
@@ -587,28 +320,12 @@ class RoundTripResult:
         return df
 
 
-def _spec_with(spec: MissionSpec, **overrides) -> MissionSpec:
-    return replace(spec, **{k: v for k, v in overrides.items() if v is not None})
-
-
 def nhats_spec(mission=None, **overrides) -> MissionSpec:
-    """Mission spec of a round trip: the profile's limits, NHATS defaults for the rest."""
-    spec = mission_spec(mission)
-    base = {
-        "max_c3_km2_s2": spec.max_c3_km2_s2,
-        "max_duration_days": spec.max_duration_days,
-        "min_stay_days": spec.min_stay_days or None,
-        "max_total_dv_km_s": spec.max_total_dv_km_s,
-        "max_entry_speed_km_s": spec.max_entry_speed_km_s,
-    }
-    if mission is None:
-        base = {k: NHATS[k] for k in base}
-    else:
-        base = {k: (v if v is not None else NHATS[k]) for k, v in base.items()}
-        if spec.capacity_km_s is not None and spec.max_total_dv_km_s is None:
-            base["max_total_dv_km_s"] = None
-    base.update({k: v for k, v in overrides.items() if v is not None})
-    return replace(spec, round_trip=True, **base)
+    """Mission spec of a round trip: the profile's limits, NHATS defaults for the rest.
+
+    See :meth:`prospect.scan._mission.MissionSpec.for_round_trip`.
+    """
+    return mission_spec(mission).for_round_trip(nhats_defaults=mission is None, **overrides)
 
 
 def round_trip(
@@ -676,7 +393,7 @@ def round_trip(
     max_dv_km_s = as_km_s(max_dv_km_s, "max_dv_km_s", nonnegative=True, **opt)
     max_entry_speed_km_s = as_km_s(max_entry_speed_km_s, "max_entry_speed_km_s", **opt)
     parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
-    step_days = days(step_days, "step_days (--step)", positive=True)
+    step_days = days(step_days, "step_days", positive=True)
     min_leg_days = days(min_leg_days, "min_leg_days", positive=True)
     spec = nhats_spec(
         mission,
@@ -696,20 +413,8 @@ def round_trip(
         min_leg_days=min_leg_days,
     )
     model = resolve_target(target, catalog, ephemeris)
-    sec = lat.seconds
-    r_e, v_e = earth_model(model.ephemeris).states(sec)
-    r_t, v_t = model.states(sec)
-    found = lattice_search(r_e, v_e, r_t[None], v_t[None], lat, spec)
-    sols = {}
-    for kind in ("min_dv", "min_dur"):
-        i = [int(found[f"{kind}_{n}"][0]) for n in ("i0", "i1", "i2", "i3")]
-        if i[0] < 0:
-            sols[kind] = None
-            continue
-        rt = evaluate_round_trip(model, spec, sec[i])
-        if refine:
-            rt = refine_round_trip(model, spec, rt, lat, kind=kind)
-        sols[kind] = rt
+    found = _search(model, lat, spec)
+    sols = {kind: _solution(model, spec, lat, found, kind, refine) for kind in _KINDS}
     return RoundTripResult(
         target=model.label,
         ephemeris=model.ephemeris,
@@ -721,3 +426,23 @@ def round_trip(
             "min_leg_days": lat.k_min * lat.step_days,
         },
     )
+
+
+_KINDS = ("min_dv", "min_dur")
+
+
+def _search(model: TargetModel, lat: RoundTripLattice, spec: MissionSpec) -> dict:
+    """Stage: the lattice search of one target (:func:`lattice_search`)."""
+    sec = lat.seconds
+    r_e, v_e = earth_model(model.ephemeris).states(sec)
+    r_t, v_t = model.states(sec)
+    return lattice_search(r_e, v_e, r_t[None], v_t[None], lat, spec)
+
+
+def _solution(model, spec, lat, found, kind: str, refine: bool) -> RoundTrip | None:
+    """Stage: the legs of the lattice solution ``kind``, refined when asked (None: none)."""
+    i = [int(found[f"{kind}_{n}"][0]) for n in ("i0", "i1", "i2", "i3")]
+    if i[0] < 0:
+        return None
+    rt = evaluate_round_trip(model, spec, lat.seconds[i])
+    return refine_round_trip(model, spec, rt, lat, kind=kind) if refine else rt

@@ -21,7 +21,7 @@ from prospect.scan.rank import (
     screen_margin,
 )
 
-rank_module = importlib.import_module("prospect.scan.rank")
+chunks_module = importlib.import_module("prospect.scan.rank.chunks")
 
 EASY = ["2006 RH120", "2000 SG344", "2011 WE", "Eros", "Bennu", "Ryugu", "Apophis"]
 WINDOW = {"start": "2026-07-01", "end": "2028-07-01"}
@@ -111,13 +111,13 @@ def test_checkpoint_resume(small, monkeypatch):
     """An interrupted scan resumes from its checkpointed chunks."""
     kw = dict(catalog=small, **WINDOW, refine=False, exhaustive=True, memory_mb=20)
     calls = []
-    real = rank_module._oneway_chunk
+    real = chunks_module.oneway_chunk
 
     def counting(*a, **k):
         calls.append(1)
         return real(*a, **k)
 
-    monkeypatch.setattr(rank_module, "_oneway_chunk", counting)
+    monkeypatch.setattr(chunks_module, "oneway_chunk", counting)
 
     def stop(done, total):
         if done < total:
@@ -140,7 +140,7 @@ def test_parse_weights():
     w = parse_weights("dv=1,size=1")
     assert w["dv"] == w["size"] == 0.5 and w["duration"] == 0.0
     for bad in ("dv=-1", "mass=1", "dv", "dv=x", "dv=0"):
-        with pytest.raises(InputError, match="--weights"):
+        with pytest.raises(InputError, match="^weights: "):
             parse_weights(bad)
 
 
@@ -170,9 +170,11 @@ def test_default_window_and_screen_margin():
 def test_bad_rank_inputs(small):
     with pytest.raises(UnknownNameError, match="prospector-1"):
         rank("prospector-one", catalog=small)
-    with pytest.raises(InputError, match="--to"):
+    with pytest.raises(InputError, match="^end: "):
         rank("prospector-1", catalog=small, start="2027-01-01", end="2026-01-01")
-    with pytest.raises(InputError, match="--tof-min"):
+    with pytest.raises(InputError, match="^tof_min_days: "):
         rank("prospector-1", catalog=small, **WINDOW, tof_min_days=300, tof_max_days=100)
-    with pytest.raises(InputError, match="budget"):
+    with pytest.raises(InputError, match="^step_days: .*budget"):
         rank("prospector-1", catalog=small, **WINDOW, step_days=0.01, memory_mb=1)
+    with pytest.raises(InputError, match="^top: "):
+        rank("prospector-1", catalog=small, **WINDOW, top=0)

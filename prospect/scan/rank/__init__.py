@@ -1,0 +1,236 @@
+"""Which asteroids can this spacecraft reach in this launch period, best first.
+
+:func:`rank` scans a whole NEA catalog for one mission profile and launch
+window as a sequence of named stages, each in a module of its own:
+
+0. :mod:`~prospect.scan.rank.grid` -- the launch window, the departure x
+   time-of-flight grid (one-way) or date lattice (round trips) and its memory
+   need; a grid over the memory budget is refused before any work.
+1. :mod:`~prospect.scan.rank.screen` -- Shoemaker-Helin screening against the
+   profile's LEO-equivalent budget plus a margin measured on the catalog
+   (skipped with ``exhaustive=True``).
+2. :mod:`~prospect.scan.rank.scan` -- Lambert scans of the survivors in
+   memory-bounded chunks (:mod:`~prospect.scan.rank.chunks` holds the
+   per-chunk numerical work), checkpointed in the user cache
+   (:mod:`~prospect.scan.rank.checkpoint`); ``resume=True`` picks them up.
+3. :mod:`~prospect.scan.rank.feasibility` -- launch C3, duration, stay and
+   delta-v against the profile (the spacecraft's share within its
+   rocket-equation capacity, or the total within the total limit).
+4. :mod:`~prospect.scan.rank.refine` -- the best trajectories of the rows
+   shown polished over continuous dates.
+5. :mod:`~prospect.scan.rank.score` -- score terms, weights, Pareto front and
+   order; :mod:`~prospect.scan.rank.output` numbers the rows and sets ``attrs``.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import pandas as pd
+
+from prospect.errors import InputError
+from prospect.scan._common import iso_dates
+from prospect.scan._mission import MissionSpec, mission_spec
+from prospect.scan.rank.checkpoint import CheckpointStore, scan_key
+from prospect.scan.rank.feasibility import feasibility
+from prospect.scan.rank.grid import default_window, launch_window, plan_grid, plus_two_years
+from prospect.scan.rank.output import attach_catalog, finish
+from prospect.scan.rank.refine import refine_rows
+from prospect.scan.rank.scan import scan
+from prospect.scan.rank.score import (
+    DEFAULT_WEIGHTS,
+    SCORE_COLUMNS,
+    _pareto,  # noqa: F401 (imported by tests from here)
+    add_composition,
+    order,
+    parse_weights,
+    score,
+)
+from prospect.scan.rank.screen import (
+    SCREEN_MARGIN_KM_S,
+    SCREEN_MARGINS_KM_S,
+    screen,
+    screen_margin,
+)
+from prospect.scan.roundtrip import nhats_spec
+
+__all__ = [
+    "DEFAULT_WEIGHTS",
+    "SCORE_COLUMNS",
+    "SCREEN_MARGINS_KM_S",
+    "SCREEN_MARGIN_KM_S",
+    "default_window",
+    "parse_weights",
+    "plus_two_years",
+    "rank",
+    "screen_margin",
+]
+
+# the name of the single-module rank, kept for callers
+_plus_two_years = plus_two_years
+
+
+def _load_catalog(catalog) -> pd.DataFrame:
+    if isinstance(catalog, pd.DataFrame):
+        return catalog
+    from prospect.catalog import load_neas
+
+    return load_neas(catalog)
+
+
+def _elements(table: pd.DataFrame) -> dict:
+    from prospect.targets import element_arrays
+
+    return element_arrays(table)
+
+
+def _rank_spec(mission, round_trip: bool | None) -> tuple[MissionSpec, bool]:
+    spec = mission_spec(mission)
+    rt_mode = spec.round_trip if round_trip is None else bool(round_trip)
+    if rt_mode:
+        spec = nhats_spec(spec.profile)
+        if spec.mode == "flyby":
+            raise InputError("a round trip cannot be a flyby", option="round_trip")
+    return spec, rt_mode
+
+
+def rank(
+    mission,
+    *,
+    catalog=None,
+    start=None,
+    end=None,
+    round_trip: bool | None = None,
+    exhaustive: bool = False,
+    weights=None,
+    top: int | None = None,
+    step_days: float | None = None,
+    tof_step_days: float | None = None,
+    tof_min_days: float | None = None,
+    tof_max_days: float | None = None,
+    screen_margin_km_s: float | None = SCREEN_MARGIN_KM_S,
+    refine: bool = True,
+    refine_top: int = 20,
+    memory_mb: float | None = None,
+    resume: bool = False,
+    checkpoint: bool = True,
+    progress: Callable[[int, int], None] | None = None,
+    include_infeasible: bool = False,
+) -> pd.DataFrame:
+    """Rank the targets of an NEA catalog for a mission profile and launch period.
+
+    Parameters
+    ----------
+    mission : str or MissionProfile
+        Profile name (``"prospector-1"``) or object (``prospect.data``).
+    catalog : DataFrame or path, optional
+        NEA table (default: the active shipped/updated catalog).
+    start, end : Time, str or date, optional
+        Launch period (default :func:`default_window`: the first day of next
+        month, for two years).
+    round_trip : bool, optional
+        NHATS-style round trips (default: the profile's ``round_trip``).
+    exhaustive : bool
+        Scan every object, skipping the Shoemaker-Helin screen.
+    weights : str or dict, optional
+        Score weights (``"dv=0.4,size=0.2"``; see :func:`parse_weights`).
+    top : int, optional
+        Keep the best ``top`` rows.
+    step_days, tof_step_days, tof_min_days, tof_max_days : float, optional
+        One-way grid (defaults 5, 10, 30 and min(720, profile max duration)
+        days); for round trips ``step_days`` is the lattice step (default 5).
+    screen_margin_km_s : float, optional
+        Override the margin of :data:`SCREEN_MARGINS_KM_S` (km/s).
+    refine : bool
+        Refine the best trajectory of the first ``refine_top`` rows.
+    refine_top : int
+        How many rows to refine.
+    memory_mb : float, optional
+        Working-memory budget of the scan.
+    resume : bool
+        Pick up checkpointed chunks of an interrupted identical scan.
+    checkpoint : bool
+        Write finished chunks to the user cache (removed when the scan ends).
+    progress : callable, optional
+        ``progress(done_targets, total_targets)`` after each chunk.
+    include_infeasible : bool
+        Also return targets without a feasible trajectory.
+
+    Returns
+    -------
+    DataFrame
+        One row per target, best first: catalog columns (``label``,
+        ``designation``, ``orbit_class``, ``h_mag``, ``diameter_km``, ...),
+        the trajectory (dates as UTC ``YYYY-MM-DD``, C3, every burn, the
+        spacecraft's and the total delta-v), ``feasible``, the
+        ``score_*`` columns, ``score``, ``pareto`` and ``rank``.  ``attrs``
+        holds the mission, window, grid, screening counts and weights.  An
+        empty frame means no target satisfies the profile.
+
+    Raises
+    ------
+    UnknownNameError
+        Unknown mission.
+    InputError
+        Bad window, grid or weights.
+
+    Examples
+    --------
+    >>> df = rank("nhats-human", round_trip=False, start="2028-01-01", end="2029-01-01",
+    ...           top=5, checkpoint=False)  # doctest: +SKIP
+    """
+    spec, rt_mode = _rank_spec(mission, round_trip)
+    w = parse_weights(weights)
+    start, end = launch_window(start, end)
+    if top is not None and top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="top")
+    grid, chunk = plan_grid(
+        spec,
+        start,
+        end,
+        round_trip=rt_mode,
+        step_days=step_days,
+        tof_min_days=tof_min_days,
+        tof_max_days=tof_max_days,
+        tof_step_days=tof_step_days,
+        memory_mb=memory_mb,
+    )
+    table = _load_catalog(catalog).reset_index(drop=True)
+    screened = screen(table, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
+    survivors = screened.survivors
+    el = _elements(survivors)
+    store = None
+    if checkpoint or resume:
+        key = scan_key(survivors, el, spec, rt_mode, grid, chunk)
+        store = CheckpointStore(key, write=checkpoint, resume=resume)
+    res = scan(survivors, el, grid, spec, chunk, store=store, progress=progress)
+    res = add_composition(attach_catalog(res, screened))
+    res = feasibility(res, spec)
+    if not include_infeasible:
+        res = res[res["feasible"]].reset_index(drop=True)
+    res = order(score(res, spec, w))
+    n_ref = min(refine_top, len(res), top or len(res)) if refine else 0
+    if n_ref:
+        res = refine_rows(res, n_ref, survivors, spec, grid)
+        res = order(score(feasibility(res, spec), spec, w))
+    res = finish(
+        res,
+        top,
+        dict(
+            mission=spec.name,
+            mission_label=spec.label,
+            limits=spec.as_dict(),
+            round_trip=rt_mode,
+            window=(str(iso_dates(grid.window_s[0])), str(iso_dates(grid.window_s[1]))),
+            grid=grid.desc,
+            n_catalog=len(table),
+            n_scanned=len(survivors),
+            screened=screened.screened,
+            screen_budget_km_s=screened.budget_km_s,
+            screen_margin_km_s=screened.margin_km_s if screened.screened else None,
+            weights=w,
+        ),
+    )
+    if store is not None:
+        store.close()
+    return res

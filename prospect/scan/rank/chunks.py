@@ -1,0 +1,259 @@
+"""The inner work of the rank scan: one chunk of targets against the shared grid.
+
+Two functions do the numerical work, each on a chunk of ``N`` targets given
+as element arrays (``a_km, e, inc_rad, raan_rad, argp_rad, ma_rad,
+epoch_s``: what :func:`prospect.targets.element_arrays` returns, each of
+shape (N,)):
+
+* :func:`oneway_chunk` -- the best one-way transfer of each target on a
+  :class:`prospect.scan.rank.grid.OneWayGrid`;
+* :func:`roundtrip_chunk` -- the lattice dates of each target's least-delta-v
+  and shortest round trip (:func:`prospect.scan._lattice.lattice_search`).
+
+:func:`oneway_frame` and :func:`roundtrip_frame` turn their output into the
+table rows of :func:`prospect.scan.rank.rank`.  A faster search can replace
+either numerical function as long as it returns the same fields.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from prospect.core import kepler
+from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2
+from prospect.core.transfer import transfer_grid, transfer_min
+from prospect.scan._common import iso_dates
+from prospect.scan._lattice import RoundTripLattice, lattice_search
+from prospect.scan._mission import MissionSpec
+from prospect.scan._targets import model_from_row
+from prospect.scan.cells import CELL_FIELDS
+from prospect.scan.rank.grid import OneWayGrid
+from prospect.scan.roundtrip import evaluate_round_trip
+
+__all__ = [
+    "oneway_chunk",
+    "oneway_frame",
+    "propagate",
+    "roundtrip_chunk",
+    "roundtrip_frame",
+    "rt_columns",
+]
+
+
+def propagate(el: dict, epochs_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """States of N element sets at M epochs, (N, M, 3) km and km/s (NaN where the
+    Kepler solve fails; :func:`prospect.core.kepler.propagate_elements`)."""
+    r, v, st = kepler.propagate_elements(GM_SUN_KM3_S2, **el, epochs_s=epochs_s)
+    bad = st != 0
+    if bad.any():
+        r[bad] = np.nan
+        v[bad] = np.nan
+    return r, v
+
+
+def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
+    """Best one-way transfer of each target of a chunk on the grid ``g``.
+
+    The best cell minimises ``spec.objective_km_s`` among the cells within the
+    profile's C3 and duration limits (:func:`prospect.core.transfer.transfer_min`,
+    fused; the NumPy grid path when the objective has no fused form).
+
+    Parameters
+    ----------
+    el : dict of ndarray, shape (N,)
+        Element arrays of the chunk's targets (see the module docstring).
+    g : OneWayGrid
+        The shared departure x time-of-flight grid.
+    spec : MissionSpec
+        Objective and limits.
+
+    Returns
+    -------
+    dict of ndarray, shape (N,)
+        ``departure_s`` (TDB s), ``tof_days``, ``launch_days`` (days of the
+        window with at least one cell within the delta-v limit) and
+        :data:`prospect.scan.cells.CELL_FIELDS` of the best cell; NaN where a
+        target has no allowed cell.
+    """
+    r_t, v_t = propagate(el, g.arr_u)
+    objective = spec.kernel_objective()
+    if objective is None:
+        return _oneway_chunk_grid(r_t, v_t, g, spec)
+    tof_ok = np.ones(g.tof_days.size, dtype=bool)
+    if spec.max_duration_days is not None:
+        tof_ok &= g.tof_days <= spec.max_duration_days
+    best, vals, n_ok = transfer_min(
+        GM_SUN_KM3_S2,
+        g.r_e,
+        g.v_e,
+        r_t,
+        v_t,
+        g.inv,
+        g.tof_days * DAY_S,
+        revs=spec.max_revs,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=spec.r_park_km,
+        rendezvous=spec.mode == "rendezvous",
+        objective=objective,
+        tof_ok=tof_ok,
+        max_c3_km2_s2=spec.max_c3_km2_s2,
+        limit_km_s=spec.limit_km_s,
+    )
+    found = best[:, 0] >= 0
+    out = {
+        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
+        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
+        "launch_days": (n_ok * g.step_days).astype(float),
+    }
+    for k, name in enumerate(CELL_FIELDS):
+        out[name] = vals[:, k]
+    return out
+
+
+def _oneway_chunk_grid(r_t, v_t, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
+    """The per-cell grid of every target, then the NumPy reduction (any objective)."""
+    n, n_u = r_t.shape[:2]
+    n_dep, n_tof = g.inv.shape
+    # targets stacked as departures: rows t * n_dep + i
+    c3, vinf_d, vinf_a, dv_d, dv_a, tot, _, _ = transfer_grid(
+        GM_SUN_KM3_S2,
+        np.tile(g.r_e, (n, 1)),
+        np.tile(g.v_e, (n, 1)),
+        r_t.reshape(-1, 3),
+        v_t.reshape(-1, 3),
+        (g.inv[None, :, :] + (np.arange(n) * n_u)[:, None, None]).reshape(-1, n_tof),
+        g.tof_days * DAY_S,
+        revs=spec.max_revs,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=spec.r_park_km,
+        rendezvous=spec.mode == "rendezvous",
+    )
+    del r_t, v_t
+    cells = {
+        name: a.reshape(n, n_dep, n_tof)
+        for name, a in zip(CELL_FIELDS, (c3, vinf_d, vinf_a, dv_d, dv_a, tot), strict=True)
+    }
+    obj = spec.objective_km_s(
+        cells["vinf_dep_km_s"], cells["dv_arrival_km_s"], cells["dv_total_km_s"]
+    )
+    allowed = np.isfinite(obj)
+    if spec.max_c3_km2_s2 is not None:
+        allowed &= cells["c3_km2_s2"] <= spec.max_c3_km2_s2
+    if spec.max_duration_days is not None:
+        allowed &= (g.tof_days <= spec.max_duration_days)[None, None, :]
+    objm = np.where(allowed, obj, np.inf)
+    flat = objm.reshape(n, -1)
+    best = np.argmin(flat, axis=1)
+    idx = np.arange(n)
+    value = flat[idx, best]
+    limit = spec.limit_km_s
+    ok = (objm <= limit) if limit is not None else np.isfinite(objm)
+    launch_days = ok.any(axis=2).sum(axis=1) * g.step_days
+    bi, bj = np.divmod(best, g.tof_days.size)
+    out = {
+        "departure_s": np.where(np.isfinite(value), g.dep_s[bi], np.nan),
+        "tof_days": np.where(np.isfinite(value), g.tof_days[bj], np.nan),
+        "launch_days": launch_days.astype(float),
+    }
+    for k in CELL_FIELDS:
+        out[k] = np.where(np.isfinite(value), cells[k].reshape(n, -1)[idx, best], np.nan)
+    return out
+
+
+def oneway_frame(out: dict, spec: MissionSpec) -> pd.DataFrame:
+    """Rows of :func:`oneway_chunk` output: dates, duration and the spacecraft's delta-v."""
+    df = pd.DataFrame(out)
+    dep = df.pop("departure_s").to_numpy()
+    df.insert(0, "departure", iso_dates(dep))
+    df.insert(1, "arrival", iso_dates(dep + df["tof_days"].to_numpy() * DAY_S))
+    df["duration_days"] = df["tof_days"]
+    df["dv_spacecraft_departure_km_s"] = spec.spacecraft_departure_dv(df["vinf_dep_km_s"])
+    df["dv_spacecraft_km_s"] = df["dv_spacecraft_departure_km_s"] + df["dv_arrival_km_s"]
+    df["departure_s"] = dep
+    return df
+
+
+def roundtrip_chunk(
+    el: dict, lat: RoundTripLattice, r_e: np.ndarray, v_e: np.ndarray, spec: MissionSpec
+) -> list[dict]:
+    """Lattice dates of the best round trips of each target of a chunk.
+
+    Parameters
+    ----------
+    el : dict of ndarray, shape (N,)
+        Element arrays of the chunk's targets.
+    lat : RoundTripLattice
+    r_e, v_e : ndarray, shape (L, 3)
+        Earth's states at ``lat.seconds``, km, km/s.
+    spec : MissionSpec
+
+    Returns
+    -------
+    list of dict, length N
+        ``{"min_dv": dates or None, "min_dur": dates or None}`` with ``dates``
+        the four TDB-second dates (Earth departure, target arrival, target
+        departure, Earth return) of the least-delta-v and the shortest trip.
+    """
+    sec = lat.seconds
+    r_t, v_t = propagate(el, sec)
+    found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
+    rows = []
+    for k in range(r_t.shape[0]):
+        row = {}
+        for kind in ("min_dv", "min_dur"):
+            i = [int(found[f"{kind}_{m}"][k]) for m in ("i0", "i1", "i2", "i3")]
+            row[kind] = None if i[0] < 0 else (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
+        rows.append(row)
+    return rows
+
+
+def rt_columns(rt) -> dict:
+    """Table columns of a :class:`prospect.scan.roundtrip.RoundTrip` (with TDB-second dates)."""
+    d = rt.as_dict()
+    d["departure_s"] = rt.departure_s
+    d["arrival_s"] = rt.arrival_s
+    d["target_departure_s"] = rt.target_departure_s
+    d["return_s"] = rt.return_s
+    d.pop("target", None)
+    return d
+
+
+def _lattice_fn(sec, r_e, v_e):
+    def fn(t):
+        t = np.asarray(t, dtype=float)
+        i = np.clip(np.searchsorted(sec, t - 1.0), 0, sec.size - 1)  # t is a lattice date
+        return r_e[i], v_e[i]
+
+    return fn
+
+
+def roundtrip_frame(found: list[dict], sub_table, lat, r_e, v_e, spec) -> pd.DataFrame:
+    """Rows of :func:`roundtrip_chunk` output: every leg of each target's best trips."""
+    earth_fn = _lattice_fn(lat.seconds, r_e, v_e)
+    rows = []
+    for k, f in enumerate(found):
+        row = {}
+        model = None
+        for kind in ("min_dv", "min_dur"):
+            dates = f[kind]
+            if dates is None:
+                continue
+            if model is None:
+                model = model_from_row(sub_table.iloc[k])
+            # exact states at lattice dates (Earth from the lattice arrays)
+            rt = evaluate_round_trip(model, spec, np.array(dates), earth_fn=earth_fn)
+            if kind == "min_dv":
+                row.update(rt_columns(rt))
+            else:
+                row["min_duration_days"] = rt.duration_days
+                row["min_duration_dv_km_s"] = (
+                    rt.dv_spacecraft_km_s if spec.capacity_km_s is not None else rt.dv_total_km_s
+                )
+                row["min_duration_departure"] = iso_dates(rt.departure_s)
+        rows.append(row)
+    df = pd.DataFrame(rows)
+    for col in ("departure_s", "dv_total_km_s", "duration_days", "min_duration_days"):
+        if col not in df:
+            df[col] = np.nan
+    return df

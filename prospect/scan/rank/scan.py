@@ -1,0 +1,72 @@
+"""Stage 2 of :func:`prospect.scan.rank.rank`: Lambert scans of the screened targets, in chunks.
+
+Targets go through :func:`prospect.scan.rank.chunks.oneway_chunk` (one-way) or
+:func:`prospect.scan.rank.chunks.roundtrip_chunk` (round trips) a chunk at a
+time (chunk size from :meth:`prospect.scan.rank.grid.ScanGrid.chunk_size`);
+finished chunks go to the checkpoint store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+
+import numpy as np
+import pandas as pd
+
+from prospect.scan._mission import MissionSpec
+from prospect.scan.rank import chunks
+from prospect.scan.rank.checkpoint import CheckpointStore
+from prospect.scan.rank.grid import ScanGrid
+
+__all__ = ["scan"]
+
+
+def _scan_chunk(sub_el: dict, sub_table: pd.DataFrame, grid: ScanGrid, spec: MissionSpec):
+    if grid.lattice is not None:
+        found = chunks.roundtrip_chunk(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
+        return chunks.roundtrip_frame(found, sub_table, grid.lattice, grid.r_e, grid.v_e, spec)
+    return chunks.oneway_frame(chunks.oneway_chunk(sub_el, grid.oneway, spec), spec)
+
+
+def scan(
+    survivors: pd.DataFrame,
+    el: dict,
+    grid: ScanGrid,
+    spec: MissionSpec,
+    chunk: int,
+    *,
+    store: CheckpointStore | None = None,
+    progress: Callable[[int, int], None] | None = None,
+) -> pd.DataFrame:
+    """Best trajectory of every target: one row per target of ``survivors``, with ``row``.
+
+    Parameters
+    ----------
+    survivors : DataFrame
+        Screened catalog rows (index 0..n-1).
+    el : dict of ndarray, shape (n,)
+        Their element arrays (:func:`prospect.targets.element_arrays`).
+    grid : ScanGrid
+    spec : MissionSpec
+    chunk : int
+        Targets per chunk.
+    store : CheckpointStore, optional
+        Where finished chunks are kept and resumed from.
+    progress : callable, optional
+        ``progress(done_targets, total_targets)`` after each chunk.
+    """
+    n = len(survivors)
+    parts = []
+    for c, a in enumerate(range(0, n, chunk)):
+        b = min(n, a + chunk)
+        part = store.load(c) if store is not None else None
+        if part is None:
+            sub = {k: v[a:b] for k, v in el.items()}
+            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec)
+            part.insert(0, "row", np.arange(a, b))
+            if store is not None:
+                store.save(c, part)
+        parts.append(part)
+        if progress is not None:
+            progress(b, n)
+    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"row": []})
