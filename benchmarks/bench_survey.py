@@ -11,10 +11,11 @@ In one run, on a seeded sample of the shipped catalog, NHATS profile
 2. **1 worker against 2**: the same survey through a ``LocalCluster`` of one
    worker process, then of two (started beforehand, so cluster start-up is
    not counted), wall time ratio (target >= 1.8 on 2 idle cores);
-3. **scheduler overhead per chunk**: (1-worker wall time - in-process compute
-   time of the same chunks) / chunks -- what Dask adds per task (scheduling,
-   sending the rows, returning the table); the chunk files are written in
-   both;
+3. **scheduler overhead per chunk**: the round trip of a no-op task that
+   carries a chunk's rows and the plan (scheduling, sending the rows,
+   returning a table), one worker; also (1-worker wall time - in-process
+   compute time of the same chunks) / chunks, which includes the load of the
+   machine;
 4. **the default survey on this machine** (whole shipped catalog, 2027-01-01
    to 2045-12-31, all cores): projected from 1 and 2 (targets x years x
    per-target-year cost / (cores x measured parallel efficiency));
@@ -67,14 +68,31 @@ def _plan(ephemeris: str):
     )
 
 
-def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path) -> float:
+def _noop(rows, plan):
+    """A task with a survey chunk's payload and no work: what Dask itself costs."""
+    return rows.iloc[:0]
+
+
+def _noop_overhead(client, sample, chunk: int, plan, n_tasks: int = 40) -> float:
+    from distributed import wait
+
+    parts = [sample.iloc[a : a + chunk] for a in range(0, len(sample), chunk)]
+    wait([client.submit(_noop, parts[0], plan, pure=False)])  # warm
+    t0 = time.perf_counter()
+    futs = [client.submit(_noop, parts[k % len(parts)], plan, pure=False) for k in range(n_tasks)]
+    for f in futs:
+        f.result()
+    return (time.perf_counter() - t0) / n_tasks
+
+
+def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path, plan=None):
     from distributed import Client, LocalCluster
 
     from prospect.survey import survey
 
     cl = LocalCluster(
         n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address=None, silence_logs=logging.ERROR,
+        dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
         env={"NUMBA_NUM_THREADS": "1"},  # as prospect.survey's own LocalCluster
     )  # fmt: skip
     client = Client(cl, set_as_default=False)
@@ -87,7 +105,9 @@ def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path) 
         survey("nhats-human", output=tmp / f"w{n_workers}", catalog=sample, chunk_size=chunk,
                scheduler=cl.scheduler_address, start="2028-01-01", end="2028-12-31",
                ephemeris=ephemeris)  # fmt: skip
-        return time.perf_counter() - t0
+        wall = time.perf_counter() - t0
+        noop = _noop_overhead(client, sample, chunk, plan) if plan is not None else None
+        return wall, noop
     finally:
         client.close()
         cl.close()
@@ -146,13 +166,15 @@ def main(argv=None) -> None:
         f"{t_inproc:.1f} s in-process on one core, {per_ty * 1e3:.1f} ms per target-year"
     )
     with tempfile.TemporaryDirectory() as tmp:
-        t1 = _cluster_run(1, sample, args.chunk, args.ephemeris, Path(tmp))
-        t2 = _cluster_run(2, sample, args.chunk, args.ephemeris, Path(tmp))
-    overhead = max(0.0, (t1 - t_inproc) / n_chunks)
+        t1, noop = _cluster_run(1, sample, args.chunk, args.ephemeris, Path(tmp), plan)
+        t2, _ = _cluster_run(2, sample, args.chunk, args.ephemeris, Path(tmp))
+    diff = (t1 - t_inproc) / n_chunks
+    overhead = noop
     print(f"[workers] 1 worker {t1:.1f} s, 2 workers {t2:.1f} s: ratio {t1 / t2:.2f} (target 1.8)")
     print(
-        f"[overhead] {overhead * 1e3:.0f} ms per chunk of {args.chunk} targets "
-        f"({overhead / (t1 / n_chunks):.1%} of a chunk here)"
+        f"[overhead] {noop * 1e3:.0f} ms per task carrying a chunk of {args.chunk} targets "
+        f"(no-op tasks through the scheduler; {noop / (t1 / n_chunks):.1%} of a chunk here); "
+        f"1-worker survey minus in-process compute: {diff * 1e3:.0f} ms per chunk"
     )
     _projection(len(full), 19, per_ty, overhead, (t1 / t2) / 2)
 

@@ -34,11 +34,20 @@ Examples
 import sys
 import types
 
-from prospect.survey._run import survey
 from prospect.survey.query import count_grid, query
 from prospect.survey.store import read_results
 
 __all__ = ["count_grid", "query", "read_results", "survey"]
+
+
+def __getattr__(name: str):
+    # the scan stack (numba kernels) loads only when a survey runs, so that
+    # queries of a finished survey start fast
+    if name == "survey":
+        from prospect.survey._run import survey
+
+        return survey
+    raise AttributeError(f"module 'prospect.survey' has no attribute {name!r}")
 
 
 class _CallableModule(types.ModuleType):
@@ -46,6 +55,8 @@ class _CallableModule(types.ModuleType):
     (``prospect.survey.query``, ``import prospect.survey.store``)."""
 
     def __call__(self, *args, **kwargs):
+        from prospect.survey._run import survey
+
         return survey(*args, **kwargs)
 
 

@@ -4,11 +4,16 @@
 package, the chunk's catalog rows and the :class:`~prospect.survey._plan.SurveyPlan`;
 target states (two-body or n-body) are computed here, on the worker.  Targets
 go through the blocks in batches of ``plan.batch``, so a worker's working
-memory is ``plan.batch`` times one target's lattice, whatever the chunk,
-catalog or period size (:meth:`SurveyPlan.worker_bound_bytes`).
+memory is ``plan.batch`` times one target's lattice plus the chunk's states,
+whatever the catalog size (:meth:`SurveyPlan.worker_bound_bytes`).
+
+Target states are computed once per chunk over the whole period (for n-body,
+one integration of the chunk's targets as test particles) and sliced per block.
 
 Round trips: each block is searched by :func:`prospect.scan.roundtrip.lattice_search`
-(minimum-delta-v and minimum-duration trips), and targets with a feasible
+(minimum-delta-v and minimum-duration trips) for the targets whose cheapest
+outbound leg leaves room under the limit
+(:func:`~prospect.survey._reduce.may_be_feasible`), and targets with a feasible
 trip get their viable count and class minima from
 :mod:`prospect.survey._reduce`.  One-way: the block's departure x
 flight-time grid comes from :func:`prospect.core.transfer.transfer_grid`.
@@ -26,7 +31,13 @@ from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EAR
 from prospect.scan._common import iso_dates
 from prospect.scan.roundtrip import RoundTripLattice, evaluate_round_trip, lattice_search
 from prospect.survey._plan import SurveyPlan
-from prospect.survey._reduce import LIMIT_RTOL, leg_reductions, objective_limit
+from prospect.survey._reduce import (
+    LIMIT_RTOL,
+    leg_reductions,
+    may_be_feasible,
+    objective_limit,
+    outbound_costs,
+)
 
 __all__ = ["TRAJECTORY_FIELDS", "survey_chunk"]
 
@@ -139,6 +150,23 @@ def _block_lattice(plan: SurveyPlan, first: int, count: int) -> RoundTripLattice
     )
 
 
+def _search(r_e, v_e, r_t, v_t, lat, spec, keep) -> dict[str, np.ndarray]:
+    """``lattice_search`` of the targets ``keep`` (bool, (N,)); the others get what it
+    reports for a target without a feasible trip (index -1, cost NaN)."""
+    n = r_t.shape[0]
+    found = {}
+    for kind in ("min_dv", "min_dur"):
+        found[f"{kind}_cost"] = np.full(n, np.nan)
+        for m in range(4):
+            found[f"{kind}_i{m}"] = np.full(n, -1, dtype=np.int64)
+    idx = np.flatnonzero(keep)
+    if idx.size:
+        sub = lattice_search(r_e, v_e, r_t[idx], v_t[idx], lat, spec)
+        for name, arr in found.items():
+            arr[idx] = sub[name]
+    return found
+
+
 def _round_trip_block(plan, state, states, sl, year, first, count, earth):
     spec = plan.spec
     lat = _block_lattice(plan, first, count)
@@ -146,7 +174,8 @@ def _round_trip_block(plan, state, states, sl, year, first, count, earth):
     r_e, v_e = earth
     bs = plan.block_slice(first, count)
     r_t, v_t = states[0][:, bs], states[1][:, bs]
-    found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
+    out_cost = outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
+    found = _search(r_e, v_e, r_t, v_t, lat, spec, may_be_feasible(out_cost, objective_limit(spec)))
     good = np.flatnonzero(found["min_dv_i0"] >= 0)
     counts = np.zeros(r_t.shape[0], dtype=np.int64)
     classes = np.full((r_t.shape[0], len(plan.class_columns())), np.nan)
@@ -154,7 +183,9 @@ def _round_trip_block(plan, state, states, sl, year, first, count, earth):
         h = plan.step_days
         stay_ks = [math.ceil(s / h - 1e-9) for s in plan.stay_classes_days]
         dur_ks = [math.floor(d / h + 1e-9) for d in plan.dur_classes_days]
-        c, m = leg_reductions(r_e, v_e, r_t[good], v_t[good], lat, spec, stay_ks, dur_ks)
+        c, m = leg_reductions(
+            r_e, v_e, r_t[good], v_t[good], lat, spec, stay_ks, dur_ks, out_cost=out_cost[good]
+        )
         counts[good] = c
         classes[good] = m.reshape(good.size, -1)
     earth_fn = _LatticeStates("Earth", sec, r_e, v_e).states
@@ -305,10 +336,12 @@ def survey_chunk(rows: pd.DataFrame, plan: SurveyPlan) -> pd.DataFrame:
     block_fn = _round_trip_block if plan.round_trip else _one_way_block
     sec = plan.lattice_seconds()
     r_e, v_e = earth_states(sec, plan.ephemeris)
+    # the chunk's states over the whole period at once (one n-body integration of
+    # every target as test particles; 48 B per target and lattice date)
+    r_all, v_all = target_states(rows, sec, plan.ephemeris)
     for a in range(0, n, plan.batch):
         sl = slice(a, min(n, a + plan.batch))
-        # the batch's states over the whole period at once (one n-body integration)
-        states = target_states(rows.iloc[sl], sec, plan.ephemeris)
+        states = (r_all[sl], v_all[sl])
         for year, first, count in plan.blocks:
             bs = plan.block_slice(first, count)
             block_fn(plan, state, states, sl, year, first, count, (r_e[bs], v_e[bs]))

@@ -156,23 +156,27 @@ class SurveyPlan:
         reductions): about 16 float64-sized ``(L, L)`` arrays plus the Lambert
         batches of both legs, ``(n_dep + L) * n_legs`` cells at
         :data:`prospect.scan._common.BYTES_PER_CELL` each; one-way: the
-        grid's ``n_dep * n_tof`` cells at 8 float64 each; plus the target's
-        states over the whole period (48 B per lattice date).  ``tests/survey``
+        grid's ``n_dep * n_tof`` cells at 8 float64 each.  ``tests/survey``
         checks the measured peak of a chunk against this figure.
         """
         from prospect.scan._common import BYTES_PER_CELL
 
         nd = max(c for _, _, c in self.blocks)
         L = nd + self.span_k
-        states = (self.n_dep + self.span_k) * 48  # r, v over the whole period
         if self.round_trip:
             nk = self.k_max - self.k_min + 1
-            return 16 * 8 * L * L + (nd + L) * nk * BYTES_PER_CELL + states
-        return nd * len(self.tof_k) * 8 * 10 + L * 48 + states
+            return 16 * 8 * L * L + (nd + L) * nk * BYTES_PER_CELL
+        return nd * len(self.tof_k) * 8 * 10 + L * 48
+
+    def state_bytes_per_target(self) -> int:
+        """A target's states over the whole period (r, v at every lattice date), bytes."""
+        return (self.n_dep + self.span_k) * 48
 
     def worker_bound_bytes(self, chunk_size: int) -> int:
-        """Upper bound of a worker's working memory for one chunk, bytes."""
-        return self.batch * self.working_bytes_per_target() + chunk_size * 8 * 1024
+        """Upper bound of a worker's working memory for one chunk, bytes: a batch's
+        lattices, the chunk's states and its result rows (8 KiB each, generous)."""
+        per_target = self.state_bytes_per_target() + 8 * 1024
+        return self.batch * self.working_bytes_per_target() + chunk_size * per_target
 
 
 def _classes(lo: float, hi: float, step: float) -> tuple[float, ...]:

@@ -197,7 +197,7 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
             memory_note=(
                 f"each worker runs one chunk at a time; working memory per chunk <= "
                 f"{bound / 2**20:,.0f} MiB (batch of {plan.batch} targets x one launch-year "
-                "lattice), whatever the catalog size"
+                f"lattice + {chunk_size} targets' states), whatever the catalog size"
             ),
         )  # fmt: skip
     result = store.read_results(out)
@@ -209,6 +209,7 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
         "scheduler": scheduler_address(scheduler),
         "worker_memory_bound_bytes": bound,
     }
+    store.write_results(out, key, result)
     manifest.update(complete=True, n_feasible=int(result["feasible"].sum()), last_run=stats)
     write_atomic(out / "summary.csv", count_grid(result, manifest).to_csv())
     store.write_manifest(out, manifest)

@@ -4,6 +4,7 @@ Layout of ``DIR``::
 
     DIR/survey.json                 manifest: input key and its parts, plan, chunks, status
     DIR/chunks/part-KEY-00000.parquet   one file per finished chunk (written atomically)
+    DIR/results-KEY.parquet         all chunks in one table, once the survey is finished
     DIR/summary.csv                 accessible-target counts by delta-v and duration
 
 ``KEY`` is the hash of the survey's inputs (catalog content, profile, period,
@@ -112,14 +113,32 @@ def write_chunk(directory, key: str, index: int, df: pd.DataFrame) -> Path:
     return path
 
 
+def results_path(directory, key: str) -> Path:
+    """The whole table of a finished survey (all chunks in one file, for fast queries)."""
+    return Path(directory) / f"results-{key[:16]}.parquet"
+
+
+def write_results(directory, key: str, df: pd.DataFrame) -> Path:
+    path = results_path(directory, key)
+    with atomic_path(path) as tmp:
+        df.to_parquet(tmp, index=False)
+    return path
+
+
 def read_results(directory, *, columns=None) -> pd.DataFrame:
     """All finished chunks of a survey directory, one row per target, in catalog order.
 
-    ``attrs`` holds the manifest.  Raises :class:`InputError` for a directory
-    without a survey.
+    A finished survey is read from its one results file, an unfinished one
+    from its chunk files.  ``attrs`` holds the manifest and ``complete``.
+    Raises :class:`InputError` for a directory without a survey.
     """
     man = read_manifest(directory)
     key, n = man["key"], int(man["n_chunks"])
+    whole = results_path(directory, key)
+    if man.get("complete") and whole.is_file():
+        df = pd.read_parquet(whole, columns=columns)
+        df.attrs.update(manifest=man, complete=True)
+        return df
     paths = [chunk_path(directory, key, i) for i in finished_chunks(directory, key, n)]
     if paths:
         df = pd.concat([pd.read_parquet(p, columns=columns) for p in paths], ignore_index=True)

@@ -95,8 +95,13 @@ def test_blocks_reduce_to_the_whole_period_lattice():
     from prospect.survey._chunk import survey_chunk
     from prospect.survey._plan import make_plan
 
-    rows = load_neas(None)
-    rows = rows[rows["designation"].isin(["2000 SG344", "2006 RH120"])].reset_index(drop=True)
+    full = load_neas(None)
+    rows = pd.concat(  # two accessible targets, and 10 others that the pre-screen may drop
+        [
+            full[full["designation"].isin(["2000 SG344", "2006 RH120"])],
+            full.iloc[np.random.default_rng(8).choice(len(full), 10, replace=False)],
+        ]
+    ).reset_index(drop=True)
     spec = nhats_spec("nhats-human")
     plan = make_plan(spec, round_trip=True, start="2028-01-01", end="2029-12-27",
                      ephemeris="two-body", step_days=10.0)  # fmt: skip
@@ -116,10 +121,17 @@ def test_blocks_reduce_to_the_whole_period_lattice():
     np.testing.assert_array_equal(got["n_viable"].to_numpy(), n)
     # lattice costs agree to rounding (the survey reports the re-evaluated trajectory)
     np.testing.assert_allclose(got["min_dv_dv_km_s"], found["min_dv_cost"], rtol=1e-12)
-    dur = (found["min_dur_i3"] - found["min_dur_i0"]) * plan.step_days
+    has = found["min_dur_i0"] >= 0
+    dur = np.where(has, (found["min_dur_i3"] - found["min_dur_i0"]) * plan.step_days, np.nan)
     np.testing.assert_array_equal(got["min_dur_duration_days"].to_numpy(), dur)
     # each 5-year bin minimum is the minimum of its blocks; one bin here
     np.testing.assert_allclose(got["dv_min_2028_2029_km_s"], found["min_dv_cost"], rtol=1e-12)
+    # the pre-screen dropped some targets, and none that had a feasible trip
+    from prospect.survey._reduce import may_be_feasible, outbound_costs
+
+    keep = may_be_feasible(outbound_costs(r_e, v_e, r_t, v_t, lat, spec), 12.0)
+    assert not keep.all() and keep[np.isfinite(found["min_dv_cost"])].all()
+    got = got[got["feasible"]]
     # every burn is reported and the NHATS total is their sum (m/s-level bookkeeping)
     legs = got[[f"min_dv_{k}" for k in ("dv_departure_km_s", "dv_arrival_km_s",
                 "dv_target_departure_km_s", "dv_entry_km_s")]].sum(axis=1)  # fmt: skip
