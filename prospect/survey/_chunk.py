@@ -10,13 +10,13 @@ whatever the catalog size (:meth:`SurveyPlan.worker_bound_bytes`).
 Target states are computed once per chunk over the whole period (for n-body,
 one integration of the chunk's targets as test particles) and sliced per block.
 
-Round trips: each block is searched by :func:`prospect.scan.roundtrip.lattice_search`
-(minimum-delta-v and minimum-duration trips) for the targets whose cheapest
-outbound leg leaves room under the limit
-(:func:`~prospect.survey._reduce.may_be_feasible`), and targets with a feasible
-trip get their viable count and class minima from
-:mod:`prospect.survey._reduce`.  One-way: the block's departure x
-flight-time grid comes from :func:`prospect.core.transfer.transfer_grid`.
+Round trips: each block goes through the stages of
+:func:`prospect.scan._lattice.lattice_search` (minimum-delta-v and
+minimum-duration trips) once, for the targets whose cheapest outbound leg
+leaves room under the limit, and the same leg costs give the viable counts
+and class minima (:func:`prospect.survey._reduce.screened_search`).
+One-way: the block's departure x flight-time grid comes from
+:func:`prospect.core.transfer.transfer_grid`.
 Across blocks: minima by ``min`` (ties keep the earlier block), counts by ``+``.
 """
 
@@ -29,15 +29,9 @@ import pandas as pd
 
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
 from prospect.scan._common import iso_dates
-from prospect.scan.roundtrip import RoundTripLattice, evaluate_round_trip, lattice_search
+from prospect.scan.roundtrip import RoundTripLattice, evaluate_round_trip
 from prospect.survey._plan import SurveyPlan
-from prospect.survey._reduce import (
-    LIMIT_RTOL,
-    leg_reductions,
-    may_be_feasible,
-    objective_limit,
-    outbound_costs,
-)
+from prospect.survey._reduce import LIMIT_RTOL, objective_limit, screened_search
 
 __all__ = ["TRAJECTORY_FIELDS", "survey_chunk"]
 
@@ -94,8 +88,9 @@ def earth_states(epochs_s: np.ndarray, ephemeris: str):
 class _LatticeStates:
     """State lookup at lattice dates (what ``evaluate_round_trip`` calls)."""
 
-    def __init__(self, label, sec, r, v):
+    def __init__(self, label, sec, r, v, ephemeris=""):
         self.label, self._sec, self._r, self._v = label, sec, r, v
+        self.ephemeris = ephemeris
 
     def states(self, t):
         k = np.searchsorted(self._sec, np.asarray(t, dtype=float))
@@ -150,23 +145,6 @@ def _block_lattice(plan: SurveyPlan, first: int, count: int) -> RoundTripLattice
     )
 
 
-def _search(r_e, v_e, r_t, v_t, lat, spec, keep) -> dict[str, np.ndarray]:
-    """``lattice_search`` of the targets ``keep`` (bool, (N,)); the others get what it
-    reports for a target without a feasible trip (index -1, cost NaN)."""
-    n = r_t.shape[0]
-    found = {}
-    for kind in ("min_dv", "min_dur"):
-        found[f"{kind}_cost"] = np.full(n, np.nan)
-        for m in range(4):
-            found[f"{kind}_i{m}"] = np.full(n, -1, dtype=np.int64)
-    idx = np.flatnonzero(keep)
-    if idx.size:
-        sub = lattice_search(r_e, v_e, r_t[idx], v_t[idx], lat, spec)
-        for name, arr in found.items():
-            arr[idx] = sub[name]
-    return found
-
-
 def _round_trip_block(plan, state, states, sl, year, first, count, earth):
     spec = plan.spec
     lat = _block_lattice(plan, first, count)
@@ -174,20 +152,10 @@ def _round_trip_block(plan, state, states, sl, year, first, count, earth):
     r_e, v_e = earth
     bs = plan.block_slice(first, count)
     r_t, v_t = states[0][:, bs], states[1][:, bs]
-    out_cost = outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
-    found = _search(r_e, v_e, r_t, v_t, lat, spec, may_be_feasible(out_cost, objective_limit(spec)))
-    good = np.flatnonzero(found["min_dv_i0"] >= 0)
-    counts = np.zeros(r_t.shape[0], dtype=np.int64)
-    classes = np.full((r_t.shape[0], len(plan.class_columns())), np.nan)
-    if good.size:
-        h = plan.step_days
-        stay_ks = [math.ceil(s / h - 1e-9) for s in plan.stay_classes_days]
-        dur_ks = [math.floor(d / h + 1e-9) for d in plan.dur_classes_days]
-        c, m = leg_reductions(
-            r_e, v_e, r_t[good], v_t[good], lat, spec, stay_ks, dur_ks, out_cost=out_cost[good]
-        )
-        counts[good] = c
-        classes[good] = m.reshape(good.size, -1)
+    h = plan.step_days
+    stay_ks = [math.ceil(s / h - 1e-9) for s in plan.stay_classes_days]
+    dur_ks = [math.floor(d / h + 1e-9) for d in plan.dur_classes_days]
+    found, counts, classes = screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks)
     earth_fn = _LatticeStates("Earth", sec, r_e, v_e).states
     b = plan.bin_of_year(year)
     for k in range(r_t.shape[0]):
@@ -252,7 +220,7 @@ def _one_way_block(plan, state, states, sl, year, first, count, earth):
     n = c3.shape[0]
     tof_k = np.asarray(plan.tof_k)
     sc_dep = spec.spacecraft_departure_dv(vd)
-    obj = sc_dep + da if spec.capacity_km_s is not None else tot
+    obj = spec.objective_km_s(vd, da, tot)
     allowed = np.isfinite(obj)
     if spec.max_c3_km2_s2 is not None:
         allowed &= c3 <= spec.max_c3_km2_s2

@@ -9,12 +9,14 @@ needs (NHATS, Barbee et al. 2015, IAA-PDC-15-04-22):
 * the minimum delta-v under tighter stay and duration limits, so that the
   NHATS filters can be applied after the scan: :func:`class_minima`.
 
-Both work on the leg costs of the lattice search -- outbound ``O[i, j]``
-(Earth at ``i`` -> target at ``j``) and return ``R[d2, a2]`` -- built by
-:func:`leg_costs` from the round-trip module's own Lambert and burn
-functions, and on ``M = range_min(R)`` (the same two-dimensional range
-minimum): the best trip through ``(i, j)`` with stay ``>= s`` and duration
-``<= D`` costs ``O[i, j] + M[j + s, i + D]``.
+Both work on the stages of the lattice search (:mod:`prospect.scan._lattice`):
+outbound leg costs ``O[i, j]`` (Earth at ``i`` -> target at ``j``), return
+leg costs ``R[d2, a2]`` and their range minima ``M = range_min(R)``: the best
+trip through ``(i, j)`` with stay ``>= s`` and duration ``<= D`` costs
+``O[i, j] + M[j + s, i + D]``.  :func:`screened_search` runs those stages
+once per target and feeds them to the search's own least-delta-v and
+shortest-trip stages and to the two reductions here, after dropping the
+targets that no trip can make feasible (:func:`may_be_feasible`).
 """
 
 from __future__ import annotations
@@ -22,24 +24,22 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from prospect.core.constants import DAY_S
-from prospect.scan._mission import MissionSpec
-from prospect.scan.roundtrip import (
+from prospect.scan._lattice import (
     RoundTripLattice,
-    _entry,
-    _lambert_vinf,
-    _outbound,
+    _least_dv,
+    _outbound_costs,
+    _return_costs,
+    _shortest,
     range_min,
 )
+from prospect.scan._mission import MissionSpec
 
 __all__ = [
     "class_minima",
     "count_viable",
-    "leg_costs",
     "may_be_feasible",
     "objective_limit",
-    "outbound_costs",
-    "return_costs",
+    "screened_search",
 ]
 
 #: Relative slack of the delta-v limit test, as in ``lattice_search``.
@@ -47,79 +47,8 @@ LIMIT_RTOL = 1e-12
 
 
 def objective_limit(spec: MissionSpec) -> float:
-    """Limit of the objective delta-v: the spacecraft's capacity, else the total limit (inf)."""
-    if spec.capacity_km_s is not None:
-        return float(spec.capacity_km_s)
-    if spec.max_total_dv_km_s is not None:
-        return float(spec.max_total_dv_km_s)
-    return np.inf
-
-
-def outbound_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:
-    """Objective delta-v of every outbound leg ``i -> j``, shape (N, n_dep, L), km/s.
-
-    inf where no leg, or its C3 is over the limit (the ``O`` of ``lattice_search``).
-    """
-    L, nD = lat.size, lat.n_dep
-    ks = lat.legs
-    i_idx = np.arange(nD)[:, None]
-    j_out = i_idx + ks[None, :]
-    vd, va, _ = _lambert_vinf(
-        r_e[:nD, None, :], v_e[:nD, None, :], r_t[:, j_out], v_t[:, j_out],
-        ks * lat.step_days * DAY_S,
-    )  # fmt: skip
-    dv_leo, dv_sc = _outbound(spec, vd, va)
-    cost_o = (dv_sc if spec.capacity_km_s is not None else dv_leo) + va
-    if spec.max_c3_km2_s2 is not None:
-        cost_o = np.where(vd * vd <= spec.max_c3_km2_s2, cost_o, np.inf)
-    out_cost = np.full((r_t.shape[0], nD, L), np.inf)
-    out_cost[:, i_idx, j_out] = np.where(np.isfinite(cost_o), cost_o, np.inf)
-    return out_cost
-
-
-def return_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:
-    """Cost of every return leg ``d2 -> a2`` (target departure + entry burn), (N, L, L), km/s."""
-    L = lat.size
-    ks = lat.legs
-    d2 = np.arange(L)[:, None]
-    a2 = d2 + ks[None, :]
-    ok = a2 < L
-    a2c = np.minimum(a2, L - 1)
-    vd, va, _ = _lambert_vinf(
-        r_t[:, d2[:, 0]][:, :, None, :], v_t[:, d2[:, 0]][:, :, None, :], r_e[a2c], v_e[a2c],
-        ks * lat.step_days * DAY_S,
-    )  # fmt: skip
-    _, dv_entry = _entry(va, spec.max_entry_speed_km_s)
-    cost_r = vd + dv_entry
-    cost_r = np.where(np.isfinite(cost_r) & ok, cost_r, np.inf)
-    R = np.full((r_t.shape[0], L, L), np.inf)
-    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = cost_r[:, ok]
-    return R
-
-
-def leg_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec):
-    """Outbound and return leg costs of N targets on a lattice (the terms of ``lattice_search``).
-
-    Parameters
-    ----------
-    r_e, v_e : ndarray, shape (L, 3)
-        Earth states at the lattice dates, km, km/s.
-    r_t, v_t : ndarray, shape (N, L, 3)
-        Target states, km, km/s.
-    lat : RoundTripLattice
-    spec : MissionSpec
-
-    Returns
-    -------
-    out_cost : ndarray, shape (N, n_dep, L)
-        :func:`outbound_costs`.
-    R : ndarray, shape (N, L, L)
-        :func:`return_costs`.
-    """
-    return (
-        outbound_costs(r_e, v_e, r_t, v_t, lat, spec),
-        return_costs(r_e, v_e, r_t, v_t, lat, spec),
-    )
+    """:attr:`MissionSpec.limit_km_s` as a float (inf: no limit)."""
+    return np.inf if spec.limit_km_s is None else float(spec.limit_km_s)
 
 
 def may_be_feasible(out_cost: np.ndarray, limit: float) -> np.ndarray:
@@ -127,7 +56,7 @@ def may_be_feasible(out_cost: np.ndarray, limit: float) -> np.ndarray:
 
     Every round trip costs its outbound leg plus a return cost >= 0, so a
     target whose every outbound leg already exceeds the limit has no feasible
-    trip on the lattice: ``lattice_search`` would report none.  (On a 200-object
+    trip on the lattice: ``lattice_search`` would report none.  (On a 100-object
     sample of the catalog, NHATS limits, 2028: 62 % of the targets.)
     """
     if not np.isfinite(limit):
@@ -225,14 +154,58 @@ def class_minima(out_cost, M, lat: RoundTripLattice, stay_ks, dur_ks, limit: flo
     return out
 
 
-def leg_reductions(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks, *, out_cost=None):
-    """``(count_viable, class_minima)`` of N targets on one lattice (see both);
-    ``out_cost``: their :func:`outbound_costs` when already computed."""
-    if out_cost is None:
-        out_cost = outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
-    R = return_costs(r_e, v_e, r_t, v_t, lat, spec)
-    M, _, _ = range_min(R)
+def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
+    """``lattice_search`` of N targets, plus their viable counts and class minima.
+
+    The stages of :func:`prospect.scan._lattice.lattice_search`, run once:
+    outbound costs for every target; for the targets :func:`may_be_feasible`
+    keeps, return costs, range minima, the least-delta-v and the shortest trip
+    (the others get what the search reports for a target without a feasible
+    trip: indices -1, cost NaN), then :func:`count_viable` and
+    :func:`class_minima` for the targets with a feasible trip.
+
+    Parameters
+    ----------
+    r_e, v_e : ndarray, shape (L, 3)
+        Earth states at the lattice dates, km, km/s.
+    r_t, v_t : ndarray, shape (N, L, 3)
+        Target states, km, km/s.
+    lat : RoundTripLattice
+    spec : MissionSpec
+    stay_ks, dur_ks : sequence of int
+        Filter classes in lattice steps.
+
+    Returns
+    -------
+    found : dict of ndarray, shape (N,)
+        As :func:`prospect.scan._lattice.lattice_search`.
+    counts : ndarray of int64, shape (N,)
+    classes : ndarray, shape (N, len(stay_ks) * len(dur_ks))
+    """
+    n = r_t.shape[0]
     limit = objective_limit(spec)
-    counts = count_viable(out_cost, R, M, lat, limit)
-    del R
-    return counts, class_minima(out_cost, M, lat, stay_ks, dur_ks, limit)
+    found = {}
+    for kind in ("min_dv", "min_dur"):
+        found[f"{kind}_cost"] = np.full(n, np.nan)
+        for m in range(4):
+            found[f"{kind}_i{m}"] = np.full(n, -1, dtype=np.int64)
+    counts = np.zeros(n, dtype=np.int64)
+    classes = np.full((n, len(stay_ks) * len(dur_ks)), np.nan)
+    out_cost = _outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
+    keep = np.flatnonzero(may_be_feasible(out_cost, limit))
+    if not keep.size:
+        return found, counts, classes
+    o = out_cost[keep]
+    del out_cost
+    R = _return_costs(r_e, v_e, r_t[keep], v_t[keep], lat, spec)
+    M, arg_d2, arg_a2 = range_min(R)
+    sub = _least_dv(o, M, arg_d2, arg_a2, lat, spec.limit_km_s)
+    sub.update(_shortest(o, M, arg_d2, arg_a2, lat, spec.limit_km_s))
+    for name, arr in found.items():
+        arr[keep] = sub[name]
+    good = np.flatnonzero(sub["min_dv_i0"] >= 0)
+    if good.size:
+        counts[keep[good]] = count_viable(o[good], R[good], M[good], lat, limit)
+        cls = class_minima(o[good], M[good], lat, stay_ks, dur_ks, limit)
+        classes[keep[good]] = cls.reshape(good.size, -1)
+    return found, counts, classes

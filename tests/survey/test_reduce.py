@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 import pytest
 
+from prospect.scan._lattice import _outbound_costs, _return_costs
 from prospect.scan._targets import earth_model, resolve_target
 from prospect.scan.roundtrip import (
     RoundTripLattice,
@@ -21,7 +22,14 @@ from prospect.scan.roundtrip import (
     nhats_spec,
     range_min,
 )
-from prospect.survey._reduce import class_minima, count_viable, leg_costs
+from prospect.survey._reduce import class_minima, count_viable, may_be_feasible
+
+
+def leg_costs(r_e, v_e, r_t, v_t, lat, spec):
+    return (
+        _outbound_costs(r_e, v_e, r_t, v_t, lat, spec),
+        _return_costs(r_e, v_e, r_t, v_t, lat, spec),
+    )
 
 
 def _legs_brute(r_e, v_e, r_t, v_t, lat, spec):
@@ -127,9 +135,7 @@ def test_blocks_reduce_to_the_whole_period_lattice():
     # each 5-year bin minimum is the minimum of its blocks; one bin here
     np.testing.assert_allclose(got["dv_min_2028_2029_km_s"], found["min_dv_cost"], rtol=1e-12)
     # the pre-screen dropped some targets, and none that had a feasible trip
-    from prospect.survey._reduce import may_be_feasible, outbound_costs
-
-    keep = may_be_feasible(outbound_costs(r_e, v_e, r_t, v_t, lat, spec), 12.0)
+    keep = may_be_feasible(o, 12.0)
     assert not keep.all() and keep[np.isfinite(found["min_dv_cost"])].all()
     got = got[got["feasible"]]
     # every burn is reported and the NHATS total is their sum (m/s-level bookkeeping)
