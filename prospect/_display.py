@@ -67,9 +67,11 @@ def html_table(title: str, rows: Iterable[tuple[str, object]]) -> str:
 
 def _iso(seconds) -> str:
     """UTC ``YYYY-MM-DD`` of TDB seconds since J2000."""
-    from prospect.epochs import time_from_tdb_seconds
+    import numpy as np
 
-    return str(time_from_tdb_seconds(float(seconds)).utc.iso)[:10]
+    from prospect.epochs import utc_datetimes
+
+    return str(np.datetime_as_string(utc_datetimes(float(seconds)), unit="D"))
 
 
 def record_html(title: str, record: dict) -> str:

@@ -18,7 +18,7 @@ from erfa import ErfaWarning
 from prospect.core.constants import DAY_S, JD_J2000
 from prospect.errors import InputError
 
-__all__ = ["as_time", "tdb_seconds", "time_from_tdb_seconds"]
+__all__ = ["as_time", "tdb_seconds", "time_from_tdb_seconds", "utc_datetimes"]
 
 # Mission dates lie in the future, beyond the last announced leap second; ERFA then
 # warns "dubious year" on every UTC conversion.  UTC-TAI is taken as constant from the
@@ -95,3 +95,25 @@ def time_from_tdb_seconds(seconds) -> Time:
     """Inverse of :func:`tdb_seconds`: a TDB ``Time`` from seconds since J2000."""
     s = np.asarray(seconds, dtype=float)
     return Time(JD_J2000, s / DAY_S, format="jd", scale="tdb")
+
+
+def utc_datetimes(seconds) -> np.ndarray:
+    """``datetime64[s]`` UTC of TDB seconds since J2000, rounded to the second (NaT where NaN).
+
+    Rounding matters: a UTC midnight carried through TDB seconds comes back a
+    millisecond or so early or late (TDB - TT has a 1.7 ms periodic term), and
+    cutting ``...T23:59:59.998`` to its date would show the day before.
+
+    Examples
+    --------
+    >>> s = tdb_seconds(as_time("2028-01-01")) + 24 * 86400.0
+    >>> str(utc_datetimes(s))
+    '2028-01-25T00:00:00'
+    """
+    s = np.asarray(seconds, dtype=float)
+    out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[s]")
+    ok = np.isfinite(s)
+    if ok.any():
+        ns = time_from_tdb_seconds(s[ok]).utc.datetime64.astype("datetime64[ns]").astype(np.int64)
+        out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
+    return out

@@ -14,7 +14,7 @@ import numpy as np
 
 from prospect._coerce import as_days
 from prospect.core.constants import DAY_S
-from prospect.epochs import as_time, tdb_seconds, time_from_tdb_seconds
+from prospect.epochs import as_time, tdb_seconds, utc_datetimes
 from prospect.errors import InputError
 
 __all__ = [
@@ -194,29 +194,24 @@ def tof_grid(
 
 
 def iso_dates(seconds) -> np.ndarray | str:
-    """UTC calendar dates ``YYYY-MM-DD`` of TDB seconds since J2000 (NaN -> empty string)."""
+    """UTC calendar dates ``YYYY-MM-DD`` of TDB seconds since J2000 (NaN -> empty string).
+
+    The date of the time rounded to the second (:func:`datetimes`), so a grid
+    date that is UTC midnight to within a millisecond shows as that day.
+    """
     s = np.asarray(seconds, dtype=float)
     out = np.full(s.shape, "", dtype=object)
     ok = np.isfinite(s)
     if ok.any():
-        iso = time_from_tdb_seconds(s[ok]).utc.iso
-        out[ok] = np.array([x[:10] for x in np.atleast_1d(iso)], dtype=object)
+        out[ok] = np.datetime_as_string(datetimes(s[ok]), unit="D").astype(object)
     if out.ndim == 0:
         return str(out[()])
     return out
 
 
 def datetimes(seconds) -> np.ndarray:
-    """``datetime64[s]`` UTC of TDB seconds since J2000 (NaT where NaN)."""
-    s = np.asarray(seconds, dtype=float)
-    out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[s]")
-    ok = np.isfinite(s)
-    if ok.any():
-        ns = time_from_tdb_seconds(s[ok]).utc.datetime64.astype("datetime64[ns]").astype(np.int64)
-        # round to the nearest second (a TDB round trip of UTC midnight lands a few
-        # nanoseconds short of it)
-        out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
-    return out
+    """``datetime64[s]`` UTC of TDB seconds since J2000 (NaT where NaN), rounded to the second."""
+    return utc_datetimes(seconds)
 
 
 def parse_term_weights(text, terms, *, option: str) -> dict[str, float]:

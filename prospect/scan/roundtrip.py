@@ -49,7 +49,7 @@ from prospect._display import (
     round_trip_result_repr,
 )
 from prospect.core.constants import DAY_S
-from prospect.scan._common import iso_dates
+from prospect.scan._common import datetimes, iso_dates
 from prospect.scan._lattice import (
     RoundTripLattice,
     _entry,
@@ -310,12 +310,21 @@ class RoundTripResult:
     __repr__, _repr_html_ = round_trip_result_repr, round_trip_result_html
 
     def to_frame(self) -> pd.DataFrame:
-        """One row per reported trajectory (``solution`` = ``min_dv`` / ``min_duration``)."""
-        rows = []
-        for kind, rt in (("min_dv", self.min_dv), ("min_duration", self.min_duration)):
-            if rt is not None:
-                rows.append({"solution": kind, **rt.as_dict()})
-        df = pd.DataFrame(rows)
+        """One row per reported trajectory (``solution`` = ``min_dv`` / ``min_duration``).
+
+        Date columns are UTC ``datetime64[s]``; the other columns as :meth:`RoundTrip.as_dict`.
+        """
+        kept = [(k, rt) for k, rt in (("min_dv", self.min_dv), ("min_duration", self.min_duration))]
+        kept = [(k, rt) for k, rt in kept if rt is not None]
+        df = pd.DataFrame([{"solution": k, **rt.as_dict()} for k, rt in kept])
+        for col, attr in (
+            ("departure", "departure_s"),
+            ("arrival", "arrival_s"),
+            ("target_departure", "target_departure_s"),
+            ("earth_return", "return_s"),
+        ):
+            if kept:
+                df[col] = datetimes([getattr(rt, attr) for _, rt in kept])
         df.attrs.update(target=self.target, limits=dict(self.limits), ephemeris=self.ephemeris)
         return df
 

@@ -138,3 +138,13 @@ def test_docstring_examples_run(module):
 
     failures, tried = doctest.testmod(importlib.import_module(module), raise_on_error=False)
     assert tried > 0 and failures == 0
+
+
+def test_round_trip_frame_dates_are_datetime64():
+    rt = round_trip("2000 SG344", "2028-01-01", "2029-06-30", step_days=8, refine=False)
+    df = rt.to_frame()
+    for col in ("departure", "arrival", "target_departure", "earth_return"):
+        assert np.issubdtype(df[col].dtype, np.datetime64)
+    first = rt.min_dv.as_dict()
+    assert str(df["departure"][0])[:10] == first["departure"]
+    assert str(df["earth_return"][0])[:10] == first["earth_return"]
