@@ -148,3 +148,30 @@ def test_round_trip_frame_dates_are_datetime64():
     first = rt.min_dv.as_dict()
     assert str(df["departure"][0])[:10] == first["departure"]
     assert str(df["earth_return"][0])[:10] == first["earth_return"]
+
+
+def test_rank_moon_takes_angle_and_length_quantities():
+    from prospect.data import MissionProfile
+    from prospect.scan.moon import rank_moon
+
+    lander = MissionProfile(
+        name="test-lander",
+        label="test lander",
+        target="moon",
+        launch_mode="dedicated",
+        wet_mass_kg=1e6,
+        dry_mass_kg=1000.0,
+        isp_s=320.0,
+    )
+    kw = {"include_unreachable": True}
+    a = rank_moon(lander, "water", arrival_inc_deg=30.0, default_buffer_km=5.0, **kw)
+    b = rank_moon(
+        lander,
+        "water",
+        arrival_inc_deg=np.pi / 6 * u.rad,
+        default_buffer_km=5000 * u.m,
+        **kw,
+    )
+    pd.testing.assert_frame_equal(a, b, rtol=1e-12)
+    with pytest.raises(InputError, match=r"^arrival_inc_deg: a quantity in km cannot"):
+        rank_moon(lander, "water", arrival_inc_deg=3 * u.km)
