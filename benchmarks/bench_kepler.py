@@ -8,7 +8,9 @@ On identical seeded inputs, in one run:
 (a) ``prospect.core.kepler.propagate_elements``: 40,000 NEA element sets (the
     MPC's NEA file from ``../shared/data`` or ``catalogs/``; a seeded NEA-like
     draw when neither is there) to 1,000 epochs over 20 years, in one call.
-    Target < 3 s.  Also with the kernel forced single-threaded.
+    Target < 3 s.  Also with the kernel forced single-threaded, and the old
+    kernel (every epoch solved cold, ``propagate._WARM_CHUNK = 1``) beside the
+    warm-started one: the ratio and the largest position difference between them.
 (b) boinor 0.20 on the first 200 orbits x the same 1,000 epochs, two ways:
     ``farnocchia_coe`` + ``coe2rv`` called from Python once per (orbit, epoch)
     (how boinor's public core is used), and the same two numba functions
@@ -38,7 +40,7 @@ from pathlib import Path
 
 import numpy as np
 
-from prospect.core import kepler
+from prospect.core import kepler, propagate
 from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2, JD_J2000
 
 REPO = Path(__file__).resolve().parents[1]
@@ -83,24 +85,32 @@ def load_elements(n: int, seed: int = 42):
     return (a * AU_KM, e, rad(i), rad(node), rad(argp), rad(m), (ep - JD_J2000) * DAY_S), src
 
 
-def bench_prospect(el, epochs):
-    # warm-up (loads numba's cache or compiles, starts the thread pool) on a
-    # small batch of the same types, large enough to take the threaded driver
-    kepler.propagate_elements(MU, *(x[:64] for x in el), epochs[:128])
-    t0 = time.perf_counter()
-    r, v, status = kepler.propagate_elements(MU, *el, epochs)
-    dt_par = time.perf_counter() - t0
-    bad = int((status != 0).sum())
-    saved = kepler._PARALLEL_MIN
-    kepler._PARALLEL_MIN = 1 << 62  # force the serial driver
+def _timed(el, epochs, *, chunk, serial=False):
+    """Time one propagate_elements call with warm-start runs of `chunk` epochs
+    (1 = every epoch solved cold, the kernel before warm starts)."""
+    saved = (propagate._WARM_CHUNK, propagate._PARALLEL_MIN)
+    propagate._WARM_CHUNK = chunk
+    if serial:
+        propagate._PARALLEL_MIN = 1 << 62  # force the serial driver
     try:
+        # warm-up (loads numba's cache or compiles, starts the thread pool) on a
+        # small batch of the same types, large enough to take the threaded driver
         kepler.propagate_elements(MU, *(x[:64] for x in el), epochs[:128])
         t0 = time.perf_counter()
-        kepler.propagate_elements(MU, *el, epochs)
-        dt_ser = time.perf_counter() - t0
+        out = kepler.propagate_elements(MU, *el, epochs)
+        return out, time.perf_counter() - t0
     finally:
-        kepler._PARALLEL_MIN = saved
-    return r, v, bad, dt_par, dt_ser
+        propagate._WARM_CHUNK, propagate._PARALLEL_MIN = saved
+
+
+def bench_prospect(el, epochs):
+    """Warm-started (new) and cold (old) kernels, threads and one thread, in one run."""
+    cold, dt_cold = _timed(el, epochs, chunk=1)
+    (r, v, status), dt_par = _timed(el, epochs, chunk=propagate._WARM_CHUNK)
+    _, dt_ser = _timed(el, epochs, chunk=propagate._WARM_CHUNK, serial=True)
+    bad = int((status != 0).sum())
+    dr_cold = float(np.nanmax(np.abs(r - cold.r))) if r.size else 0.0
+    return r, v, bad, dt_par, dt_ser, dt_cold, dr_cold
 
 
 def bench_boinor(el, epochs, r_ours):
@@ -209,7 +219,7 @@ def main() -> None:
         f"load average {os.getloadavg()[0]:.2f} (2 cores, shared)"
     )
 
-    r, _, bad, dt_par, dt_ser = bench_prospect(el, epochs)
+    r, _, bad, dt_par, dt_ser, dt_cold, dr_cold = bench_prospect(el, epochs)
     dt_py, dt_nb, dr = bench_boinor(el, epochs, r)
     n_b = N_BOINOR * N_EPOCHS
     warm = bench_warmup()
@@ -222,6 +232,13 @@ def main() -> None:
             f"{dt_par:.2f} s",
             f"{rate:,.0f}",
             "1",
+        ),
+        (
+            "prospect, old kernel: every epoch cold (threads)",
+            f"{n_prop:,}",
+            f"{dt_cold:.2f} s",
+            f"{n_prop / dt_cold:,.0f}",
+            f"{rate / (n_prop / dt_cold):.2f}",
         ),
         (
             "prospect propagate_elements (1 thread)",
@@ -249,6 +266,10 @@ def main() -> None:
     widths = [max(len(str(x)) for x in col) for col in zip(head, *rows, strict=True)]
     for row in (head, *rows):
         print("  ".join(str(x).ljust(w) for x, w in zip(row, widths, strict=True)))
+    print(
+        f"warm start (runs of {propagate._WARM_CHUNK} epochs) vs cold: {dt_cold / dt_par:.2f}x "
+        f"faster; max |r_warm - r_cold| = {dr_cold * 1e6:.3f} mm"
+    )
     print(
         f"target (a) < 3 s: {'met' if dt_par < 3 else 'NOT met'}; "
         f"non-zero status cells: {bad}; max |r_prospect - r_boinor| on the subset: "
