@@ -25,14 +25,15 @@ complex        score classes and why
 water          1.0   C complex: B, C, Ch, Cb, Cg, Cgh (Tholen B, C, F, G):
                      CI/CM-like hydrated phyllosilicates; Ch shows the 0.7 um
                      Fe-phyllosilicate band. Bennu (B) and Ryugu (Cb) are this.
-metal          0.8   M (Mahlke: X complex of moderate albedo), Bus Xk/Xc/Xe,
-                     Tholen M: Fe-Ni metal and enstatite chondrites with PGMs.
+metal          0.8   M (Mahlke: X complex of moderate albedo), Bus Xk/Xc
+                     (DOMAIN.md 3.2: "M/Xk/Xc: metal-rich"), Tholen M: Fe-Ni
+                     metal and enstatite chondrites with PGMs.
 volatiles      0.7   D, P (low-albedo X complex), Z (very red), Tholen T:
                      possibly volatile- and organic-rich, cometary-like.
 construction   0.6   S complex (S, Sa, Sq, Sr, Sv, Sw ...), Q, K, L: ordinary
                      chondrites (Itokawa: LL), silicates with a few % Fe-Ni.
-other          0.4   V (basaltic), A (olivine), R, O, E (enstatite
-                     achondrite), X when its albedo is unknown.
+other          0.4   V (basaltic), A (olivine), R, O, E and Bus Xe (enstatite
+                     achondrite, aubrite-like), X when its albedo is unknown.
 unknown        0.5   no class: neutral, neither rewarded nor penalised.
 ============== ===== ==========================================================
 
@@ -86,10 +87,10 @@ _MAHLKE = {
 
 _BUS = (
     ("water", re.compile(r"^(B|C|Cb|Cg|Cgh|Ch)$")),
-    ("metal", re.compile(r"^X[kce]$")),
+    ("metal", re.compile(r"^X[kc]$")),
     ("volatiles", re.compile(r"^(D|T)$")),
     ("construction", re.compile(r"^(S[a-z]*(\([IV]+\))?|Q|K|L|Ld)$")),
-    ("other", re.compile(r"^(V|A|R|O|E|U)$")),
+    ("other", re.compile(r"^(V|A|R|O|E|U|Xe)$")),
 )
 
 _THOLEN = {

@@ -82,6 +82,8 @@ def test_every_mahlke_class_has_a_complex(mahlke, complex_):
         ("Qw", "construction"),
         ("Cgh", "water"),
         ("Xk", "metal"),
+        ("Xc", "metal"),
+        ("Xe", "other"),  # E-type-like (DeMeo et al. 2009): enstatite, not metal
         ("T", "volatiles"),
         ("V", "other"),
     ],
