@@ -7,6 +7,7 @@ or sequences of them; they are converted once here.
 
 from __future__ import annotations
 
+import contextlib
 import datetime as _dt
 import warnings
 from collections.abc import Sequence
@@ -18,13 +19,29 @@ from erfa import ErfaWarning
 from prospect.core.constants import DAY_S, JD_J2000
 from prospect.errors import InputError
 
-__all__ = ["as_time", "tdb_seconds", "time_from_tdb_seconds", "utc_datetimes"]
+__all__ = ["as_time", "quiet_erfa", "tdb_seconds", "time_from_tdb_seconds", "utc_datetimes"]
 
-# Mission dates lie in the future, beyond the last announced leap second; ERFA then
-# warns "dubious year" on every UTC conversion.  UTC-TAI is taken as constant from the
-# last leap second on (the only possible assumption), which is what ERFA does; the
-# warning says nothing a user can act on, so it is silenced for that message only.
-warnings.filterwarnings("ignore", message=".*dubious year", category=ErfaWarning)
+
+@contextlib.contextmanager
+def quiet_erfa():
+    """Silence ERFA's "dubious year" warning inside a ``with`` block only.
+
+    Mission dates lie in the future, beyond the last announced leap second; ERFA then
+    warns "dubious year" on every UTC conversion or UTC formatting.  UTC-TAI is taken
+    as constant from the last leap second on (the only possible assumption), which is
+    what ERFA does; the warning says nothing a user can act on.  The user's own
+    warning filters are restored on exit (``warnings.catch_warnings``).
+
+    Examples
+    --------
+    >>> with quiet_erfa():
+    ...     iso = Time("2040-01-01", scale="utc").tdb.isot
+    >>> iso[:10]
+    '2040-01-01'
+    """
+    with warnings.catch_warnings():
+        warnings.filterwarnings("ignore", message=".*dubious year", category=ErfaWarning)
+        yield
 
 
 def as_time(value, *, option: str | None = None) -> Time:
@@ -61,7 +78,8 @@ def as_time(value, *, option: str | None = None) -> Time:
             ]
         if value is None or isinstance(value, (bool, int, float, np.number)):
             raise TypeError
-        return Time(value, scale="utc")
+        with quiet_erfa():
+            return Time(value, scale="utc")
     except (ValueError, TypeError):
         # astropy's own message lists every format it tried (11 lines): say it in one
         raise InputError(
@@ -87,7 +105,8 @@ def tdb_seconds(t) -> np.ndarray:
     >>> float(tdb_seconds(Time(2451545.0, format="jd", scale="tdb")))
     0.0
     """
-    t = as_time(t).tdb
+    with quiet_erfa():
+        t = as_time(t).tdb
     return ((t.jd1 - JD_J2000) + t.jd2) * DAY_S
 
 
@@ -114,6 +133,8 @@ def utc_datetimes(seconds) -> np.ndarray:
     out = np.full(s.shape, np.datetime64("NaT"), dtype="datetime64[s]")
     ok = np.isfinite(s)
     if ok.any():
-        ns = time_from_tdb_seconds(s[ok]).utc.datetime64.astype("datetime64[ns]").astype(np.int64)
+        with quiet_erfa():
+            utc = time_from_tdb_seconds(s[ok]).utc.datetime64
+        ns = utc.astype("datetime64[ns]").astype(np.int64)
         out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
     return out

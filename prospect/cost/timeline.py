@@ -27,6 +27,7 @@ from dataclasses import asdict, dataclass, field
 import pandas as pd
 
 from prospect.cost.model import CostModel, load_cost_model
+from prospect.epochs import quiet_erfa
 from prospect.errors import InputError
 
 __all__ = [
@@ -58,7 +59,8 @@ def to_date(value, *, option: str = "date") -> _dt.date:
     if isinstance(value, _dt.date):
         return value
     if hasattr(value, "to_datetime") and hasattr(value, "jd"):  # astropy Time
-        return value.utc.to_datetime().date()
+        with quiet_erfa():
+            return value.utc.to_datetime().date()
     try:
         return pd.Timestamp(value).date()
     except (ValueError, TypeError):

@@ -105,7 +105,7 @@ def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candid
     >>> ap["approach_date"].iloc[0][:10], bool(ap["close_approach"].iloc[0])
     ('2029-04-13', True)
     """
-    from prospect.epochs import time_from_tdb_seconds
+    from prospect.epochs import quiet_erfa, time_from_tdb_seconds
 
     end_s = _epochs_s(end)
     ep0 = (table["epoch_jd_tt"].to_numpy(dtype=float) - JD_J2000) * DAY_S  # TT ~ TDB (2 ms)
@@ -133,7 +133,8 @@ def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candid
     dates = np.full(n, None, dtype=object)
     ok = np.isfinite(out_t)
     if ok.any():
-        dates[ok] = [t.isot[:19] for t in np.atleast_1d(time_from_tdb_seconds(out_t[ok]).utc)]
+        with quiet_erfa():
+            dates[ok] = [t.isot[:19] for t in np.atleast_1d(time_from_tdb_seconds(out_t[ok]).utc)]
     u = pd.to_numeric(table.get("u_param", pd.Series(np.nan, index=table.index)), "coerce")
     au = out_d / AU_KM
     return pd.DataFrame(

@@ -18,7 +18,7 @@ from matplotlib.figure import Figure
 
 from prospect._io import atomic_path
 from prospect.core.constants import DAY_S
-from prospect.epochs import time_from_tdb_seconds
+from prospect.epochs import quiet_erfa, time_from_tdb_seconds
 
 __all__ = ["plot_porkchop", "save_porkchop"]
 
@@ -35,7 +35,8 @@ _LABELS = {
 def _mpl_dates(seconds: np.ndarray) -> np.ndarray:
     """Matplotlib date numbers (days since 1970, UTC) of TDB seconds since J2000."""
     flat = np.asarray(seconds, dtype=float).ravel()
-    dt64 = time_from_tdb_seconds(flat).utc.datetime64
+    with quiet_erfa():
+        dt64 = time_from_tdb_seconds(flat).utc.datetime64
     return mdates.date2num(dt64).reshape(np.shape(seconds))
 
 

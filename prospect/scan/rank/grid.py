@@ -70,9 +70,10 @@ def plus_two_years(start, *, option: str = "start") -> str:
     >>> plus_two_years("2028-02-29")
     '2030-02-28'
     """
-    from prospect.epochs import as_time
+    from prospect.epochs import as_time, quiet_erfa
 
-    d = as_time(start, option=option).utc.to_datetime()
+    with quiet_erfa():
+        d = as_time(start, option=option).utc.to_datetime()
     try:
         d2 = d.replace(year=d.year + 2)
     except ValueError:  # 29 February
