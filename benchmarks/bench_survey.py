@@ -74,10 +74,8 @@ def _noop(rows, plan):
 
 
 def _noop_overhead(client, sample, chunk: int, plan, n_tasks: int = 40) -> float:
-    from distributed import wait
-
     parts = [sample.iloc[a : a + chunk] for a in range(0, len(sample), chunk)]
-    wait([client.submit(_noop, parts[0], plan, pure=False)])  # warm
+    client.submit(_noop, parts[0], plan, pure=False).result()  # warm
     t0 = time.perf_counter()
     futs = [client.submit(_noop, parts[k % len(parts)], plan, pure=False) for k in range(n_tasks)]
     for f in futs:

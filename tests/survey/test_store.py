@@ -169,3 +169,48 @@ def test_worker_memory_within_the_stated_bound(sample200):
     print(f"peak {peak / 2**20:.1f} MiB, bound {bound / 2**20:.1f} MiB")
     assert peak <= bound, (peak, bound)
     assert peak > bound / 20  # the bound is not vacuous
+
+
+PROFILE = """
+[crew-300]
+label = "A company's crewed round trip: its own limits"
+target = "nea"
+launch_mode = "c3"
+
+[crew-300.limits]
+round_trip = true
+max_duration_days = 300.0
+min_stay_days = 16.0
+max_c3_km2_s2 = 40.0
+max_total_dv_km_s = 9.0
+max_entry_speed_km_s = 11.5
+"""
+
+
+def test_cli_profile_file_limits_hold(sample200, tmp_path):
+    """--profile FILE: every reported trajectory meets the file's limits (dates, C3,
+    stay, duration, entry speed after its burn, total delta-v)."""
+    from prospect.catalog.fast import write_fast
+    from prospect.cli import app
+
+    prof = tmp_path / "crew.toml"
+    prof.write_text(PROFILE)
+    small = tmp_path / "cat40.parquet"
+    write_fast(sample200.head(40), small)  # the accessible objects come first
+    out = tmp_path / "p"
+    args = _cli_args(small, out, 20)
+    i = args.index("--mission")
+    args[i : i + 2] = ["--profile", str(prof)]
+    res = CliRunner().invoke(app, args)
+    assert res.exit_code == 0, res.output
+    df = read_results(out)
+    feas = df[df["feasible"]]
+    assert len(feas) >= 1
+    for kind in ("min_dv", "min_dur"):
+        assert (feas[f"{kind}_dv_total_km_s"] <= 9.0 + 1e-9).all()
+        assert (feas[f"{kind}_duration_days"] <= 300).all()
+        assert (feas[f"{kind}_stay_days"] >= 16).all()
+        assert (feas[f"{kind}_c3_km2_s2"] <= 40.0 + 1e-9).all()
+        after_burn = feas[f"{kind}_entry_speed_km_s"] - feas[f"{kind}_dv_entry_km_s"]
+        assert (after_burn <= 11.5 + 1e-9).all()
+    assert read_manifest(out)["mission"] == "crew-300"
