@@ -46,17 +46,23 @@ def _say(text: str) -> None:
 
 
 def _progress_line():
+    """A plain line at most every 2 s: chunks done / total, rate, time left."""
     t0 = time.monotonic()
     last = [0.0]
+    first = [None]
 
     def cb(done: int, total: int) -> None:
         now = time.monotonic()
+        if first[0] is None:
+            first[0] = done - 1  # chunks finished before this run
         if now - last[0] < 2.0 and done < total:
             return
         last[0] = now
-        rate = done / max(now - t0, 1e-9)
-        _say(f"survey: {done}/{total} chunks, {now - t0:,.0f} s elapsed")
-        del rate
+        rate = (done - first[0]) / max(now - t0, 1e-9)
+        left = (total - done) / rate if rate > 0 else float("inf")
+        _say(
+            f"survey: {done}/{total} chunks, {rate * 60:,.1f} chunks/min, {left / 60:,.1f} min left"
+        )
 
     return cb
 
