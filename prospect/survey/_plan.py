@@ -206,6 +206,14 @@ def make_plan(
     InputError
         Bad period or step (named by the CLI's flags), a profile whose
         trip cannot fit, a one-way step that does not divide 10 d.
+
+    Examples
+    --------
+    >>> from prospect.scan.roundtrip import nhats_spec
+    >>> plan = make_plan(nhats_spec("nhats-human"), round_trip=True, start="2027-01-01",
+    ...                  end="2045-12-31", ephemeris="two-body")
+    >>> len(plan.blocks), plan.bins[0], plan.bins[-1], plan.n_dep, plan.dur_k
+    (19, (2027, 2031), (2042, 2045), 1388, 90)
     """
     grid = date_grid(
         start,

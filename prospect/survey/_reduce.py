@@ -58,6 +58,12 @@ def may_be_feasible(out_cost: np.ndarray, limit: float) -> np.ndarray:
     target whose every outbound leg already exceeds the limit has no feasible
     trip on the lattice: ``lattice_search`` would report none.  (On a 100-object
     sample of the catalog, NHATS limits, 2028: 62 % of the targets.)
+
+    Examples
+    --------
+    >>> o = np.array([[[5.0, np.inf]], [[13.0, 14.0]]])  # 2 targets, 1 x 2 legs
+    >>> may_be_feasible(o, 12.0).tolist()
+    [True, False]
     """
     if not np.isfinite(limit):
         return np.ones(out_cost.shape[0], dtype=bool)

@@ -31,7 +31,13 @@ MANIFEST = "survey.json"
 
 
 def chunk_path(directory: Path, key: str, index: int) -> Path:
-    """File of chunk ``index`` of the survey ``key``."""
+    """File of chunk ``index`` of the survey ``key``.
+
+    Examples
+    --------
+    >>> chunk_path(Path("sv"), "0123456789abcdef" * 2, 3).as_posix()
+    'sv/chunks/part-0123456789abcdef-00003.parquet'
+    """
     return Path(directory) / "chunks" / f"part-{key[:16]}-{index:05d}.parquet"
 
 
