@@ -65,7 +65,7 @@ _RANK_TABLE = [
     ("label", "target", "{}"),
     ("orbit_class", "class", "{}"),
     ("diameter_km", "D (m)", "km->m"),
-    ("departure", "departure", "{}"),
+    ("departure", "departure", "date"),
     ("duration_days", "days", "{:.0f}"),
     ("c3_km2_s2", "C3", "{:.2f}"),
     ("dv_spacecraft_km_s", "dv s/c", "{:.3f}"),
@@ -73,7 +73,11 @@ _RANK_TABLE = [
     ("dv_margin_km_s", "margin", "{:+.3f}"),
     ("score", "score", "{:.3f}"),
     ("pareto", "pareto", "{}"),
+    ("flags", "flags", "{}"),
 ]
+
+#: Table markers of rank's flag columns (CSV/JSON/Parquet carry the boolean columns).
+_FLAG_MARKS = {"orbit_poorly_known": "U>=7", "window_edge": "edge"}
 _RANK_RT_EXTRA = [
     ("stay_days", "stay", "{:.0f}"),
     ("entry_speed_km_s", "v entry", "{:.2f}"),
@@ -112,6 +116,21 @@ def write_atomic(path: Path, data: bytes) -> None:
     _write_atomic(path, data, option="--output")
 
 
+def iso_date_text(df):
+    """A copy of ``df`` with its ``datetime64`` columns as ISO text: ``YYYY-MM-DD`` where
+    every value is a whole UTC day, else ``YYYY-MM-DDTHH:MM:SS`` (missing: empty/null)."""
+    import pandas as pd  # here: the CLI starts without pandas
+
+    df = df.copy()
+    for c in df.columns:
+        if pd.api.types.is_datetime64_any_dtype(df[c]):
+            col = df[c]
+            whole = bool((col.dropna() == col.dropna().dt.normalize()).all())
+            text = col.dt.strftime("%Y-%m-%d" if whole else "%Y-%m-%dT%H:%M:%S")
+            df[c] = text.astype(object).where(col.notna(), None)
+    return df
+
+
 def _frame_bytes(df, fmt: str) -> bytes:
     if fmt == "csv":
         return df.to_csv(index=False).encode()
@@ -122,7 +141,9 @@ def _frame_bytes(df, fmt: str) -> bytes:
     return buf.getvalue()
 
 
-def _emit(df, fmt: str, output: Path | None) -> None:
+def _emit(df, fmt: str, output: Path | None, *, date_text: bool = False) -> None:
+    if date_text and fmt in ("csv", "json"):
+        df = iso_date_text(df)
     data = _frame_bytes(df, fmt)
     if output is None:
         sys.stdout.write(data.decode())
@@ -140,6 +161,8 @@ def _cell(value, spec: str) -> str:
     except TypeError:
         pass
     try:
+        if spec == "date":
+            return value.strftime("%Y-%m-%d") if hasattr(value, "strftime") else str(value)
         if spec == "km->m":
             return f"{float(value) * 1000.0:,.0f}"
         if spec == "{:d}":
@@ -255,7 +278,21 @@ _RANK_OPTS = {
     "explain": typer.Option(False, "--explain", help="Show every score column."),
     "output": typer.Option(None, "--output", "-o", help="Write to this file."),
     "top": typer.Option(20, "--top", "-n", help="Show the best N targets."),
-    "resume": typer.Option(False, "--resume", help="Resume an interrupted identical scan."),
+    "resume": typer.Option(
+        False, "--resume", help="Adopt the finished chunks of an interrupted identical scan."
+    ),
+    "checkpoint": typer.Option(
+        True,
+        "--checkpoint/--no-checkpoint",
+        help="Keep finished chunks in the user cache while the scan runs (default on).",
+    ),
+    "max_h": typer.Option(None, "--max-h", help="Only objects with H <= this (NHATS: 26)."),
+    "max_u": typer.Option(
+        None, "--max-u", help="Only orbits with MPC uncertainty U <= this (0 best, 9 worst)."
+    ),
+    "min_diameter_m": typer.Option(
+        None, "--min-diameter-m", help="Only objects at least this large, m."
+    ),
     "step": typer.Option(None, "--step", help="Departure (or lattice) step, days."),
     "tof_min": typer.Option(None, "--tof-min", help="Shortest flight, days."),
     "tof_max": typer.Option(None, "--tof-max", help="Longest flight, days."),
@@ -289,6 +326,10 @@ def rank_cmd(
     output: Path | None = _RANK_OPTS["output"],
     top: int = _RANK_OPTS["top"],
     resume: bool = _RANK_OPTS["resume"],
+    checkpoint: bool = _RANK_OPTS["checkpoint"],
+    max_h: float | None = _RANK_OPTS["max_h"],
+    max_u: float | None = _RANK_OPTS["max_u"],
+    min_diameter_m: float | None = _RANK_OPTS["min_diameter_m"],
     step: float | None = _RANK_OPTS["step"],
     tof_step: float | None = _TOF_STEP,
     tof_min: float | None = _RANK_OPTS["tof_min"],
@@ -332,6 +373,10 @@ def rank_cmd(
                 tof_max_days=tof_max,
                 refine=refine,
                 resume=resume,
+                checkpoint=checkpoint,
+                max_h=max_h,
+                max_u=max_u,
+                min_diameter_m=min_diameter_m,
                 progress=cb,
             )
     df, cons_note = _with_costs(df, consortium_obj, prof, top, start, seed)
@@ -392,10 +437,11 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
             err=fmt != "table",
         )
     if fmt != "table":
-        _emit(df, fmt, output)
+        _emit(df, fmt, output, date_text=True)
         return
     if df.empty:
         return
+    df = df.assign(flags=_flag_text(df))
     cols = list(_RANK_TABLE)
     if a.get("round_trip"):
         cols[6:6] = _RANK_RT_EXTRA
@@ -405,7 +451,8 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
         cols += _EXPLAIN
     caption = (
         f"{screen}; dv s/c: the spacecraft's share, dv LEO: total from a "
-        f"{a['limits']['parking_alt_km']:.0f} km LEO; weights "
+        f"{a['limits']['parking_alt_km']:.0f} km LEO; flags: U>=7 orbit poorly known, "
+        "edge: best departure on the edge of the window; weights "
         + ", ".join(f"{k}={v:.2f}" for k, v in a["weights"].items())
     )
     _print_table(
@@ -415,6 +462,12 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
         df,
         output,
     )
+
+
+def _flag_text(df) -> list[str]:
+    """The table's flags cell of each row: markers of :data:`_FLAG_MARKS`."""
+    marks = [(df[c].to_numpy(dtype=bool), m) for c, m in _FLAG_MARKS.items() if c in df]
+    return [" ".join(m for flag, m in marks if flag[i]) for i in range(len(df))]
 
 
 def _print_table(title: str, caption: str, cols, df, output: Path | None) -> None:

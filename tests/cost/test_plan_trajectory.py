@@ -101,8 +101,10 @@ def test_plan_trajectory_is_ranks_for_the_same_target_profile_and_ready_date(sg3
         **window,
     ).iloc[0]
     t = sg344.mission.trajectory
-    assert (t["departure"], t["arrival"]) == (ref["departure"], ref["arrival"])
-    assert sg344.timeline.launch == ref["departure"]  # launch date = departure costed
+    # rank's date columns are datetime64 (issue 12); the plan shows ISO dates
+    dep, arr = (ref[c].strftime("%Y-%m-%d") for c in ("departure", "arrival"))
+    assert (t["departure"], t["arrival"]) == (dep, arr)
+    assert sg344.timeline.launch == dep  # launch date = departure costed
     assert abs(t["spacecraft_dv_km_s"] - ref["dv_spacecraft_km_s"]) < 1e-6  # 1 mm/s
     assert abs(t["dv_arrival_km_s"] - ref["dv_arrival_km_s"]) < 1e-6
     assert abs(t["departure_c3_km2_s2"] - ref["c3_km2_s2"]) < 1e-6

@@ -58,7 +58,9 @@ def test_rank_formats_written_atomically(patched, tmp_path, fmt):
         ],
     )
     assert res.exit_code == 0, res.output
-    assert out.is_file() and not list(tmp_path.glob(".*tmp"))
+    # nothing but the output is left behind (prospect._io's temporary files are
+    # hidden ".<name>.*" siblings)
+    assert sorted(p.name for p in tmp_path.iterdir()) == [out.name]
     if fmt == "csv":
         df = pd.read_csv(out)
     elif fmt == "json":

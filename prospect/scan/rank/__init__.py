@@ -6,7 +6,8 @@ window as a sequence of named stages, each in a module of its own:
 0. :mod:`~prospect.scan.rank.grid` -- the launch window, the departure x
    time-of-flight grid (one-way) or date lattice (round trips) and its memory
    need; a grid over the memory budget is refused before any work.
-1. :mod:`~prospect.scan.rank.screen` -- Shoemaker-Helin screening against the
+1. :mod:`~prospect.scan.rank.screen` -- the user's filters (H, U, diameter),
+   then Shoemaker-Helin screening against the
    profile's LEO-equivalent budget plus a margin measured on the catalog
    (skipped with ``exhaustive=True``).
 2. :mod:`~prospect.scan.rank.scan` -- Lambert scans of the survivors in
@@ -19,7 +20,9 @@ window as a sequence of named stages, each in a module of its own:
 4. :mod:`~prospect.scan.rank.refine` -- the best trajectories of the rows
    shown polished over continuous dates.
 5. :mod:`~prospect.scan.rank.score` -- score terms, weights, Pareto front and
-   order; :mod:`~prospect.scan.rank.output` numbers the rows and sets ``attrs``.
+   order; :mod:`~prospect.scan.rank.output` flags poorly known orbits and
+   window-edge optima, counts the feasible rows, keeps ``top``, numbers the
+   rows and sets ``attrs``.
 """
 
 from __future__ import annotations
@@ -31,7 +34,7 @@ import pandas as pd
 from prospect.errors import InputError
 from prospect.scan._common import iso_dates
 from prospect.scan._mission import MissionSpec, mission_spec
-from prospect.scan.rank.checkpoint import CheckpointStore, scan_key
+from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
 from prospect.scan.rank.feasibility import feasibility
 from prospect.scan.rank.grid import default_window, launch_window, plan_grid, plus_two_years
 from prospect.scan.rank.output import attach_catalog, finish
@@ -51,6 +54,7 @@ from prospect.scan.rank.screen import (
     SCREEN_MARGINS_KM_S,
     screen,
     screen_margin,
+    select,
 )
 from prospect.scan.roundtrip import nhats_spec
 
@@ -59,6 +63,7 @@ __all__ = [
     "SCORE_COLUMNS",
     "SCREEN_MARGINS_KM_S",
     "SCREEN_MARGIN_KM_S",
+    "CheckpointError",
     "default_window",
     "parse_weights",
     "plus_two_years",
@@ -116,6 +121,9 @@ def rank(
     checkpoint: bool = True,
     progress: Callable[[int, int], None] | None = None,
     include_infeasible: bool = False,
+    max_h: float | None = None,
+    max_u: float | None = None,
+    min_diameter_m=None,
 ) -> pd.DataFrame:
     """Rank the targets of an NEA catalog for a mission profile and launch period.
 
@@ -148,31 +156,42 @@ def rank(
     memory_mb : float, optional
         Working-memory budget of the scan.
     resume : bool
-        Pick up checkpointed chunks of an interrupted identical scan.
+        Adopt the checkpointed chunks of interrupted identical scans.
     checkpoint : bool
-        Write finished chunks to the user cache (removed when the scan ends).
+        Write finished chunks to the user cache, in a directory of this run's
+        own (removed when the scan ends; :mod:`prospect.scan.rank.checkpoint`).
     progress : callable, optional
         ``progress(done_targets, total_targets)`` after each chunk.
     include_infeasible : bool
         Also return targets without a feasible trajectory.
+    max_h, max_u, min_diameter_m : float, optional
+        Keep only objects with absolute magnitude H <= ``max_h``, MPC orbit
+        uncertainty U <= ``max_u``, diameter >= ``min_diameter_m`` metres
+        (a number or a length Quantity); applied before screening
+        (:func:`prospect.scan.rank.screen.select`).
 
     Returns
     -------
     DataFrame
         One row per target, best first: catalog columns (``label``,
         ``designation``, ``orbit_class``, ``h_mag``, ``diameter_km``, ...),
-        the trajectory (dates as UTC ``YYYY-MM-DD``, C3, every burn, the
-        spacecraft's and the total delta-v), ``feasible``, the
-        ``score_*`` columns, ``score``, ``pareto`` and ``rank``.  ``attrs``
-        holds the mission, window, grid, screening counts and weights.  An
-        empty frame means no target satisfies the profile.
+        the trajectory (dates as ``datetime64`` UTC calendar dates, C3, every
+        burn, the spacecraft's and the total delta-v), ``feasible``, the
+        flags ``orbit_poorly_known`` (U >= 7) and ``window_edge`` (best
+        departure on the first or last day of the window), the ``score_*``
+        columns, ``score``, ``pareto`` and ``rank``.  ``attrs`` holds the
+        mission, window, grid, filters, screening counts, weights and
+        ``n_feasible`` (feasible targets before ``top``).  An empty frame
+        means no target satisfies the profile.
 
     Raises
     ------
     UnknownNameError
         Unknown mission.
     InputError
-        Bad window, grid or weights.
+        Bad window, grid, filter or weights (names the parameter).
+    CheckpointError
+        The checkpoint store failed (``checkpoint=False`` runs without it).
 
     Examples
     --------
@@ -195,15 +214,13 @@ def rank(
         tof_step_days=tof_step_days,
         memory_mb=memory_mb,
     )
+    filters = {"max_h": max_h, "max_u": max_u, "min_diameter_m": min_diameter_m}
     table = _load_catalog(catalog).reset_index(drop=True)
-    screened = screen(table, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
+    selected = select(table, **filters)
+    screened = screen(selected, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
     survivors = screened.survivors
-    el = _elements(survivors)
-    store = None
-    if checkpoint or resume:
-        key = scan_key(survivors, el, spec, rt_mode, grid, chunk)
-        store = CheckpointStore(key, write=checkpoint, resume=resume)
-    res = scan(survivors, el, grid, spec, chunk, store=store, progress=progress)
+    store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
+    res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress)
     res = add_composition(attach_catalog(res, screened))
     res = feasibility(res, spec)
     if not include_infeasible:
@@ -213,9 +230,10 @@ def rank(
     if n_ref:
         res = refine_rows(res, n_ref, survivors, spec, grid)
         res = order(score(feasibility(res, spec), spec, w))
-    res = finish(
+    return finish(
         res,
         top,
+        grid.window_s,
         dict(
             mission=spec.name,
             mission_label=spec.label,
@@ -224,6 +242,8 @@ def rank(
             window=(str(iso_dates(grid.window_s[0])), str(iso_dates(grid.window_s[1]))),
             grid=grid.desc,
             n_catalog=len(table),
+            filters={k: v for k, v in filters.items() if v is not None},
+            n_selected=len(selected),
             n_scanned=len(survivors),
             screened=screened.screened,
             screen_budget_km_s=screened.budget_km_s,
@@ -231,6 +251,23 @@ def rank(
             weights=w,
         ),
     )
-    if store is not None:
-        store.close()
+
+
+def _scan_stage(survivors, grid, spec, rt_mode: bool, chunk: int, store, progress):
+    """The scan with its checkpoint store: chunks kept while it runs, removed when it ends.
+
+    On any exception (an interrupt included) the store only releases its
+    locks, so an identical run with ``resume=True`` adopts the finished chunks.
+    """
+    el = _elements(survivors)
+    if not store:
+        return scan(survivors, el, grid, spec, chunk, progress=progress)
+    key = scan_key(survivors, el, spec, rt_mode, grid, chunk)
+    cs = CheckpointStore(key, **store)
+    try:
+        res = scan(survivors, el, grid, spec, chunk, store=cs, progress=progress)
+    except BaseException:
+        cs.release()
+        raise
+    cs.finish()
     return res

@@ -1,23 +1,58 @@
-"""Checkpoints of a rank scan: finished chunks kept in the user cache, so a scan can resume.
+"""Checkpoints of a rank scan: finished chunks kept in the user cache, safe under concurrency.
 
-A scan's checkpoint directory is named by a hash of everything that decides
-its chunks (catalog rows and elements, mission settings, mode, window, grid,
-chunk size); each finished chunk is one Parquet file written atomically
-(:func:`prospect._io.atomic_path`).
+Layout, under ``<user cache>/rank-checkpoints/<key>/`` (``key``: a hash of
+everything that decides a scan's chunks -- catalog rows and elements, mission
+settings, mode, window, grid, chunk size; :func:`scan_key`)::
+
+    run-<pid>-<random>/chunk-00000.parquet ...   one directory per run
+    run-<pid>-<random>.lock                      held (fcntl.flock) while the run lives
+
+* Each run writes only into its own directory (each chunk atomically,
+  :func:`prospect._io.atomic_path`), so identical runs started together never
+  share a file.
+* A lock that nobody holds marks an interrupted run (the operating system
+  releases a dead process's locks).  ``resume=True`` takes the locks of such
+  runs and reads their finished chunks; a live run's directory is never read.
+* A finished run deletes its own directory and the interrupted runs it
+  adopted (whose locks it holds), never another live run's files.
+
+Failures of this machinery (an unwritable cache, an unreadable chunk) raise
+:class:`CheckpointError`, which says what failed and how to run without it
+(``checkpoint=False``, ``--no-checkpoint``) -- never as a bad user file.
 """
 
 from __future__ import annotations
 
+import fcntl
 import hashlib
 import json
+import os
+import secrets
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 
 from prospect._io import atomic_path
+from prospect.errors import ProspectError
 
-__all__ = ["CheckpointStore", "scan_key"]
+__all__ = ["CheckpointError", "CheckpointStore", "scan_key"]
+
+#: Directory of rank checkpoints inside the user cache.
+ROOT = "rank-checkpoints"
+
+
+class CheckpointError(ProspectError):
+    """The checkpoint store of a rank scan failed (not the user's input)."""
+
+    def __init__(self, what: str, path, exc: BaseException | None = None):
+        detail = f": {exc.strerror or exc}" if isinstance(exc, OSError) else ""
+        if exc is not None and not detail:
+            detail = f": {exc}"
+        super().__init__(
+            f"rank checkpoint store {path}: {what}{detail} (run without checkpoints: "
+            "checkpoint=False, or --no-checkpoint on the command line)"
+        )
 
 
 def _fingerprint(table: pd.DataFrame, el: dict) -> str:
@@ -46,40 +81,146 @@ def scan_key(table: pd.DataFrame, el: dict, spec, round_trip: bool, grid, chunk:
     return hashlib.blake2b(key_src.encode(), digest_size=12).hexdigest()
 
 
+def _try_lock(path: Path) -> int | None:
+    """An fd holding an exclusive lock on ``path``, or None if another process holds it."""
+    try:
+        fd = os.open(path, os.O_RDWR)
+    except FileNotFoundError:
+        return None
+    try:
+        fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+    except BlockingIOError:
+        os.close(fd)
+        return None
+    return fd
+
+
+def _remove_run(run_dir: Path) -> None:
+    """Delete a run's chunks and directory (the caller holds its lock)."""
+    if run_dir.is_dir():
+        for f in run_dir.iterdir():
+            f.unlink(missing_ok=True)
+        run_dir.rmdir()
+    run_dir.with_name(run_dir.name + ".lock").unlink(missing_ok=True)
+
+
 class CheckpointStore:
-    """Finished chunks of one scan (``key``) in ``<user cache>/rank-checkpoints/<key>``."""
+    """The checkpoints of one run of a scan (see the module docstring).
 
-    def __init__(self, key: str, *, write: bool, resume: bool):
-        from prospect._resources import user_cache_dir
+    Parameters
+    ----------
+    key : str
+        :func:`scan_key` of the scan.
+    write : bool
+        Keep this run's finished chunks (False: only read adopted ones).
+    resume : bool
+        Adopt the finished chunks of interrupted identical runs.
+    root : Path, optional
+        Directory of all rank checkpoints (default ``<user cache>/rank-checkpoints``).
+    """
 
-        self.write = write
-        self.resume = resume
-        self.dir = user_cache_dir() / "rank-checkpoints" / key
-        self.dir.mkdir(parents=True, exist_ok=True)
+    def __init__(self, key: str, *, write: bool, resume: bool, root: Path | None = None):
+        if root is None:
+            from prospect._resources import user_cache_dir
 
-    def _path(self, c: int) -> Path:
-        return self.dir / f"chunk-{c:05d}.parquet"
+            root = user_cache_dir() / ROOT
+        self.base = Path(root) / key
+        self.dir: Path | None = None
+        self._fd: int | None = None
+        self._adopted: list[tuple[Path, int]] = []
+        try:
+            if write:
+                self._start_run()
+            if resume:
+                self._adopt()
+        except OSError as exc:
+            self.release()
+            raise CheckpointError("cannot set up this run's directory", self.base, exc) from exc
+
+    def _start_run(self) -> None:
+        name = f"run-{os.getpid()}-{secrets.token_hex(4)}"
+        for attempt in range(3):  # a finishing run may remove an empty base meanwhile
+            try:
+                self.base.mkdir(parents=True, exist_ok=True)
+                # lock under a temporary name, then rename: no one sees it unlocked
+                tmp = self.base / f".{name}.lock.tmp"
+                fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+                fcntl.flock(fd, fcntl.LOCK_EX)
+                self._fd = fd
+                os.rename(tmp, self.base / f"{name}.lock")
+                self.dir = self.base / name
+                self.dir.mkdir()
+                return
+            except FileNotFoundError:
+                if self._fd is not None:
+                    os.close(self._fd)
+                    self._fd = None
+                if attempt == 2:
+                    raise
+
+    def _adopt(self) -> None:
+        if not self.base.is_dir():
+            return
+        for lock in sorted(self.base.glob("run-*.lock")):
+            run_dir = lock.with_suffix("")
+            if self.dir is not None and run_dir == self.dir:
+                continue
+            fd = _try_lock(lock)
+            if fd is None:
+                continue  # a live run (or gone): never touched
+            if run_dir.is_dir():
+                self._adopted.append((run_dir, fd))
+            else:
+                lock.unlink(missing_ok=True)
+                os.close(fd)
+
+    @staticmethod
+    def _name(c: int) -> str:
+        return f"chunk-{c:05d}.parquet"
 
     def load(self, c: int) -> pd.DataFrame | None:
-        """Chunk ``c`` of an earlier run (when resuming), else None."""
-        path = self._path(c)
-        if self.resume and path.exists():
-            return pd.read_parquet(path)
+        """Chunk ``c`` from an adopted interrupted run, else None."""
+        for run_dir, _ in self._adopted:
+            path = run_dir / self._name(c)
+            if path.is_file():
+                try:
+                    return pd.read_parquet(path)
+                except Exception as exc:  # pyarrow raises its own error types
+                    raise CheckpointError(
+                        "cannot read a checkpointed chunk; run again without resume", path, exc
+                    ) from exc
         return None
 
     def save(self, c: int, part: pd.DataFrame) -> None:
-        """Keep chunk ``c`` (atomically)."""
-        if self.write:
-            with atomic_path(self._path(c)) as tmp:
-                part.to_parquet(tmp, index=False)
-
-    def close(self) -> None:
-        """The scan finished: remove its chunks."""
-        if not self.write:
+        """Keep chunk ``c`` of this run (atomically)."""
+        if self.dir is None:
             return
-        for f in self.dir.glob("chunk-*.parquet"):
-            f.unlink()
+        path = self.dir / self._name(c)
         try:
-            self.dir.rmdir()
+            with atomic_path(path) as tmp:
+                part.to_parquet(tmp, index=False)
+        except (OSError, ProspectError) as exc:
+            raise CheckpointError("cannot write a chunk", path, exc) from exc
+
+    def finish(self) -> None:
+        """The scan finished: delete this run and the runs it adopted, release the locks."""
+        try:
+            for run_dir in [self.dir] + [d for d, _ in self._adopted]:
+                if run_dir is not None:
+                    _remove_run(run_dir)
+        except OSError as exc:
+            raise CheckpointError("cannot remove finished chunks", self.base, exc) from exc
+        finally:
+            self.release()
+        try:
+            self.base.rmdir()  # only when no other run has files here
         except OSError:
             pass
+
+    def release(self) -> None:
+        """Release every lock, keeping the files (an interrupted run stays resumable)."""
+        for fd in [self._fd] + [fd for _, fd in self._adopted]:
+            if fd is not None:
+                os.close(fd)
+        self._fd = None
+        self._adopted = []

@@ -1,6 +1,9 @@
 """Stage 1 of :func:`prospect.scan.rank.rank`: which catalog objects are worth a Lambert scan.
 
-The Shoemaker-Helin rendezvous delta-v from LEO (Shoemaker & Helin 1978, as
+First the user's filters (:func:`select`: absolute magnitude, orbit
+uncertainty, size), as NHATS's web tables offer them (H <= 26, OCC <= 7 by
+default there; none by default here).  Then the screen (:func:`screen`): the
+Shoemaker-Helin rendezvous delta-v from LEO (Shoemaker & Helin 1978, as
 Benner tabulates it; :func:`prospect.core.deltav.shoemaker_helin`) is compared
 with the largest LEO-departure total a feasible trajectory can have under the
 profile (:meth:`prospect.scan._mission.MissionSpec.leo_equivalent_budget_km_s`).
@@ -18,10 +21,19 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_value
 from prospect.core.deltav import shoemaker_helin
+from prospect.errors import InputError
 from prospect.scan._mission import MissionSpec
 
-__all__ = ["SCREEN_MARGINS_KM_S", "SCREEN_MARGIN_KM_S", "Screened", "screen", "screen_margin"]
+__all__ = [
+    "SCREEN_MARGINS_KM_S",
+    "SCREEN_MARGIN_KM_S",
+    "Screened",
+    "screen",
+    "screen_margin",
+    "select",
+]
 
 #: Screening margins, km/s: (budget, margin) pairs; a target survives when
 #: ``dv_SH <= budget + margin(budget)`` with the margin of the smallest tabulated
@@ -128,3 +140,59 @@ def screen(
         budget_km_s=budget,
         margin_km_s=margin,
     )
+
+
+def _number(value, name: str, lo: float, hi: float) -> float:
+    try:
+        x = float(value)
+    except (TypeError, ValueError):
+        raise InputError(f"not a number: {value!r}", option=name) from None
+    if not (lo <= x <= hi):
+        raise InputError(f"must be between {lo:g} and {hi:g}, got {value!r}", option=name)
+    return x
+
+
+def select(
+    table: pd.DataFrame,
+    *,
+    max_h: float | None = None,
+    max_u: float | None = None,
+    min_diameter_m=None,
+) -> pd.DataFrame:
+    """The catalog rows that pass the user's filters (None: no filter), index reset.
+
+    Parameters
+    ----------
+    table : DataFrame
+        NEA catalog (``h_mag``, ``u_param``, ``diameter_km``).
+    max_h : float, optional
+        Largest absolute magnitude H kept (NHATS's default 26 is about 30 m at
+        albedo 0.14).
+    max_u : float, optional
+        Largest MPC orbit uncertainty parameter U kept (0 best ... 9 worst).
+    min_diameter_m : float or Quantity, optional
+        Smallest diameter kept, m: the table's ``diameter_km`` (measured, else
+        from H and the measured, class or assumed albedo).
+
+    A row whose filtered value is unknown (NaN) is dropped by that filter.
+
+    Examples
+    --------
+    >>> t = pd.DataFrame({"h_mag": [20.0, 27.0], "u_param": [0.0, 8.0],
+    ...                   "diameter_km": [0.3, 0.01]})
+    >>> len(select(t, max_h=26)), len(select(t, max_u=6)), len(select(t, min_diameter_m=50))
+    (1, 1, 1)
+    """
+    keep = np.ones(len(table), dtype=bool)
+    if max_h is not None:
+        h = table["h_mag"].to_numpy(dtype=float)
+        keep &= h <= _number(max_h, "max_h", -np.inf, np.inf)
+    if max_u is not None:
+        u = pd.to_numeric(table["u_param"], errors="coerce").to_numpy(dtype=float)
+        keep &= u <= _number(max_u, "max_u", 0.0, 9.0)
+    if min_diameter_m is not None:
+        d_m = as_value(min_diameter_m, "m", "min_diameter_m", what="metres", nonnegative=True)
+        keep &= table["diameter_km"].to_numpy(dtype=float) * 1000.0 >= d_m
+    if keep.all():
+        return table
+    return table.loc[keep].reset_index(drop=True)
