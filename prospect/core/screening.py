@@ -52,7 +52,7 @@ SH_AMOR = 3  # a >= 1 au and q > 1 au
 # --------------------------------------------------------------------------
 
 
-def shoemaker_helin_group(a_au, e):
+def shoemaker_helin_group(a_au, ecc):
     """Shoemaker-Helin transfer group: :data:`SH_ATEN`, :data:`SH_APOLLO` or :data:`SH_AMOR`.
 
     ``a < 1`` -> Aten (Atiras included); ``a >= 1, q <= 1`` -> Apollo;
@@ -64,7 +64,7 @@ def shoemaker_helin_group(a_au, e):
     >>> shoemaker_helin_group([0.92, 1.13, 1.46], [0.19, 0.20, 0.22]).tolist()
     [1, 2, 3]
     """
-    a, e = _arrays(a_au, e)
+    a, e = _arrays(a_au, ecc)
     q = a * (1.0 - e)
     group = np.zeros(a.shape, dtype=np.int8)
     group[a < 1.0] = SH_ATEN

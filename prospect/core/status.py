@@ -46,6 +46,9 @@ __all__ = [
     "view",
 ]
 
+# The numba kernels read these as compile-time constants and cache their machine code
+# per module (cache=True): renumbering a code needs the kernels' __pycache__/*.nbi/*.nbc
+# removed (numba does not see a change in this file).  Codes are append-only.
 OK = 0
 NONFINITE = 1
 NEG_ECC = 2
