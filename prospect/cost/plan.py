@@ -28,6 +28,7 @@ import math
 
 import numpy as np
 
+from prospect._coerce import as_days
 from prospect.cost import consortia as _cons
 from prospect.cost import sharing as _sh
 from prospect.cost.legal import legal_frame
@@ -255,7 +256,8 @@ def plan(
         grand coalition the largest surplus (ties: the cheapest) among those
         it can afford, else the cheapest (with its funding gap).
     start : date-like, optional
-        Consortium start (project kick-off); default today (UTC).
+        Consortium start (project kick-off): ISO string, ``date``, ``datetime``
+        or astropy ``Time`` (:func:`prospect._coerce.as_time`); default today (UTC).
     seed : int
         Monte Carlo seed (results are reproducible for a seed).
     n_draws : int, optional
@@ -276,9 +278,9 @@ def plan(
     target_class : str, optional
         Asteroid taxonomic class (when the catalog has none) or a Moon-site
         category override.
-    stay_days : float, optional
-        Operations at the target (default: the profile's minimum stay, else one
-        lunar daylight period).
+    stay_days : float or Quantity, optional
+        Operations at the target, days (or a time Quantity; default: the
+        profile's minimum stay, else one lunar daylight period).
     launch_by : date-like, optional
         End of the launch window searched (default ready + ``search_years``).
     shares : mapping member -> fraction, optional
@@ -290,8 +292,9 @@ def plan(
         Catalogs (default: the shipped ones).
     scan_kwargs : dict, optional
         Overrides of the launch-window search grid (``step_days``,
-        ``tof_step_days``, ``tof_min_days``, ``tof_max_days``; default
-        ``[timeline]`` of the cost model), passed to :func:`prospect.scan.rank`.
+        ``tof_step_days``, ``tof_min_days``, ``tof_max_days``: days or time
+        Quantities; default ``[timeline]`` of the cost model), passed to
+        :func:`prospect.scan.rank`.
     allow_resize : bool
         When the profile's spacecraft cannot fly the best trajectory found,
         plan the spacecraft it would take (tanks grown); the result says
@@ -330,6 +333,7 @@ def plan(
     if isinstance(consortium, str):
         consortium = _data.get_consortium(consortium, consortia)
     percentile = _check_settings(model, percentile, rule, fund_fraction)
+    stay_days = as_days(stay_days, "stay_days", allow_none=True)
     flags: list[str] = []
     if start is None:
         start = _dt.datetime.now(_dt.UTC).date()

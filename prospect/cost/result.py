@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 import numpy as np
 import pandas as pd
 
+from prospect._display import fmt, html_table
 from prospect.cost import timeline as _tl
 from prospect.cost.mission import MissionCase
 from prospect.cost.target import TargetInfo
@@ -16,11 +17,13 @@ from prospect.cost.target import TargetInfo
 __all__ = ["PlanResult"]
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, repr=False)
 class PlanResult:
     """A mission plan: target, consortium, launch, cost range, schedule, sharing, flags.
 
-    Money in $M of ``dollar_year``; masses in kg; dates ISO (UTC).
+    Money in $M of ``dollar_year``; masses in kg; dates ISO (UTC).  It prints as
+    one line and shows in a notebook as a small table (``_repr_html_``); the
+    whole plan is :meth:`to_dict`.
     """
 
     target: TargetInfo
@@ -48,6 +51,42 @@ class PlanResult:
     @property
     def timeline(self) -> _tl.Timeline:
         return self.mission.timeline
+
+    def __repr__(self) -> str:
+        c = self.cost
+        return (
+            f"PlanResult({self.target.label!r}, consortium "
+            f"{getattr(self.consortium, 'name', None)!r}, mission {self.mission.name!r}, "
+            f"launch {self.timeline.launch} on {self.mission.launch.best.launcher}, "
+            f"P50 ${fmt(c['p50_musd'], ',.1f')} M FY{self.dollar_year}, "
+            f"{len(self.flags)} flag(s))"
+        )
+
+    def _summary_rows(self) -> list[tuple[str, str]]:
+        """(label, text) rows of the notebook display: the answer, not the arrays."""
+        c, f, sz = self.cost, self.funding, self.mission.sizing
+        yr = self.dollar_year
+        spacecraft = "resized" if sz.resized else "profile's" if sz.can_fly else "CANNOT FLY"
+        gap = f.get("gap_p50_musd")
+        return [
+            ("mission", self.mission.name),
+            ("consortium", str(getattr(self.consortium, "name", "-"))),
+            ("launch", f"{self.timeline.launch} on {self.mission.launch.best.launcher}"),
+            ("end of mission", fmt(self.timeline.end)),
+            ("spacecraft", f"{spacecraft}, wet {fmt(sz.wet_kg, ',.1f', ' kg')}"),
+            (
+                f"cost P10 / P50 / P90 ($M FY{yr})",
+                " / ".join(fmt(c[k], ",.1f") for k in ("p10_musd", "p50_musd", "p90_musd")),
+            ),
+            (f"budget ($M FY{yr})", fmt(f.get("budget_musd"), ",.1f")),
+            ("funding gap at P50 ($M)", fmt(gap, ",.1f") if gap else "none"),
+            ("expected yield value ($M)", fmt(self.mission.value.value_expected_musd, ",.3f")),
+            ("yield split", f"{self.rule}, fund {self.fund_fraction:g}"),
+            ("flags", str(len(self.flags))),
+        ]
+
+    def _repr_html_(self) -> str:
+        return html_table(f"Plan: {self.target.label}", self._summary_rows())
 
     def cost_table(self) -> pd.DataFrame:
         """Cost elements: point, P10/P50/P90 and source."""

@@ -26,6 +26,7 @@ from dataclasses import asdict, dataclass, field
 
 import pandas as pd
 
+from prospect._coerce import as_time
 from prospect.cost.model import CostModel, load_cost_model
 from prospect.epochs import quiet_erfa
 from prospect.errors import InputError
@@ -44,29 +45,32 @@ __all__ = [
 def to_date(value, *, option: str = "date") -> _dt.date:
     """A calendar date from an ISO string, ``date``, ``datetime``, Timestamp or astropy Time.
 
+    A ``date`` or ``datetime`` (``pandas.Timestamp`` included) gives its own
+    calendar date; anything else is read by :func:`prospect._coerce.as_time`
+    (the one date parser of the library) and taken as a UTC date.
+
     Raises
     ------
     InputError
-        When the value cannot be read as a date (names ``option``).
+        When the value cannot be read as one date (names ``option``).
 
     Examples
     --------
     >>> to_date("2027-01-15")
+    datetime.date(2027, 1, 15)
+    >>> import numpy as np
+    >>> to_date(np.datetime64("2027-01-15T23:00"))
     datetime.date(2027, 1, 15)
     """
     if isinstance(value, _dt.datetime):
         return value.date()
     if isinstance(value, _dt.date):
         return value
-    if hasattr(value, "to_datetime") and hasattr(value, "jd"):  # astropy Time
-        with quiet_erfa():
-            return value.utc.to_datetime().date()
-    try:
-        return pd.Timestamp(value).date()
-    except (ValueError, TypeError):
-        raise InputError(
-            f"cannot read {value!r} as a date (use YYYY-MM-DD)", option=option
-        ) from None
+    t = as_time(value, option=option)
+    if not t.isscalar:
+        raise InputError(f"expected one date, got {t.size}", option=option)
+    with quiet_erfa():
+        return t.utc.to_datetime().date()
 
 
 def add_days(d: _dt.date, days: float) -> _dt.date:

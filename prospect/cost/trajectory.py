@@ -25,6 +25,7 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
+from prospect._coerce import as_days
 from prospect.core.deltav import lunar_landing_budget
 from prospect.cost import timeline as _tl
 from prospect.cost.launch import TLI_C3_KM2_S2
@@ -122,7 +123,8 @@ def rank_window(ready: _dt.date, deadline: _dt.date | None, *, model: CostModel,
     The span runs from the ready date to ``deadline`` (default ready +
     ``[timeline] search_years``); the grid is ``[timeline]`` of the cost model
     unless ``scan_kwargs`` overrides ``step_days``, ``tof_step_days``,
-    ``tof_min_days`` or ``tof_max_days``.
+    ``tof_min_days`` or ``tof_max_days`` (numbers of days or time Quantities,
+    :func:`prospect._coerce.as_days`; errors name the key).
     """
     t = model.tables["timeline"]
     end = deadline or _tl.add_days(ready, float(t["search_years"]) * 365.25)
@@ -138,7 +140,7 @@ def rank_window(ready: _dt.date, deadline: _dt.date | None, *, model: CostModel,
             f"unknown grid setting(s) {', '.join(sorted(unknown))} (known: {', '.join(grid)})",
             option="scan_kwargs",
         )
-    grid.update(scan_kwargs or {})
+    grid.update({k: as_days(v, k) for k, v in (scan_kwargs or {}).items()})
     return {"start": ready.isoformat(), "end": end.isoformat(), **grid}
 
 
