@@ -9,13 +9,15 @@ from __future__ import annotations
 
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from prospect import data
 from prospect.cli import app
 from prospect.errors import InputError
+
+if TYPE_CHECKING:
+    from prospect import data
 
 __all__ = ["consortia_cmd", "launchers_cmd", "missions_cmd", "sites_cmd"]
 
@@ -75,6 +77,8 @@ def missions_cmd(
     target: str = typer.Option(None, "--target", help="Only profiles for nea, moon or leo."),
 ) -> None:
     """List mission profiles: masses, Isp, delta-v capacity, launch mode and limits."""
+    from prospect import data
+
     profiles = data.load_missions(extra=profile or None)
     if target is not None and target not in data.TARGET_KINDS:
         raise InputError(
@@ -110,12 +114,19 @@ def missions_cmd(
 @app.command("sites")
 def sites_cmd(
     resource: str = typer.Option(
-        None, "--resource", "-r", help=f"Only sites offering one of: {', '.join(data.RESOURCES)}."
+        None,
+        "--resource",
+        "-r",
+        help="Only sites offering this resource (water, he3, ...; an unknown name lists them).",
     ),
     category: str = typer.Option(None, "--category", help="Only sites of this category."),
     path: Path = typer.Option(None, "--file", help="A Moon-site CSV replacing the shipped one."),
 ) -> None:
     """List Moon prospecting sites (coordinates east-positive, degrees)."""
+    import pandas as pd
+
+    from prospect import data
+
     try:
         sites = data.select_sites(data.load_moon_sites(path), resource=resource, category=category)
     except InputError as exc:  # report the CLI option, not the keyword
@@ -166,6 +177,8 @@ def launchers_cmd(
     path: Path = typer.Option(None, "--file", help="A launcher TOML replacing the shipped one."),
 ) -> None:
     """List launch vehicles and rideshare tariffs with prices and payloads."""
+    from prospect import data
+
     rows = []
     for name, lv in data.load_launchers(path).items():
         if lv.price is not None:
@@ -201,6 +214,8 @@ def consortia_cmd(
     path: Path = typer.Option(None, "--file", help="A consortia TOML replacing the shipped one."),
 ) -> None:
     """List consortia: era, members, interests and budget."""
+    from prospect import data
+
     rows = []
     for name, c in data.load_consortia(path).items():
         budget = "-"

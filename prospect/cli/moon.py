@@ -12,15 +12,19 @@ from __future__ import annotations
 import json
 import math
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import typer
 
-from prospect import data
 from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
 from prospect.errors import InputError
-from prospect.scan.moon import RANKABLE_RESOURCES, SCORE_TERMS, rank_moon
+
+if TYPE_CHECKING:
+    import pandas as pd
+
+# pandas, prospect.data and prospect.scan.moon are imported inside the
+# functions that use them, so `prospect --help` does not load the scan stack.
 
 __all__ = ["moon_cmd", "write_atomic"]
 
@@ -42,6 +46,8 @@ def write_atomic(path: Path, payload: str | bytes) -> None:
 
 
 def _f(x, spec: str = ".3f") -> str:
+    import pandas as pd
+
     if x is None or x is pd.NA or (isinstance(x, float) and math.isnan(x)):
         return "-"
     return format(x, spec)
@@ -61,6 +67,8 @@ def _table(headers: list[str], rows: list[list[str]], right: set[int]) -> str:
 
 
 def _render_table(ranked: pd.DataFrame, explain: bool) -> str:
+    from prospect.scan.moon import SCORE_TERMS
+
     resource = ranked.attrs["resource"]
     headers = ["rank", "id", "name", "lat", "lon E", resource, "dv LEO", "dv lander", "margin"]
     headers += ["light", "Earth", "terrain", "heritage", "COSPAR", "score"]
@@ -162,6 +170,8 @@ def _render(ranked: pd.DataFrame, fmt: str, explain: bool) -> str:
 
 
 def _pick_profile(mission: str | None, profile: Path | None):
+    from prospect import data
+
     if profile is None:
         if mission is None:
             raise InputError(
@@ -195,7 +205,10 @@ def moon_cmd(
         "several profiles in it, pick one with --mission.",
     ),
     resource: str = typer.Option(
-        ..., "--resource", "-r", help=f"Resource to rank for: {', '.join(RANKABLE_RESOURCES)}."
+        ...,
+        "--resource",
+        "-r",
+        help="Resource to rank for (water, he3, ...; an unknown name lists them all).",
     ),
     via: str = typer.Option(
         "llo",
@@ -211,7 +224,7 @@ def moon_cmd(
     weights: str = typer.Option(
         None,
         "--weights",
-        help=f"Score weights, e.g. 'resource=4,power=2' (terms: {', '.join(SCORE_TERMS)}).",
+        help="Score weights, e.g. 'resource=4,power=2' (terms: the s_ columns of --explain).",
     ),
     explain: bool = typer.Option(False, "--explain", help="Show every score term."),
     top: int = typer.Option(None, "--top", "-n", help="Show only the N best sites."),
@@ -250,6 +263,9 @@ def moon_cmd(
         raise InputError(f"directory {output.parent} does not exist", option="--output")
     if plot is not None and not plot.parent.is_dir():
         raise InputError(f"directory {plot.parent} does not exist", option="--plot")
+    from prospect import data
+    from prospect.scan.moon import rank_moon
+
     p = _pick_profile(mission, profile)
     sites = data.load_moon_sites(sites_file) if sites_file is not None else None
     try:

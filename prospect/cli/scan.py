@@ -197,35 +197,6 @@ def resolve_mission(mission: str | None, profile: Path | None):
     return get_mission(mission)
 
 
-@contextmanager
-def _progress() -> Iterator:
-    """A rich progress callback on a terminal; None (quiet) otherwise."""
-    if not sys.stderr.isatty():
-        yield None
-        return
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
-
-    prog = Progress(
-        "[progress.description]{task.description}",
-        BarColumn(),
-        MofNCompleteColumn(),
-        TimeElapsedColumn(),
-        console=Console(stderr=True),
-        transient=True,
-    )
-    task = prog.add_task("scanning targets", total=None)
-
-    def cb(done: int, total: int) -> None:
-        prog.update(task, completed=done, total=total)
-
-    prog.start()
-    try:
-        yield cb
-    finally:
-        prog.stop()
-
-
 def _consortium_window(prof, start, from_, to):
     """Launch period from the consortium's ready date: launches it can fly, one trajectory each.
 
@@ -353,10 +324,12 @@ def rank_cmd(
 
         consortium_obj = get_consortium(consortium)  # fail fast on an unknown name
         from_, to = _consortium_window(prof, start, from_, to)
+    from prospect._progress import progress
+
     with cli_flags():
         if top < 1:
             raise InputError(f"must be >= 1, got {top}", option="top")
-        with _progress() as cb:
+        with progress("scanning targets") as cb:
             df = rank(
                 prof,
                 catalog=catalog,

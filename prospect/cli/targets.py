@@ -5,10 +5,7 @@ from __future__ import annotations
 import math
 from pathlib import Path
 
-import numpy as np
 import typer
-from rich.console import Console
-from rich.table import Table
 
 from prospect.cli import app
 
@@ -28,7 +25,7 @@ def _fmt(value, spec: str = "", unit: str = "") -> str:
 
 def _diameter_range(row) -> str:
     lo, hi = row.get("diameter_min_km"), row.get("diameter_max_km")
-    if lo is None or hi is None or not (np.isfinite(lo) and np.isfinite(hi)):
+    if lo is None or hi is None or not (math.isfinite(lo) and math.isfinite(hi)):
         return "-"
     if lo == hi:
         return "measured"
@@ -59,6 +56,10 @@ def target_cmd(
     ),
 ) -> None:
     """Show a catalog target: designation, orbit, size and its state at --at epochs."""
+    import numpy as np
+    from rich.console import Console
+    from rich.table import Table
+
     from prospect.epochs import as_time
     from prospect.errors import InputError
     from prospect.nbody import EPHEMERIDES

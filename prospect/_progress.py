@@ -1,0 +1,146 @@
+"""One progress reporter for every long-running command.
+
+:func:`progress` yields a callback ``update(done, total)``.  On a terminal it
+drives a rich progress bar (done / total, elapsed, time left); otherwise
+(a pipe, a file, a CI log) it writes a plain line on stderr at most every
+``interval_s`` seconds, the first after ``delay_s``::
+
+    prospect: scanning targets: 4,000/23,349 (17%), 1,210/s, 16 s left
+
+Commands that finish within ``delay_s`` print nothing.  The library never
+prints: analyses take an optional ``progress`` callback and the CLI passes
+this one (``PROSPECT_PROGRESS=0`` silences it).
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+import time
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+
+__all__ = ["progress"]
+
+#: Plain lines: the first after this many seconds, then at most one per interval.
+DELAY_S = 2.0
+INTERVAL_S = 5.0
+
+
+def _fmt_left(seconds: float) -> str:
+    if seconds < 90:
+        return f"{seconds:.0f} s"
+    if seconds < 5400:
+        return f"{seconds / 60:.0f} min"
+    return f"{seconds / 3600:.1f} h"
+
+
+class _Plain:
+    """Rate-limited plain lines on a stream."""
+
+    def __init__(self, description: str, stream, delay_s: float, interval_s: float):
+        self.description = description
+        self.stream = stream
+        self.t0 = time.monotonic()
+        self.next_t = self.t0 + delay_s
+        self.interval_s = interval_s
+        self.last = None
+        self.printed = False
+
+    def line(self, done: int, total: int | None) -> str:
+        elapsed = time.monotonic() - self.t0
+        rate = done / elapsed if elapsed > 0 else 0.0
+        text = f"prospect: {self.description}: {done:,}"
+        if total:
+            text += f"/{total:,} ({100.0 * done / total:.0f}%)"
+        text += f", {rate:,.0f}/s" if rate >= 10 else f", {rate:.2g}/s"
+        if total and rate > 0 and done < total:
+            text += f", {_fmt_left((total - done) / rate)} left"
+        return text
+
+    def __call__(self, done: int, total: int | None = None) -> None:
+        self.last = (done, total)
+        now = time.monotonic()
+        if now < self.next_t:
+            return
+        self.next_t = now + self.interval_s
+        print(self.line(done, total), file=self.stream, flush=True)
+        self.printed = True
+
+    def close(self) -> None:
+        # a final line only for runs that already printed (i.e. were slow)
+        if self.last is not None and self.printed:
+            done, total = self.last
+            print(self.line(done, total) + " - done", file=self.stream, flush=True)
+
+
+@contextmanager
+def progress(
+    description: str,
+    *,
+    stream=None,
+    interval_s: float = INTERVAL_S,
+    delay_s: float = DELAY_S,
+    tty: bool | None = None,
+) -> Iterator[Callable[[int, int | None], None]]:
+    """Report ``update(done, total)`` calls as a bar (terminal) or plain lines.
+
+    Parameters
+    ----------
+    description : str
+        What is counted ("scanning targets").
+    stream : file, optional
+        Where to write (default ``sys.stderr``).
+    interval_s, delay_s : float
+        Plain lines: at most one per ``interval_s``, the first after ``delay_s``.
+    tty : bool, optional
+        Force the bar (True) or plain lines (False); default: whether
+        ``stream`` is a terminal.
+
+    Examples
+    --------
+    >>> import io
+    >>> out = io.StringIO()
+    >>> with progress("counting", stream=out, delay_s=0.0, tty=False) as update:
+    ...     update(5, 10)
+    >>> out.getvalue().startswith("prospect: counting: 5/10 (50%)")
+    True
+    """
+    stream = sys.stderr if stream is None else stream
+    if os.environ.get("PROSPECT_PROGRESS", "1") == "0":
+        yield lambda done, total=None: None
+        return
+    if tty is None:
+        tty = bool(getattr(stream, "isatty", lambda: False)())
+    if not tty:
+        plain = _Plain(description, stream, delay_s, interval_s)
+        try:
+            yield plain
+        finally:
+            plain.close()
+        return
+    from rich.console import Console
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    bar = Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=Console(file=stream),
+        transient=True,
+    )
+    task = bar.add_task(description, total=None)
+
+    def update(done: int, total: int | None = None) -> None:
+        bar.update(task, completed=done, total=total)
+
+    with bar:
+        yield update

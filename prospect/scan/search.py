@@ -1,0 +1,355 @@
+"""Coarse-to-fine searches: rank's answers without solving every fine cell.
+
+Drop-in replacements of rank's per-chunk scans (same inputs, same per-target
+output) that prune targets which cannot be feasible before the fine grid:
+
+:func:`oneway_chunk`
+    One-way rendezvous on a departure x time-of-flight grid.  A coarse
+    sub-grid (every d-th departure and t-th flight time of the fine grid,
+    plus the last of each; :data:`ONEWAY_MARGINS_KM_S`) bounds each target's fine minimum from above
+    (``F <= C``); a margin measured on the catalog bounds it from below
+    (``F >= C - margin``).  Targets with ``C - margin > limit`` cannot be
+    feasible and keep their coarse best cell; every other target gets the
+    whole fine grid, so its best cell, values and launch days are those of
+    the fine grid (:func:`prospect.core.gridsearch.transfer_search`).
+:func:`roundtrip_chunk`
+    NHATS-style round trips on a date lattice.  Each target's cheapest
+    outbound leg and cheapest return leg on a coarse lattice (every second
+    date, every second leg duration) bound the cheapest legs of the fine
+    lattice within measured margins; a round trip costs at least the sum of
+    its cheapest legs, so a target whose bound exceeds the limit is
+    infeasible.  The others go through the fine lattice search unchanged.
+
+The margins are measured, not derived: ``benchmarks/calibrate_search.py``
+scans every object of the shipped catalog (40,874 MPC NEAs, epoch
+2025-11-21) on the fine grid and the coarse one and prints, per objective,
+``max(C - F)`` over the targets whose fine minimum is at most a level ``L``;
+:data:`ONEWAY_MARGINS_KM_S` and :data:`ROUNDTRIP_MARGINS_KM_S` keep those
+values times :data:`MARGIN_SAFETY` plus :data:`MARGIN_PAD_KM_S` (other launch
+windows than the measured one).  Objectives, grids and limits that were not
+measured fall back to the whole fine grid (same answers, no speed-up).
+
+Both functions take the target states through ``states`` (a function of
+epochs returning ``(r, v)`` of shape ``(n, m, 3)``), so n-body states can
+replace the two-body propagation of the elements.
+"""
+
+from __future__ import annotations
+
+import importlib
+import math
+from collections.abc import Callable
+
+import numpy as np
+
+from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
+from prospect.core.gridsearch import leg_vinf, transfer_search
+
+__all__ = [
+    "MARGIN_PAD_KM_S",
+    "MARGIN_SAFETY",
+    "ONEWAY_MARGINS_KM_S",
+    "ROUNDTRIP_MARGINS_KM_S",
+    "oneway_chunk",
+    "oneway_margins",
+    "roundtrip_chunk",
+    "roundtrip_leg_costs",
+    "roundtrip_legs",
+]
+
+StatesFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: Applied to every measured margin: ``margin = MARGIN_SAFETY * measured +
+#: MARGIN_PAD_KM_S`` (a design choice covering launch windows other than the
+#: measured 2027-2029 one).
+MARGIN_SAFETY = 1.25
+MARGIN_PAD_KM_S = 0.05
+
+#: The fine grid the one-way margins were measured on (rank's default):
+#: departure step, flight-time step, shortest and longest flight, days.
+ONEWAY_MEASURED_GRID = (5.0, 10.0, 30.0, 720.0)
+
+#: Measured one-way margins ``max(C - F)``, km/s, by objective: ``(coarse
+#: factors, levels, margins)``; the margin holds for targets whose fine minimum
+#: ``F`` is at most the level (above the last level: no pruning), ``C`` the
+#: minimum over every ``d``-th departure and ``t``-th flight time (plus the
+#: last of each).  Measured with ``benchmarks/calibrate_search.py`` (255 s) on
+#: all 40,874 objects of the shipped catalog, rank's default grid, launches
+#: 2027-01-01 to 2029-01-01.  Objectives: ``excess``, the spacecraft's
+#: v-infinity sum after a C3 = 0 kick stage (prospector-1); ``gto-burn``, a
+#: GTO-perigee departure burn + arrival (arkyd-300, mx-1); ``zero``, arrival
+#: only (launcher-paid departure: hakuto-r-m1, argonaut); ``nhats-total``, the
+#: total from a 400 km LEO with C3 <= 60 km^2/s^2 and flights <= 450 d.  The
+#: factors are the coarsest of (2, 2), (4, 2), (4, 3), (6, 3) whose margin at
+#: the shipped profiles' limits stays small.  ``inf``: some target had no
+#: allowed coarse cell at all (C = inf) while its fine grid had one.
+_INF = math.inf
+ONEWAY_MARGINS_KM_S = {
+    "excess": (
+        (6, 3),
+        (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0),
+        (0.041, 0.100, 0.227, 0.227, 0.227, 0.609, 0.622, 1.090, 1.406, 1.660, 2.448, 3.128),
+    ),
+    "gto-burn": (
+        (4, 2),
+        (1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0),
+        (0.068, 0.237, 0.428, 0.715, 0.715, 0.969, 0.969, 1.281, 1.716, 1.859, 1.859, 1.859),
+    ),
+    "zero": (
+        (2, 2),
+        (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 15.0),
+        (1.332, 1.490, 1.490, 1.592, 1.592, 2.216, 2.216, 2.216),
+    ),
+    "nhats-total": (
+        (2, 2),
+        (4.0, 5.0, 6.0, 8.0),
+        (0.164, 0.269, 0.372, _INF),
+    ),
+}
+
+
+def _signature(spec, objective, g) -> str | None:
+    """Key of :data:`ONEWAY_MARGINS_KM_S` that applies to this scan, if any."""
+    from prospect.scan._mission import GTO_PERIGEE_ALT_KM
+
+    if objective is None or spec.mode != "rendezvous" or spec.max_revs != 0:
+        return None
+    tofs = np.asarray(g.tof_days, dtype=float)
+    grid = (g.step_days, float(tofs[1] - tofs[0]) if tofs.size > 1 else 0.0, tofs[0], tofs[-1])
+    if not np.allclose(grid, ONEWAY_MEASURED_GRID):
+        return None
+    kind, p, _ = objective
+    if kind == "excess" and p == 0.0 and spec.max_c3_km2_s2 is None:
+        return "excess" if spec.max_duration_days is None else None
+    if kind == "zero" and spec.max_c3_km2_s2 is None and spec.max_duration_days is None:
+        return "zero"
+    if kind == "burn" and spec.max_c3_km2_s2 is None and spec.max_duration_days is None:
+        rp = R_EARTH_KM + GTO_PERIGEE_ALT_KM
+        if math.isclose(p, 2.0 * GM_EARTH_KM3_S2 / rp) and spec.launch_mode == "rideshare_gto":
+            return "gto-burn"
+        return None
+    if (
+        kind == "total"
+        and spec.max_c3_km2_s2 == 60.0
+        and spec.max_duration_days == 450.0
+        and spec.parking_alt_km == 400.0
+    ):
+        return "nhats-total"
+    return None
+
+
+def oneway_margins(key: str | None) -> tuple[tuple[int, int], np.ndarray, np.ndarray]:
+    """Coarse factors and margin table (levels, margins with safety), km/s.
+
+    An empty table (objective, grid or limits not measured) means: no pruning.
+    """
+    if key is None or key not in ONEWAY_MARGINS_KM_S:
+        return (1, 1), np.empty(0), np.empty(0)
+    factors, levels, measured = ONEWAY_MARGINS_KM_S[key]
+    m = np.maximum.accumulate(np.asarray(measured, dtype=float))
+    return factors, np.asarray(levels, dtype=float), MARGIN_SAFETY * m + MARGIN_PAD_KM_S
+
+
+def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[str, np.ndarray]:
+    """Best one-way cell of each target by the coarse-to-fine search.
+
+    Same inputs and output as rank's per-chunk grid scan
+    (``prospect.scan.rank._oneway_chunk``): ``el`` the element arrays of the
+    chunk's targets, ``g`` the one-way grid (departure epochs, flight times,
+    distinct arrival epochs and their index, Earth states), ``spec`` the
+    :class:`prospect.scan._mission.MissionSpec`.
+
+    Parameters
+    ----------
+    states : callable, optional
+        ``states(epochs_s) -> (r, v)``, arrays of shape ``(n, m, 3)`` (km,
+        km/s) of the chunk's targets; default the two-body propagation of
+        ``el``.
+
+    Returns
+    -------
+    dict of ndarray, shape (n,)
+        ``departure_s``, ``tof_days``, ``launch_days`` and the cell columns
+        (``c3_km2_s2``, ``vinf_dep_km_s``, ``vinf_arr_km_s``,
+        ``dv_departure_km_s``, ``dv_arrival_km_s``, ``dv_total_km_s``).
+        Targets pruned by the coarse bound carry their coarse best cell and
+        ``launch_days = 0``.
+    """
+    # the module (the package attribute `prospect.scan.rank` is the function)
+    _rank = importlib.import_module("prospect.scan.rank")
+
+    r_t, v_t = states(g.arr_u) if states is not None else _rank._propagate(el, g.arr_u)
+    objective = _rank._kernel_objective(spec)
+    if objective is None:
+        return _rank._oneway_chunk_grid(r_t, v_t, g, spec)
+    factors, levels, margins = oneway_margins(_signature(spec, objective, g))
+    tof_ok = np.ones(g.tof_days.size, dtype=bool)
+    if spec.max_duration_days is not None:
+        tof_ok &= g.tof_days <= spec.max_duration_days
+    best, vals, n_ok, _ = transfer_search(
+        GM_SUN_KM3_S2,
+        g.r_e,
+        g.v_e,
+        r_t,
+        v_t,
+        g.inv,
+        g.tof_days * DAY_S,
+        revs=spec.max_revs,
+        mu_park=GM_EARTH_KM3_S2,
+        r_park=R_EARTH_KM + spec.parking_alt_km,
+        rendezvous=spec.mode == "rendezvous",
+        objective=objective,
+        tof_ok=tof_ok,
+        max_c3=spec.max_c3_km2_s2,
+        limit=_rank._limit(spec),
+        dep_every=factors[0],
+        tof_every=factors[1],
+        margin_levels_km_s=levels,
+        margins_km_s=margins,
+    )
+    found = best[:, 0] >= 0
+    out = {
+        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
+        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
+        "launch_days": (n_ok * g.step_days).astype(float),
+    }
+    for k, name in enumerate(_rank._CELL_FIELDS):
+        out[name] = vals[:, k]
+    return out
+
+
+def roundtrip_leg_costs(spec, vinf_dep, vinf_arr, leg: str) -> np.ndarray:
+    """Cost of round-trip legs as the fine lattice search counts them, km/s.
+
+    ``leg="out"``: the outbound departure (the spacecraft's share when the
+    profile has a capacity, else the burn from the parking orbit) plus the
+    arrival v-infinity, ``inf`` above the profile's C3 limit; ``"return"``:
+    the target departure v-infinity plus the entry-speed burn.  Non-finite
+    costs (no arc) are ``inf``.  The same formulas as
+    :func:`prospect.scan.roundtrip.lattice_search` (its helpers are called).
+    """
+    from prospect.scan.roundtrip import _entry, _outbound
+
+    if leg == "out":
+        dv_leo, dv_sc = _outbound(spec, vinf_dep, vinf_arr)
+        cost = (dv_sc if spec.capacity_km_s is not None else dv_leo) + vinf_arr
+        if spec.max_c3_km2_s2 is not None:
+            cost = np.where(vinf_dep * vinf_dep <= spec.max_c3_km2_s2, cost, np.inf)
+    else:
+        _, dv_entry = _entry(vinf_arr, spec.max_entry_speed_km_s)
+        cost = vinf_dep + dv_entry
+    return np.where(np.isfinite(cost), cost, np.inf)
+
+
+#: Measured round-trip margins, km/s: ``(coarse factors, levels, margins)``
+#: with ``C`` and ``F`` the sums of the cheapest outbound and the cheapest
+#: return leg on the coarse (every ``d``-th start date, every ``k``-th leg
+#: length) and on the fine lattice; the margin bounds ``C - F`` for targets
+#: with ``F`` at most the level.  Measured with
+#: ``benchmarks/calibrate_search.py --only roundtrip --sample 8000`` (a
+#: seeded sample of 8,000 of the 40,874 shipped objects) for the NHATS
+#: constraints (``nhats-human``: total <= 12 km/s from a 400 km LEO, C3 <= 60
+#: km^2/s^2, <= 450 d, stay >= 8 d, entry <= 12 km/s) on rank's 5-day lattice
+#: with legs >= 10 d, launches 2027-01-01 to 2029-01-01.
+ROUNDTRIP_MARGINS_KM_S = {
+    "nhats": ((2, 2), (7.0, 8.0, 12.0), (0.018, 0.208, 0.300)),
+}
+
+
+def _rt_signature(spec, lat) -> str | None:
+    if (
+        spec.capacity_km_s is None
+        and spec.max_total_dv_km_s == 12.0
+        and spec.max_c3_km2_s2 == 60.0
+        and spec.max_duration_days == 450.0
+        and spec.min_stay_days == 8.0
+        and spec.max_entry_speed_km_s == 12.0
+        and spec.parking_alt_km == 400.0
+        and math.isclose(lat.step_days, 5.0)
+        and lat.k_min == 2
+    ):
+        return "nhats"
+    return None
+
+
+def roundtrip_legs(lat, every_date: int = 1, every_leg: int = 1):
+    """Outbound (Earth ``i`` -> target ``i + k``) and return (target ``d`` -> Earth ``d + k``) legs.
+
+    Every ``every_date``-th start date and ``every_leg``-th leg length ``k``
+    (from ``lat.k_min``) of the lattice ``lat``
+    (:class:`prospect.scan.roundtrip.RoundTripLattice`).
+
+    Returns
+    -------
+    out_i1, out_i2, ret_i1, ret_i2 : ndarray of int
+        Lattice date indices of the two ends of each outbound and return leg.
+    """
+    ks = lat.legs[::every_leg]
+    i = np.arange(0, lat.n_dep, every_date)
+    oi, ok = np.meshgrid(i, ks, indexing="ij")
+    d = np.arange(0, lat.size, every_date)
+    ri, rk = np.meshgrid(d, ks, indexing="ij")
+    keep = ri + rk < lat.size
+    return oi.ravel(), (oi + ok).ravel(), ri[keep], (ri + rk)[keep]
+
+
+def roundtrip_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
+    """Cheapest outbound plus cheapest return leg of each target, km/s, shape (n,).
+
+    On the lattice ``lat`` thinned by ``factors`` (:func:`roundtrip_legs`);
+    ``r_e, v_e`` Earth at the lattice dates ``(L, 3)``, ``r_t, v_t`` the
+    targets ``(n, L, 3)``.  On the whole lattice it is a lower bound of
+    every round trip's cost.
+    """
+    oi1, oi2, ri1, ri2 = roundtrip_legs(lat, *factors)
+    h_s = lat.step_days * DAY_S
+    vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, oi1, oi2, (oi2 - oi1) * h_s)
+    out = roundtrip_leg_costs(spec, vd, va, "out").min(axis=1, initial=np.inf)
+    vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], ri1, ri2, (ri2 - ri1) * h_s)
+    return out + roundtrip_leg_costs(spec, vd, va, "return").min(axis=1, initial=np.inf)
+
+
+def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = None) -> list:
+    """Best round trips of each target, pruning the ones that cannot be feasible.
+
+    Same inputs and output as rank's per-chunk lattice scan
+    (``prospect.scan.rank._roundtrip_chunk``): one dict per target with
+    ``"min_dv"`` and ``"min_dur"`` each ``None`` or the four lattice dates
+    (TDB s) of the round trip.  Targets whose coarse leg bound exceeds the
+    limit by more than :data:`ROUNDTRIP_MARGINS_KM_S` have no feasible round
+    trip (both ``None``, as the fine lattice gives them); the others go
+    through :func:`prospect.scan.roundtrip.lattice_search` unchanged.
+
+    Parameters
+    ----------
+    states : callable, optional
+        ``states(epochs_s) -> (r, v)`` of the chunk's targets, shape
+        ``(n, L, 3)``; default the two-body propagation of ``el``.
+    """
+    from prospect.scan.roundtrip import lattice_search
+
+    _rank = importlib.import_module("prospect.scan.rank")
+    sec = lat.seconds
+    r_t, v_t = states(sec) if states is not None else _rank._propagate(el, sec)
+    n = r_t.shape[0]
+    keep = np.ones(n, dtype=bool)
+    key = _rt_signature(spec, lat)
+    limit = _rank._limit(spec)
+    if key is not None and limit is not None and n:
+        factors, levels, measured = ROUNDTRIP_MARGINS_KM_S[key]
+        m = np.maximum.accumulate(np.asarray(measured, dtype=float))
+        k = int(np.searchsorted(levels, limit))
+        margin = MARGIN_SAFETY * m[k] + MARGIN_PAD_KM_S if k < len(levels) else np.inf
+        bound = roundtrip_bound(r_e, v_e, r_t, v_t, lat, spec, factors)
+        keep = ~(bound > limit + margin)
+    rows = [{"min_dv": None, "min_dur": None} for _ in range(n)]
+    idx = np.flatnonzero(keep)
+    if idx.size == 0:
+        return rows
+    found = lattice_search(r_e, v_e, r_t[idx], v_t[idx], lat, spec)
+    for kk, t in enumerate(idx):
+        for kind in ("min_dv", "min_dur"):
+            i = [int(found[f"{kind}_{m}"][kk]) for m in ("i0", "i1", "i2", "i3")]
+            if i[0] >= 0:
+                rows[t][kind] = (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
+    return rows
