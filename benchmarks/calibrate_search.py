@@ -43,11 +43,13 @@ def _objectives(vd, va, tot, tofs):
 def calibrate_oneway(n_limit: int | None) -> None:
     from prospect.catalog import load_neas
     from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
-    from prospect.core.gridsearch import _coarse_index
     from prospect.core.transfer import transfer_grid
     from prospect.scan._common import date_grid, tof_grid
     from prospect.scan._targets import earth_model
-    from prospect.scan.rank import _elements, _propagate, default_window
+    from prospect.scan.rank.chunks import propagate as _propagate
+    from prospect.scan.rank.grid import default_window
+    from prospect.scan.search import _coarse_index
+    from prospect.targets import element_arrays as _elements
 
     table = load_neas()
     if n_limit:
@@ -79,8 +81,8 @@ def calibrate_oneway(n_limit: int | None) -> None:
             v_t.reshape(-1, 3),
             (inv[None] + (np.arange(m) * arr_u.size)[:, None, None]).reshape(-1, nt),
             tofs * DAY_S,
-            mu_park=GM_EARTH_KM3_S2,
-            r_park=R_EARTH_KM + 400.0,
+            mu_park_km3_s2=GM_EARTH_KM3_S2,
+            r_park_km=R_EARTH_KM + 400.0,
         )
         vd, va, tot = (out[k].reshape(m, nd, nt) for k in (1, 2, 5))
         for name, obj in _objectives(vd, va, tot, tofs[None, None, :]).items():
@@ -105,32 +107,18 @@ def calibrate_oneway(n_limit: int | None) -> None:
             print(f"{name:13s} {f!s:8s} " + " ".join(cells))
 
 
-RT_FACTORS = ((2, 2), (4, 2), (4, 4), (8, 4))
-
-
-def rt_legs(lat, every_date: int = 1, every_leg: int = 1):
-    """Outbound (Earth i -> target i + k) and return (target d -> Earth d + k) legs.
-
-    Returns ``(out_i1, out_i2, ret_i1, ret_i2)`` index arrays over the lattice
-    dates, every ``every_date``-th start date and ``every_leg``-th leg length.
-    """
-    ks = lat.legs[::every_leg]
-    i = np.arange(0, lat.n_dep, every_date)
-    oi, ok = np.meshgrid(i, ks, indexing="ij")
-    d = np.arange(0, lat.size, every_date)
-    ri, rk = np.meshgrid(d, ks, indexing="ij")
-    keep = ri + rk < lat.size
-    return oi.ravel(), (oi + ok).ravel(), ri[keep], (ri + rk)[keep]
+RT_WINDOW_FACTORS = ((2, 2), (4, 4), (8, 4))
 
 
 def calibrate_roundtrip(n_limit: int | None, sample: int | None = None) -> None:
     from prospect.catalog import load_neas
-    from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
-    from prospect.core.gridsearch import leg_vinf
+    from prospect.scan._lattice import RoundTripLattice, lattice_search
     from prospect.scan._targets import earth_model
-    from prospect.scan.rank import _elements, _propagate, default_window
-    from prospect.scan.roundtrip import RoundTripLattice, nhats_spec
-    from prospect.scan.search import roundtrip_leg_costs
+    from prospect.scan.rank.chunks import propagate as _propagate
+    from prospect.scan.rank.grid import default_window
+    from prospect.scan.roundtrip import nhats_spec
+    from prospect.scan.search import coarse_lattice_cost, roundtrip_window_bound
+    from prospect.targets import element_arrays as _elements
 
     table = load_neas()
     if n_limit:
@@ -138,6 +126,7 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None) -> None:
     if sample:
         table = table.sample(n=min(sample, len(table)), random_state=20261205)
     spec = nhats_spec("nhats-human")
+    limit = spec.max_total_dv_km_s
     start, end = default_window()
     lat = RoundTripLattice.make(
         start, end, step_days=5.0, max_duration_days=spec.max_duration_days,
@@ -147,45 +136,40 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None) -> None:
     r_e, v_e = earth_model().states(sec)
     el = _elements(table)
     n = len(table)
-    h = lat.step_days * DAY_S
-    fine = rt_legs(lat)
-    print(f"round trip {start} .. {end}: {lat.n_dep} departures, {lat.size} dates, "
-          f"{fine[0].size} + {fine[2].size} legs per target, {n} objects")  # fmt: skip
-    f_sum = []
-    c_sum = {f: [] for f in RT_FACTORS}
+    print(f"round trip {start} .. {end}: {lat.n_dep} departures, {lat.size} dates, {n} objects")
+    fine_w, fine_rt, coarse_rt = [], [], []
+    coarse_w = {f: [] for f in RT_WINDOW_FACTORS}
     t0 = time.perf_counter()
-    step = 200
+    step = 100
     for a in range(0, n, step):
         b = min(n, a + step)
         r_t, v_t = _propagate({k: v[a:b] for k, v in el.items()}, sec)
-        oi1, oi2, ri1, ri2 = fine
-        vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, oi1, oi2, (oi2 - oi1) * h)
-        co = roundtrip_leg_costs(spec, vd, va, "out")
-        vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], ri1, ri2, (ri2 - ri1) * h)
-        cr = roundtrip_leg_costs(spec, vd, va, "return")
-        f_sum.append(co.min(axis=1) + cr.min(axis=1))
-        for f in RT_FACTORS:
-            so = (oi1 % f[0] == 0) & ((oi2 - oi1 - lat.k_min) % f[1] == 0)
-            sr = (ri1 % f[0] == 0) & ((ri2 - ri1 - lat.k_min) % f[1] == 0)
-            c_sum[f].append(co[:, so].min(axis=1) + cr[:, sr].min(axis=1))
-        if (a // step) % 20 == 0:
+        fine_w.append(roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec))
+        for f in RT_WINDOW_FACTORS:
+            coarse_w[f].append(roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, f))
+        fine_rt.append(lattice_search(r_e, v_e, r_t, v_t, lat, spec)["min_dv_cost"])
+        coarse_rt.append(coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec, limit + 5.0))
+        if (a // step) % 5 == 0:
             print(f"  {b} objects, {time.perf_counter() - t0:.0f} s", flush=True)
-    fs = np.concatenate(f_sum)
-    print(f"round trip: {time.perf_counter() - t0:.0f} s; cheapest outbound + cheapest return "
-          "leg, max(C - F) over targets with F <= L")  # fmt: skip
-    print("factors  " + " ".join(f"{lv:>6g}" for lv in RT_LEVELS))
-    for f in RT_FACTORS:
-        cs = np.concatenate(c_sum[f])
-        cells = []
-        for lv in RT_LEVELS:
-            sel = np.isfinite(fs) & (fs <= lv)
-            cells.append(f"{np.max(cs[sel] - fs[sel]):6.3f}" if sel.any() else "     -")
-        print(f"{f!s:8s} " + " ".join(cells))
-    for lv in (10.0, 12.0, 14.0):
-        print(f"targets with F <= {lv:g}: {int(np.sum(fs <= lv))}")
-
-
-RT_LEVELS = (4.0, 5.0, 6.0, 7.0, 8.0, 9.0, 10.0, 11.0, 12.0, 13.0, 14.0)
+    fw = np.concatenate(fine_w)
+    frt = np.concatenate(fine_rt)
+    crt = np.concatenate(coarse_rt)
+    feas = np.isfinite(frt)
+    print(f"round trip: {time.perf_counter() - t0:.0f} s; {int(feas.sum())} of {n} feasible")
+    sel = fw <= limit
+    assert np.all(fw[feas] <= frt[feas] + 1e-9), "window bound above a round trip"
+    print(f"stage 1 window bound on every leg <= {limit:g}: {int(sel.sum())} targets")
+    for f in RT_WINDOW_FACTORS:
+        cw = np.concatenate(coarse_w[f])
+        m = float(np.max(cw[sel] - fw[sel])) if sel.any() else float("nan")
+        print(f"  legs thinned {f}: max(C - F) = {m:.3f} km/s; C <= limit + margin: "
+              f"{int(np.sum(cw <= limit + 1.25 * m + 0.05))} targets")  # fmt: skip
+    gap = np.where(np.isfinite(crt[feas]), crt[feas] - frt[feas], np.inf)
+    m2 = float(np.max(gap)) if gap.size else float("nan")
+    print(
+        f"stage 2 10-day sub-lattice: max(C - F) over feasible targets = {m2:.3f} km/s; "
+        f"C <= limit + margin: {int(np.sum(crt <= limit + 1.25 * m2 + 0.05))} targets"
+    )
 
 
 def main() -> None:

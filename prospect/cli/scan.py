@@ -238,7 +238,10 @@ _RANK_OPTS = {
         None, "--round-trip/--one-way", help="NHATS-style round trips (default: the profile's)."
     ),
     "exhaustive": typer.Option(
-        False, "--exhaustive", help="Scan every object (no Shoemaker-Helin screening)."
+        False,
+        "--exhaustive",
+        help="Scan every object (no Shoemaker-Helin screening) on the whole fine grid "
+        "(no coarse-to-fine pruning).",
     ),
     "weights": typer.Option(
         None,

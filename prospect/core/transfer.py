@@ -20,6 +20,8 @@ the earlier: zero revolutions first, then low path before high path).  Only
 scalars per cell are written, so the ``(n_dep, n_tof, 3)`` position and
 velocity arrays of a NumPy formulation never exist; :func:`transfer_min`
 does not even keep the grid, it reduces each target to its best cell.
+:func:`leg_vinf` solves listed legs (date pairs) of many targets, for the
+round-trip legs of :mod:`prospect.scan.search`.
 
 Bad cells never raise: NaN values and the Lambert status code
 (:data:`TRANSFER_STATUS`, the codes of
@@ -41,6 +43,7 @@ __all__ = [
     "TRANSFER_STATUS",
     "TransferGrid",
     "TransferMin",
+    "leg_vinf",
     "transfer_grid",
     "transfer_min",
 ]
@@ -481,3 +484,93 @@ def transfer_min(
             OBJECTIVE_KINDS[kind_name], float(op), float(oq), c3, lim, best_idx, vals, n_ok,
         )  # fmt: skip
     return TransferMin(best_idx, vals, n_ok)
+
+
+@njit(cache=True, error_model="numpy")
+def _legs_one(t, mu, r1, v1, r2, v2, i1, i2, tof, vd_out, va_out):
+    t1 = np.int64(t) if r1.shape[0] > 1 else np.int64(0)
+    t2 = np.int64(t) if r2.shape[0] > 1 else np.int64(0)
+    for c in range(i1.size):
+        a = i1[c]
+        b = i2[c]
+        vd, va, _dd, _da, _tot, _s, _m = _cell(
+            mu, r1[t1, a], v1[t1, a], r2[t2, b], v2[t2, b], tof[c], 0, True, 0.0, 0.0
+        )
+        vd_out[t, c] = vd
+        va_out[t, c] = va
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _legs_all(mu, r1, v1, r2, v2, i1, i2, tof, vd_out, va_out):
+    for t in prange(vd_out.shape[0]):
+        _legs_one(t, mu, r1, v1, r2, v2, i1, i2, tof, vd_out, va_out)
+
+
+def leg_vinf(mu_km3_s2, r1, v1, r2, v2, i1, i2, tof_s):
+    """Departure and arrival v-infinities of listed legs of many targets.
+
+    Leg ``c`` of target ``t`` is the zero-revolution prograde Lambert arc
+    (Izzo 2015) from body 1 at date index ``i1[c]`` to body 2 at ``i2[c]``
+    in ``tof_s[c]``; either body is shared by all targets (leading axis 1,
+    e.g. the Earth) or given per target (leading axis ``n_t``).
+
+    Parameters
+    ----------
+    mu_km3_s2 : float
+        Gravitational parameter of the Sun, km^3/s^2.
+    r1, v1 : array_like, shape (1 or n_t, m1, 3)
+        States of body 1 at its dates, km, km/s.
+    r2, v2 : array_like, shape (1 or n_t, m2, 3)
+        States of body 2, km, km/s.
+    i1, i2 : array_like of int, shape (n_c,)
+        Date indices of each leg's two ends.
+    tof_s : array_like, shape (n_c,)
+        Flight time of each leg, s.
+
+    Returns
+    -------
+    vinf_dep, vinf_arr : ndarray, shape (n_t, n_c)
+        ``|v1 - v_body1|`` and ``|v2 - v_body2|``, km/s; NaN where no arc.
+
+    Raises
+    ------
+    ValueError
+        Shapes that do not match, indices out of range.
+
+    Examples
+    --------
+    >>> import numpy as np
+    >>> au, mu = 149597870.7, 1.32712440018e11
+    >>> vc = np.sqrt(mu / au)
+    >>> earth_r = np.array([[[au, 0, 0], [0, au, 0]]])
+    >>> earth_v = np.array([[[0, vc, 0], [-vc, 0, 0]]])
+    >>> vd, va = leg_vinf(mu, earth_r, earth_v, 1.2 * earth_r, earth_v / np.sqrt(1.2),
+    ...                   [0], [1], [120 * 86400.0])
+    >>> vd.shape, bool(np.isfinite(vd).all())
+    ((1, 1), True)
+    """
+    mu = _positive(mu_km3_s2, "mu_km3_s2")
+    arrs = [np.ascontiguousarray(x, dtype=np.float64) for x in (r1, v1, r2, v2)]
+    for name, a in zip(("r1", "v1", "r2", "v2"), arrs, strict=True):
+        if a.ndim != 3 or a.shape[2] != 3:
+            raise ValueError(f"{name} must have shape (1 or n_t, m, 3), got {a.shape}")
+    r1, v1, r2, v2 = arrs
+    if v1.shape != r1.shape or v2.shape != r2.shape:
+        raise ValueError("positions and velocities must have one shape per body")
+    n_t = max(r1.shape[0], r2.shape[0])
+    if r1.shape[0] not in (1, n_t) or r2.shape[0] not in (1, n_t):
+        raise ValueError(f"leading axes {r1.shape[0]} and {r2.shape[0]} do not broadcast")
+    i1 = np.ascontiguousarray(i1, dtype=np.int64)
+    i2 = np.ascontiguousarray(i2, dtype=np.int64)
+    tof = np.ascontiguousarray(tof_s, dtype=np.float64)
+    if i1.ndim != 1 or i2.shape != i1.shape or tof.shape != i1.shape:
+        raise ValueError("i1, i2 and tof_s must be 1-D of one length")
+    if i1.size and (
+        i1.min() < 0 or i1.max() >= r1.shape[1] or i2.min() < 0 or i2.max() >= r2.shape[1]
+    ):
+        raise ValueError("leg date index out of range")
+    vd = np.empty((n_t, i1.size))
+    va = np.empty((n_t, i1.size))
+    if n_t and i1.size:
+        _legs_all(mu, r1, v1, r2, v2, i1, i2, tof, vd, va)
+    return vd, va

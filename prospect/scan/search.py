@@ -11,7 +11,7 @@ output) that prune targets which cannot be feasible before the fine grid:
     (``F >= C - margin``).  Targets with ``C - margin > limit`` cannot be
     feasible and keep their coarse best cell; every other target gets the
     whole fine grid, so its best cell, values and launch days are those of
-    the fine grid (:func:`prospect.core.gridsearch.transfer_search`).
+    the fine grid (:func:`prospect.core.transfer.transfer_min` on both grids).
 :func:`roundtrip_chunk`
     NHATS-style round trips on a date lattice.  Each target's cheapest
     outbound leg and cheapest return leg on a coarse lattice (every second
@@ -36,28 +36,31 @@ replace the two-body propagation of the elements.
 
 from __future__ import annotations
 
-import importlib
 import math
 from collections.abc import Callable
 
 import numpy as np
 
-from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
-from prospect.core.gridsearch import leg_vinf, transfer_search
+from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2
+from prospect.core.transfer import leg_vinf, transfer_min
+from prospect.scan.cells import CELL_FIELDS
 
 __all__ = [
     "MARGIN_PAD_KM_S",
     "MARGIN_SAFETY",
     "ONEWAY_MARGINS_KM_S",
     "ROUNDTRIP_MARGINS_KM_S",
+    "coarse_lattice",
+    "coarse_lattice_cost",
     "oneway_chunk",
     "oneway_margins",
     "roundtrip_chunk",
     "roundtrip_leg_costs",
     "roundtrip_legs",
+    "roundtrip_window_bound",
 ]
 
-StatesFn = Callable[[np.ndarray], tuple[np.ndarray, np.ndarray]]
+StatesFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 #: Applied to every measured margin: ``margin = MARGIN_SAFETY * measured +
 #: MARGIN_PAD_KM_S`` (a design choice covering launch windows other than the
@@ -110,8 +113,6 @@ ONEWAY_MARGINS_KM_S = {
 
 def _signature(spec, objective, g) -> str | None:
     """Key of :data:`ONEWAY_MARGINS_KM_S` that applies to this scan, if any."""
-    from prospect.scan._mission import GTO_PERIGEE_ALT_KM
-
     if objective is None or spec.mode != "rendezvous" or spec.max_revs != 0:
         return None
     tofs = np.asarray(g.tof_days, dtype=float)
@@ -124,10 +125,8 @@ def _signature(spec, objective, g) -> str | None:
     if kind == "zero" and spec.max_c3_km2_s2 is None and spec.max_duration_days is None:
         return "zero"
     if kind == "burn" and spec.max_c3_km2_s2 is None and spec.max_duration_days is None:
-        rp = R_EARTH_KM + GTO_PERIGEE_ALT_KM
-        if math.isclose(p, 2.0 * GM_EARTH_KM3_S2 / rp) and spec.launch_mode == "rideshare_gto":
-            return "gto-burn"
-        return None
+        # the standard GTO of prospect.data.orbits, the one the margins were measured with
+        return "gto-burn" if spec.launch_mode == "rideshare_gto" else None
     if (
         kind == "total"
         and spec.max_c3_km2_s2 == 60.0
@@ -150,6 +149,27 @@ def oneway_margins(key: str | None) -> tuple[tuple[int, int], np.ndarray, np.nda
     return factors, np.asarray(levels, dtype=float), MARGIN_SAFETY * m + MARGIN_PAD_KM_S
 
 
+def _coarse_index(n: int, every: int) -> np.ndarray:
+    """Every ``every``-th index of ``0..n-1``, with ``n - 1`` always included."""
+    idx = np.arange(0, n, max(int(every), 1), dtype=np.int64)
+    if n and idx[-1] != n - 1:
+        idx = np.append(idx, n - 1)
+    return idx
+
+
+def _margin_at(levels: np.ndarray, margins: np.ndarray, value: float) -> float:
+    k = int(np.searchsorted(levels, value))
+    return float(margins[k]) if k < levels.size else math.inf
+
+
+def _chunk_states(el: dict, states: StatesFn | None) -> StatesFn:
+    if states is not None:
+        return states
+    from prospect.scan.rank.chunks import propagate
+
+    return lambda epochs_s, rows: propagate({k: v[rows] for k, v in el.items()}, epochs_s)
+
+
 def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[str, np.ndarray]:
     """Best one-way cell of each target by the coarse-to-fine search.
 
@@ -162,9 +182,9 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
     Parameters
     ----------
     states : callable, optional
-        ``states(epochs_s) -> (r, v)``, arrays of shape ``(n, m, 3)`` (km,
-        km/s) of the chunk's targets; default the two-body propagation of
-        ``el``.
+        ``states(epochs_s, rows) -> (r, v)``: the states of the chunk's
+        targets ``rows`` (int array) at ``epochs_s``, shape ``(len(rows), m,
+        3)``, km, km/s; default the two-body propagation of ``el``.
 
     Returns
     -------
@@ -175,45 +195,60 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
         Targets pruned by the coarse bound carry their coarse best cell and
         ``launch_days = 0``.
     """
-    # the module (the package attribute `prospect.scan.rank` is the function)
-    _rank = importlib.import_module("prospect.scan.rank")
+    from prospect.scan.rank.chunks import _oneway_chunk_grid
 
-    r_t, v_t = states(g.arr_u) if states is not None else _rank._propagate(el, g.arr_u)
-    objective = _rank._kernel_objective(spec)
+    states = _chunk_states(el, states)
+    n = len(next(iter(el.values())))
+    every = np.arange(n)
+    objective = spec.kernel_objective()
     if objective is None:
-        return _rank._oneway_chunk_grid(r_t, v_t, g, spec)
-    factors, levels, margins = oneway_margins(_signature(spec, objective, g))
+        return _oneway_chunk_grid(*states(g.arr_u, every), g, spec)
     tof_ok = np.ones(g.tof_days.size, dtype=bool)
     if spec.max_duration_days is not None:
         tof_ok &= g.tof_days <= spec.max_duration_days
-    best, vals, n_ok, _ = transfer_search(
-        GM_SUN_KM3_S2,
-        g.r_e,
-        g.v_e,
-        r_t,
-        v_t,
-        g.inv,
-        g.tof_days * DAY_S,
+    limit = spec.limit_km_s
+    kw = dict(
         revs=spec.max_revs,
-        mu_park=GM_EARTH_KM3_S2,
-        r_park=R_EARTH_KM + spec.parking_alt_km,
+        mu_park_km3_s2=GM_EARTH_KM3_S2,
+        r_park_km=spec.r_park_km,
         rendezvous=spec.mode == "rendezvous",
         objective=objective,
-        tof_ok=tof_ok,
-        max_c3=spec.max_c3_km2_s2,
-        limit=_rank._limit(spec),
-        dep_every=factors[0],
-        tof_every=factors[1],
-        margin_levels_km_s=levels,
-        margins_km_s=margins,
+        max_c3_km2_s2=spec.max_c3_km2_s2,
+        limit_km_s=limit,
     )
+    best = np.full((n, 2), -1, dtype=np.int64)
+    vals = np.full((n, 7), np.nan)
+    n_ok = np.zeros(n, dtype=np.int64)
+    keep = np.ones(n, dtype=bool)
+    factors, levels, margins = oneway_margins(_signature(spec, objective, g))
+    if levels.size and limit is not None and n:
+        # coarse pass: states only at the coarse cells' arrival epochs
+        ci = _coarse_index(g.inv.shape[0], factors[0])
+        cj = _coarse_index(g.inv.shape[1], factors[1])
+        arr = g.dep_s[ci][:, None] + g.tof_days[cj][None, :] * DAY_S
+        arr_u, inv = np.unique(np.round(arr, 3), return_inverse=True)
+        r_c, v_c = states(arr_u, every)
+        b_c, vals_c, _ = transfer_min(
+            GM_SUN_KM3_S2, g.r_e[ci], g.v_e[ci], r_c, v_c, inv.reshape(arr.shape),
+            g.tof_days[cj] * DAY_S, tof_ok=tof_ok[cj], **kw,
+        )  # fmt: skip
+        keep = ~(vals_c[:, 6] > limit + _margin_at(levels, margins, limit))
+        cut = ~keep & (b_c[:, 0] >= 0)
+        best[cut] = np.stack([ci[b_c[cut, 0]], cj[b_c[cut, 1]]], axis=1)
+        vals[~keep] = vals_c[~keep]
+    rows = np.flatnonzero(keep)
+    if rows.size:
+        r_t, v_t = states(g.arr_u, rows)
+        best[rows], vals[rows], n_ok[rows] = transfer_min(
+            GM_SUN_KM3_S2, g.r_e, g.v_e, r_t, v_t, g.inv, g.tof_days * DAY_S, tof_ok=tof_ok, **kw
+        )
     found = best[:, 0] >= 0
     out = {
         "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
         "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
         "launch_days": (n_ok * g.step_days).astype(float),
     }
-    for k, name in enumerate(_rank._CELL_FIELDS):
+    for k, name in enumerate(CELL_FIELDS):
         out[name] = vals[:, k]
     return out
 
@@ -226,9 +261,9 @@ def roundtrip_leg_costs(spec, vinf_dep, vinf_arr, leg: str) -> np.ndarray:
     arrival v-infinity, ``inf`` above the profile's C3 limit; ``"return"``:
     the target departure v-infinity plus the entry-speed burn.  Non-finite
     costs (no arc) are ``inf``.  The same formulas as
-    :func:`prospect.scan.roundtrip.lattice_search` (its helpers are called).
+    :func:`prospect.scan._lattice.lattice_search` (its helpers are called).
     """
-    from prospect.scan.roundtrip import _entry, _outbound
+    from prospect.scan._lattice import _entry, _outbound
 
     if leg == "out":
         dv_leo, dv_sc = _outbound(spec, vinf_dep, vinf_arr)
@@ -241,19 +276,21 @@ def roundtrip_leg_costs(spec, vinf_dep, vinf_arr, leg: str) -> np.ndarray:
     return np.where(np.isfinite(cost), cost, np.inf)
 
 
-#: Measured round-trip margins, km/s: ``(coarse factors, levels, margins)``
-#: with ``C`` and ``F`` the sums of the cheapest outbound and the cheapest
-#: return leg on the coarse (every ``d``-th start date, every ``k``-th leg
-#: length) and on the fine lattice; the margin bounds ``C - F`` for targets
-#: with ``F`` at most the level.  Measured with
-#: ``benchmarks/calibrate_search.py --only roundtrip --sample 8000`` (a
-#: seeded sample of 8,000 of the 40,874 shipped objects) for the NHATS
-#: constraints (``nhats-human``: total <= 12 km/s from a 400 km LEO, C3 <= 60
-#: km^2/s^2, <= 450 d, stay >= 8 d, entry <= 12 km/s) on rank's 5-day lattice
-#: with legs >= 10 d, launches 2027-01-01 to 2029-01-01.
-ROUNDTRIP_MARGINS_KM_S = {
-    "nhats": ((2, 2), (7.0, 8.0, 12.0), (0.018, 0.208, 0.300)),
-}
+#: Measured round-trip margins, km/s, for the NHATS constraints
+#: (``nhats-human``: total <= 12 km/s from a 400 km LEO, C3 <= 60 km^2/s^2,
+#: <= 450 d, stay >= 8 d, entry <= 12 km/s) on rank's 5-day lattice with legs
+#: >= 10 d, launches 2027-01-01 to 2029-01-01, measured with
+#: ``benchmarks/calibrate_search.py --only roundtrip --sample N`` on a seeded
+#: sample of the shipped catalog:
+#:
+#: ``"window"``: stage 1, :func:`roundtrip_window_bound` on legs thinned by
+#: :data:`ROUNDTRIP_WINDOW_FACTORS` against the same bound on every leg
+#: (``max(C - F)`` over targets with ``F <= 12``);
+#: ``"lattice"``: stage 2, the best round trip on the 10-day sub-lattice
+#: against the best on the 5-day lattice (``max(C - F)`` over the targets
+#: feasible on the 5-day lattice).
+ROUNDTRIP_WINDOW_FACTORS = (4, 4)
+ROUNDTRIP_MARGINS_KM_S = {"window": _INF, "lattice": _INF}
 
 
 def _rt_signature(spec, lat) -> str | None:
@@ -277,7 +314,7 @@ def roundtrip_legs(lat, every_date: int = 1, every_leg: int = 1):
 
     Every ``every_date``-th start date and ``every_leg``-th leg length ``k``
     (from ``lat.k_min``) of the lattice ``lat``
-    (:class:`prospect.scan.roundtrip.RoundTripLattice`).
+    (:class:`prospect.scan._lattice.RoundTripLattice`).
 
     Returns
     -------
@@ -293,20 +330,80 @@ def roundtrip_legs(lat, every_date: int = 1, every_leg: int = 1):
     return oi.ravel(), (oi + ok).ravel(), ri[keep], (ri + rk)[keep]
 
 
-def roundtrip_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
-    """Cheapest outbound plus cheapest return leg of each target, km/s, shape (n,).
+def roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
+    """Lower bound of each target's round-trip cost from its legs, km/s, shape (n,).
 
-    On the lattice ``lat`` thinned by ``factors`` (:func:`roundtrip_legs`);
-    ``r_e, v_e`` Earth at the lattice dates ``(L, 3)``, ``r_t, v_t`` the
-    targets ``(n, L, 3)``.  On the whole lattice it is a lower bound of
-    every round trip's cost.
+    For each Earth departure ``i``: the cheapest outbound leg from ``i`` plus
+    the cheapest return leg that departs the target inside the trip's window
+    (``i + k_min + stay`` to ``i + dur - k_min`` lattice steps); the bound is
+    the least of these over ``i``.  Every round trip from ``i`` uses one such
+    pair, so on the whole lattice (``factors=(1, 1)``) the bound is below
+    every round trip's cost.  ``factors`` thin the legs
+    (:func:`roundtrip_legs`); ``r_e, v_e`` Earth at the lattice dates
+    ``(L, 3)``, ``r_t, v_t`` the targets ``(n, L, 3)``.
     """
     oi1, oi2, ri1, ri2 = roundtrip_legs(lat, *factors)
     h_s = lat.step_days * DAY_S
+    n, L = r_t.shape[0], lat.size
     vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, oi1, oi2, (oi2 - oi1) * h_s)
-    out = roundtrip_leg_costs(spec, vd, va, "out").min(axis=1, initial=np.inf)
+    cost = roundtrip_leg_costs(spec, vd, va, "out")
+    out_min = np.full((lat.n_dep, n), np.inf)
+    np.minimum.at(out_min, oi1, cost.T)
     vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], ri1, ri2, (ri2 - ri1) * h_s)
-    return out + roundtrip_leg_costs(spec, vd, va, "return").min(axis=1, initial=np.inf)
+    cost = roundtrip_leg_costs(spec, vd, va, "return")
+    ret_min = np.full((L, n), np.inf)
+    np.minimum.at(ret_min, ri1, cost.T)
+    bound = np.full(n, np.inf)
+    for i in np.unique(oi1):
+        lo = i + lat.k_min + lat.stay_k
+        hi = min(i + lat.dur_k - lat.k_min, L - 1)
+        if lo <= hi:
+            bound = np.minimum(bound, out_min[i] + ret_min[lo : hi + 1].min(axis=0))
+    return bound
+
+
+def coarse_lattice(lat):
+    """The sub-lattice of every second date (its round trips are round trips of ``lat``).
+
+    Legs, stays and durations are rounded inward (legs and stays up, the
+    duration down) so that every round trip on it satisfies ``lat``'s limits.
+    """
+    from prospect.scan._lattice import RoundTripLattice
+
+    k_min = math.ceil(lat.k_min / 2)
+    stay_k = math.ceil(lat.stay_k / 2)
+    dur_k = lat.dur_k // 2
+    return RoundTripLattice(
+        lat.start_s,
+        2.0 * lat.step_days,
+        (lat.n_dep + 1) // 2,
+        k_min,
+        dur_k - stay_k - k_min,
+        stay_k,
+        dur_k,
+    )
+
+
+def coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float) -> np.ndarray:
+    """Best round-trip cost of each target on :func:`coarse_lattice`, km/s (NaN above the ceiling).
+
+    ``r_e, v_e, r_t, v_t`` at the dates of the fine lattice ``lat``.
+    """
+    import dataclasses
+
+    from prospect.scan._lattice import lattice_search
+
+    c = coarse_lattice(lat)
+    relaxed = (
+        dataclasses.replace(spec, capacity_km_s=ceiling_km_s)
+        if spec.capacity_km_s is not None
+        else dataclasses.replace(spec, max_total_dv_km_s=ceiling_km_s)
+    )
+    m = c.size
+    found = lattice_search(
+        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, relaxed
+    )
+    return found["min_dv_cost"]
 
 
 def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = None) -> list:
@@ -318,30 +415,29 @@ def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = 
     (TDB s) of the round trip.  Targets whose coarse leg bound exceeds the
     limit by more than :data:`ROUNDTRIP_MARGINS_KM_S` have no feasible round
     trip (both ``None``, as the fine lattice gives them); the others go
-    through :func:`prospect.scan.roundtrip.lattice_search` unchanged.
+    through :func:`prospect.scan._lattice.lattice_search` unchanged.
 
     Parameters
     ----------
     states : callable, optional
-        ``states(epochs_s) -> (r, v)`` of the chunk's targets, shape
-        ``(n, L, 3)``; default the two-body propagation of ``el``.
+        As :func:`oneway_chunk`.
     """
-    from prospect.scan.roundtrip import lattice_search
+    from prospect.scan._lattice import lattice_search
 
-    _rank = importlib.import_module("prospect.scan.rank")
     sec = lat.seconds
-    r_t, v_t = states(sec) if states is not None else _rank._propagate(el, sec)
-    n = r_t.shape[0]
+    n = len(next(iter(el.values())))
+    r_t, v_t = _chunk_states(el, states)(sec, np.arange(n))
     keep = np.ones(n, dtype=bool)
-    key = _rt_signature(spec, lat)
-    limit = _rank._limit(spec)
-    if key is not None and limit is not None and n:
-        factors, levels, measured = ROUNDTRIP_MARGINS_KM_S[key]
-        m = np.maximum.accumulate(np.asarray(measured, dtype=float))
-        k = int(np.searchsorted(levels, limit))
-        margin = MARGIN_SAFETY * m[k] + MARGIN_PAD_KM_S if k < len(levels) else np.inf
-        bound = roundtrip_bound(r_e, v_e, r_t, v_t, lat, spec, factors)
-        keep = ~(bound > limit + margin)
+    limit = spec.limit_km_s
+    if _rt_signature(spec, lat) is not None and limit is not None and n:
+        m1 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["window"] + MARGIN_PAD_KM_S
+        b1 = roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, ROUNDTRIP_WINDOW_FACTORS)
+        keep = ~(b1 > limit + m1)
+        idx = np.flatnonzero(keep)
+        m2 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["lattice"] + MARGIN_PAD_KM_S
+        if idx.size and math.isfinite(m2):
+            c2 = coarse_lattice_cost(r_e, v_e, r_t[idx], v_t[idx], lat, spec, limit + m2)
+            keep[idx[~np.isfinite(c2)]] = False
     rows = [{"min_dv": None, "min_dur": None} for _ in range(n)]
     idx = np.flatnonzero(keep)
     if idx.size == 0:

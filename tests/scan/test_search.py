@@ -10,7 +10,6 @@ target it does not prune, so they are equal to rounding).
 
 from __future__ import annotations
 
-import importlib
 import subprocess
 import sys
 
@@ -18,17 +17,19 @@ import numpy as np
 import pandas as pd
 import pytest
 
-from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
-from prospect.core.gridsearch import leg_vinf, transfer_search
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
 from prospect.core.lambert import solve_lambert
-from prospect.core.transfer import transfer_min
+from prospect.core.transfer import leg_vinf
 from prospect.scan import search
 from prospect.scan._common import date_grid, tof_grid
+from prospect.scan._lattice import RoundTripLattice, lattice_search
 from prospect.scan._mission import mission_spec
 from prospect.scan._targets import earth_model
-from prospect.scan.roundtrip import RoundTripLattice, nhats_spec
-
-rank_mod = importlib.import_module("prospect.scan.rank")
+from prospect.scan.rank import chunks
+from prospect.scan.rank.feasibility import feasibility
+from prospect.scan.rank.grid import OneWayGrid
+from prospect.scan.roundtrip import nhats_spec
+from prospect.targets import element_arrays
 
 START, END = "2027-01-01", "2029-01-01"  # the window the margins were measured on
 SEED = 20261205
@@ -40,7 +41,7 @@ def sample():
     from prospect.catalog import load_neas
 
     table = load_neas().sample(n=500, random_state=SEED).reset_index(drop=True)
-    return table, rank_mod._elements(table)
+    return table, element_arrays(table)
 
 
 def _oneway_grid():
@@ -49,11 +50,11 @@ def _oneway_grid():
     arr = grid.seconds[:, None] + tofs[None, :] * DAY_S
     arr_u, inv = np.unique(np.round(arr, 3), return_inverse=True)
     r_e, v_e = earth_model().states(grid.seconds)
-    return rank_mod._OneWayGrid(grid.seconds, tofs, arr_u, inv.reshape(arr.shape), r_e, v_e, 5.0)
+    return OneWayGrid(grid.seconds, tofs, arr_u, inv.reshape(arr.shape), r_e, v_e, 5.0)
 
 
 def _judged(out: dict, spec) -> pd.DataFrame:
-    return rank_mod._feasibility(rank_mod._oneway_frame(out, spec), spec)
+    return feasibility(chunks.oneway_frame(out, spec), spec)
 
 
 @pytest.mark.parametrize("mission", ["prospector-1", "mx-1", "hakuto-r-m1", "nhats-human"])
@@ -61,7 +62,7 @@ def test_oneway_search_equals_fine_grid(sample, mission):
     _, el = sample
     spec = mission_spec(mission)
     g = _oneway_grid()
-    fine = _judged(rank_mod._oneway_chunk(el, g, spec), spec)
+    fine = _judged(chunks.oneway_chunk(el, g, spec), spec)
     new = _judged(search.oneway_chunk(el, g, spec), spec)
     assert np.array_equal(fine["feasible"].to_numpy(), new["feasible"].to_numpy())
     ok = fine["feasible"].to_numpy()
@@ -75,32 +76,24 @@ def test_oneway_search_equals_fine_grid(sample, mission):
     assert np.all(ob_new[both] >= ob_fine[both] - 1e-9)
 
 
-def test_oneway_search_prunes(sample):
-    """The measured margin of prospector-1 prunes most of the sample before the fine grid."""
+def test_oneway_search_prunes_and_takes_given_states(sample):
+    """prospector-1: most targets never reach the fine grid; states come through ``states``."""
     _, el = sample
     spec = mission_spec("prospector-1")
     g = _oneway_grid()
-    r_t, v_t = rank_mod._propagate(el, g.arr_u)
-    factors, levels, margins = search.oneway_margins("excess")
-    *_, n_solved = transfer_search(
-        GM_SUN_KM3_S2, g.r_e, g.v_e, r_t, v_t, g.inv, g.tof_days * DAY_S,
-        mu_park=GM_EARTH_KM3_S2, r_park=R_EARTH_KM + spec.parking_alt_km,
-        objective=rank_mod._kernel_objective(spec), limit=rank_mod._limit(spec),
-        dep_every=factors[0], tof_every=factors[1], margin_levels_km_s=levels,
-        margins_km_s=margins,
-    )  # fmt: skip
-    assert n_solved.sum() < 0.25 * g.inv.size * len(n_solved)
+    asked = []
 
+    def states(epochs_s, rows):
+        asked.append((epochs_s.size, rows.size))
+        return chunks.propagate({k: v[rows] for k, v in el.items()}, epochs_s)
 
-def test_search_without_margins_is_transfer_min(sample):
-    _, el = sample
-    g = _oneway_grid()
-    r_t, v_t = rank_mod._propagate({k: v[:20] for k, v in el.items()}, g.arr_u)
-    kw = dict(mu_park=GM_EARTH_KM3_S2, r_park=R_EARTH_KM + 400.0, limit=6.0, max_c3=40.0)
-    a = transfer_min(GM_SUN_KM3_S2, g.r_e, g.v_e, r_t, v_t, g.inv, g.tof_days * DAY_S, **kw)
-    b = transfer_search(GM_SUN_KM3_S2, g.r_e, g.v_e, r_t, v_t, g.inv, g.tof_days * DAY_S, **kw)
-    for x, y in zip(a, b[:3], strict=True):
-        np.testing.assert_array_equal(x, y)
+    a = search.oneway_chunk(el, g, spec, states=states)
+    b = search.oneway_chunk(el, g, spec)
+    for k in a:
+        np.testing.assert_array_equal(a[k], b[k])
+    fine_rows = sum(r for m, r in asked if m == g.arr_u.size)
+    assert asked[0] == (asked[0][0], 500) and asked[0][0] < g.arr_u.size / 3
+    assert fine_rows < 0.25 * 500
 
 
 def test_roundtrip_search_equals_fine_lattice(sample):
@@ -111,26 +104,24 @@ def test_roundtrip_search_equals_fine_lattice(sample):
         min_stay_days=spec.min_stay_days, min_leg_days=10.0,
     )  # fmt: skip
     r_e, v_e = earth_model().states(lat.seconds)
-    fine = rank_mod._roundtrip_chunk(el, lat, r_e, v_e, spec)
+    fine = chunks.roundtrip_chunk(el, lat, r_e, v_e, spec)
     new = search.roundtrip_chunk(el, lat, r_e, v_e, spec)
     assert new == fine  # the same lattice dates (or None) for every target
     assert sum(r["min_dv"] is not None for r in fine) > 0
 
 
 def test_roundtrip_bound_is_below_every_round_trip(sample):
-    """The whole-lattice leg bound never exceeds the best round trip's cost."""
+    """The window bound on every leg never exceeds the best round trip's cost."""
     _, el = sample
     spec = nhats_spec("nhats-human")
     lat = RoundTripLattice.make(
         START, END, step_days=5.0, max_duration_days=spec.max_duration_days,
         min_stay_days=spec.min_stay_days, min_leg_days=10.0,
     )  # fmt: skip
-    from prospect.scan.roundtrip import lattice_search
-
     sub = {k: v[:60] for k, v in el.items()}
-    r_t, v_t = rank_mod._propagate(sub, lat.seconds)
+    r_t, v_t = chunks.propagate(sub, lat.seconds)
     r_e, v_e = earth_model().states(lat.seconds)
-    bound = search.roundtrip_bound(r_e, v_e, r_t, v_t, lat, spec)
+    bound = search.roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec)
     best = lattice_search(r_e, v_e, r_t, v_t, lat, spec)["min_dv_cost"]
     ok = np.isfinite(best)
     assert ok.any()

@@ -27,6 +27,7 @@ window as a sequence of named stages, each in a module of its own:
 
 from __future__ import annotations
 
+import hashlib
 from collections.abc import Callable
 
 import pandas as pd
@@ -139,7 +140,10 @@ def rank(
     round_trip : bool, optional
         NHATS-style round trips (default: the profile's ``round_trip``).
     exhaustive : bool
-        Scan every object, skipping the Shoemaker-Helin screen.
+        Scan every object, skipping the Shoemaker-Helin screen, on every
+        cell of the fine grid (default: the coarse-to-fine search of
+        :mod:`prospect.scan.search`, which finds the same feasible targets
+        and best trajectories).
     weights : str or dict, optional
         Score weights (``"dv=0.4,size=0.2"``; see :func:`parse_weights`).
     top : int, optional
@@ -220,7 +224,7 @@ def rank(
     screened = screen(selected, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
     survivors = screened.survivors
     store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
-    res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress)
+    res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive)
     res = add_composition(attach_catalog(res, screened))
     res = feasibility(res, spec)
     if not include_infeasible:
@@ -253,19 +257,25 @@ def rank(
     )
 
 
-def _scan_stage(survivors, grid, spec, rt_mode: bool, chunk: int, store, progress):
+def _scan_stage(survivors, grid, spec, rt_mode: bool, chunk: int, store, progress, exhaustive):
     """The scan with its checkpoint store: chunks kept while it runs, removed when it ends.
 
     On any exception (an interrupt included) the store only releases its
     locks, so an identical run with ``resume=True`` adopts the finished chunks.
+    ``exhaustive``: every fine cell instead of the coarse-to-fine search (its
+    pruned targets keep coarse cells, so the two never share checkpoints).
     """
     el = _elements(survivors)
     if not store:
-        return scan(survivors, el, grid, spec, chunk, progress=progress)
+        return scan(survivors, el, grid, spec, chunk, progress=progress, exhaustive=exhaustive)
     key = scan_key(survivors, el, spec, rt_mode, grid, chunk)
+    if exhaustive:
+        key = hashlib.blake2b(f"{key}:grid".encode(), digest_size=12).hexdigest()
     cs = CheckpointStore(key, **store)
     try:
-        res = scan(survivors, el, grid, spec, chunk, store=cs, progress=progress)
+        res = scan(
+            survivors, el, grid, spec, chunk, store=cs, progress=progress, exhaustive=exhaustive
+        )
     except BaseException:
         cs.release()
         raise

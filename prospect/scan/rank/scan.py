@@ -13,6 +13,7 @@ from collections.abc import Callable
 import numpy as np
 import pandas as pd
 
+from prospect.scan import search
 from prospect.scan._mission import MissionSpec
 from prospect.scan.rank import chunks
 from prospect.scan.rank.checkpoint import CheckpointStore
@@ -21,11 +22,14 @@ from prospect.scan.rank.grid import ScanGrid
 __all__ = ["scan"]
 
 
-def _scan_chunk(sub_el: dict, sub_table: pd.DataFrame, grid: ScanGrid, spec: MissionSpec):
+def _scan_chunk(sub_el, sub_table, grid: ScanGrid, spec: MissionSpec, exhaustive: bool):
+    # the coarse-to-fine search (same answers, prospect.scan.search) unless exhaustive
     if grid.lattice is not None:
-        found = chunks.roundtrip_chunk(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
+        scan_rt = chunks.roundtrip_chunk if exhaustive else search.roundtrip_chunk
+        found = scan_rt(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
         return chunks.roundtrip_frame(found, sub_table, grid.lattice, grid.r_e, grid.v_e, spec)
-    return chunks.oneway_frame(chunks.oneway_chunk(sub_el, grid.oneway, spec), spec)
+    scan_1 = chunks.oneway_chunk if exhaustive else search.oneway_chunk
+    return chunks.oneway_frame(scan_1(sub_el, grid.oneway, spec), spec)
 
 
 def scan(
@@ -37,6 +41,7 @@ def scan(
     *,
     store: CheckpointStore | None = None,
     progress: Callable[[int, int], None] | None = None,
+    exhaustive: bool = False,
 ) -> pd.DataFrame:
     """Best trajectory of every target: one row per target of ``survivors``, with ``row``.
 
@@ -54,6 +59,9 @@ def scan(
         Where finished chunks are kept and resumed from.
     progress : callable, optional
         ``progress(done_targets, total_targets)`` after each chunk.
+    exhaustive : bool
+        Solve every cell of the fine grid or lattice (rank's chunk scans)
+        instead of the coarse-to-fine search of :mod:`prospect.scan.search`.
     """
     n = len(survivors)
     parts = []
@@ -62,7 +70,7 @@ def scan(
         part = store.load(c) if store is not None else None
         if part is None:
             sub = {k: v[a:b] for k, v in el.items()}
-            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec)
+            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec, exhaustive)
             part.insert(0, "row", np.arange(a, b))
             if store is not None:
                 store.save(c, part)
