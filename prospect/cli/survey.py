@@ -7,7 +7,6 @@ every heavy import happens inside the command functions.
 from __future__ import annotations
 
 import sys
-import time
 from pathlib import Path
 
 import typer
@@ -45,28 +44,6 @@ def _say(text: str) -> None:
     typer.echo(text, err=True)
 
 
-def _progress_line():
-    """A plain line at most every 2 s: chunks done / total, rate, time left."""
-    t0 = time.monotonic()
-    last = [0.0]
-    first = [None]
-
-    def cb(done: int, total: int) -> None:
-        now = time.monotonic()
-        if first[0] is None:
-            first[0] = done - 1  # chunks finished before this run
-        if now - last[0] < 2.0 and done < total:
-            return
-        last[0] = now
-        rate = (done - first[0]) / max(now - t0, 1e-9)
-        left = (total - done) / rate if rate > 0 else float("inf")
-        _say(
-            f"survey: {done}/{total} chunks, {rate * 60:,.1f} chunks/min, {left / 60:,.1f} min left"
-        )
-
-    return cb
-
-
 @survey_app.callback()
 def survey_cmd(
     ctx: typer.Context,
@@ -97,22 +74,25 @@ def survey_cmd(
 
     if output is None:
         raise InputError("give the survey directory: --output DIR", option="--output")
+    from prospect._progress import progress
+
     prof = resolve_mission(mission, profile)
-    df = survey(
-        prof,
-        output=output,
-        catalog=catalog,
-        start=start,
-        end=end,
-        ephemeris=ephemeris,
-        scheduler=scheduler,
-        workers=workers,
-        resume=resume,
-        step_days=step,
-        chunk_size=chunk_size,
-        progress=_progress_line(),
-        log=_say,
-    )
+    with progress("surveying chunks") as update:
+        df = survey(
+            prof,
+            output=output,
+            catalog=catalog,
+            start=start,
+            end=end,
+            ephemeris=ephemeris,
+            scheduler=scheduler,
+            workers=workers,
+            resume=resume,
+            step_days=step,
+            chunk_size=chunk_size,
+            progress=update,
+            log=_say,
+        )
     st = df.attrs["stats"]
     _say(
         f"survey of {len(df):,} targets in {output}: {int(df['feasible'].sum()):,} accessible; "
