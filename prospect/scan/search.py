@@ -66,6 +66,13 @@ __all__ = [
     "roundtrip_window_bound",
 ]
 
+#: Targets per chunk of the search, in multiples of the chunk the memory
+#: budget allows for the fine grid (design choice).  A one-way search keeps
+#: only states (the fused kernels keep no grid); a round-trip search keeps the
+#: 10-day sub-lattice (a quarter of the fine lattice's arrays) and runs the fine
+#: lattice in batches of the original chunk (``batch=``).
+SEARCH_CHUNK_FACTOR = 4
+
 StatesFn = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
 #: Applied to every measured margin: ``margin = MARGIN_SAFETY * measured +
@@ -415,7 +422,9 @@ def coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float) -> n
     return found["min_dv_cost"]
 
 
-def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = None) -> list:
+def roundtrip_chunk(
+    el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = None, batch: int | None = None
+) -> list:
     """Best round trips of each target, pruning the ones that cannot be feasible.
 
     Same inputs and output as rank's per-chunk lattice scan
@@ -430,6 +439,9 @@ def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = 
     ----------
     states : callable, optional
         As :func:`oneway_chunk`.
+    batch : int, optional
+        Most targets per call of the fine and coarse lattice searches (their
+        memory grows with it; default: all at once).
     """
     from prospect.scan._lattice import lattice_search
 
@@ -451,10 +463,13 @@ def roundtrip_chunk(el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = 
     idx = np.flatnonzero(keep)
     if idx.size == 0:
         return rows
-    found = lattice_search(r_e, v_e, r_t[idx], v_t[idx], lat, spec)
-    for kk, t in enumerate(idx):
-        for kind in ("min_dv", "min_dur"):
-            i = [int(found[f"{kind}_{m}"][kk]) for m in ("i0", "i1", "i2", "i3")]
-            if i[0] >= 0:
-                rows[t][kind] = (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
+    step = batch or idx.size
+    for a in range(0, idx.size, step):
+        part = idx[a : a + step]
+        found = lattice_search(r_e, v_e, r_t[part], v_t[part], lat, spec)
+        for kk, t in enumerate(part):
+            for kind in ("min_dv", "min_dur"):
+                i = [int(found[f"{kind}_{m}"][kk]) for m in ("i0", "i1", "i2", "i3")]
+                if i[0] >= 0:
+                    rows[t][kind] = (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
     return rows

@@ -22,11 +22,15 @@ from prospect.scan.rank.grid import ScanGrid
 __all__ = ["scan"]
 
 
-def _scan_chunk(sub_el, sub_table, grid: ScanGrid, spec: MissionSpec, exhaustive: bool):
+def _scan_chunk(sub_el, sub_table, grid: ScanGrid, spec: MissionSpec, exhaustive: bool, batch):
     # the coarse-to-fine search (same answers, prospect.scan.search) unless exhaustive
     if grid.lattice is not None:
-        scan_rt = chunks.roundtrip_chunk if exhaustive else search.roundtrip_chunk
-        found = scan_rt(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
+        if exhaustive:
+            found = chunks.roundtrip_chunk(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
+        else:
+            found = search.roundtrip_chunk(
+                sub_el, grid.lattice, grid.r_e, grid.v_e, spec, batch=batch
+            )
         return chunks.roundtrip_frame(found, sub_table, grid.lattice, grid.r_e, grid.v_e, spec)
     scan_1 = chunks.oneway_chunk if exhaustive else search.oneway_chunk
     return chunks.oneway_frame(scan_1(sub_el, grid.oneway, spec), spec)
@@ -65,12 +69,17 @@ def scan(
     """
     n = len(survivors)
     parts = []
+    batch = chunk
+    if not exhaustive and (grid.lattice is not None or spec.kernel_objective() is not None):
+        # the search keeps far less per target than the fine grid the chunk size is
+        # sized for (search.SEARCH_CHUNK_FACTOR); fewer, larger chunks save overhead
+        chunk *= search.SEARCH_CHUNK_FACTOR
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
         part = store.load(c) if store is not None else None
         if part is None:
             sub = {k: v[a:b] for k, v in el.items()}
-            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec, exhaustive)
+            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec, exhaustive, batch)
             part.insert(0, "row", np.arange(a, b))
             if store is not None:
                 store.save(c, part)
