@@ -218,65 +218,82 @@ def render(result, fmt: str) -> str:
     return _render_table(result) + "\n"
 
 
+#: The options of ``prospect plan`` (one per :func:`prospect.cost.plan` parameter).
+_PLAN_OPTS = {
+    "consortium": typer.Option(..., "--consortium", help="Consortium name (prospect consortia)."),
+    "mission": typer.Option(
+        None, "--mission", help="Mission profile (prospect missions); default: the best that fits."
+    ),
+    "start": typer.Option(None, "--start", help="Consortium start date, YYYY-MM-DD."),
+    "fmt": typer.Option("table", "--format", help="table, json or csv."),
+    "plot": typer.Option(None, "--plot", help="Write a Gantt chart (PNG/PDF/SVG)."),
+    "seed": typer.Option(0, "--seed", help="Monte Carlo seed."),
+    "draws": typer.Option(None, "--draws", help="Monte Carlo draws (default 20000)."),
+    "method": typer.Option("sscm05", "--method", help="CER family: sscm05 or uscm8."),
+    "rule": typer.Option("proportional", "--rule", help="Yield split: proportional or shapley."),
+    "fund": typer.Option(0.0, "--fund", help="Fraction of the yield to a benefit-sharing fund."),
+    "percentile": typer.Option(
+        None, "--percentile", help="Cost percentile a budget must cover (default 50)."
+    ),
+    "price": typer.Option(
+        [], "--price", help="Price assumption COMMODITY=US$/kg (repeatable), e.g. water=500."
+    ),
+    "feedstock_kg": typer.Option(
+        0.0, "--feedstock-kg", help="Material processed or returned by the mission, kg."
+    ),
+    "recovery": typer.Option(1.0, "--recovery", help="Fraction of the resource extracted."),
+    "target_class": typer.Option(
+        None, "--target-class", help="Asteroid taxonomic class (C, M, S...) or site category."
+    ),
+    "stay_days": typer.Option(None, "--stay-days", help="Operations at the target, d."),
+    "launch_by": typer.Option(None, "--launch-by", help="Last launch date searched, YYYY-MM-DD."),
+    "share": typer.Option(
+        [], "--share", help="Agreed cost share MEMBER=FRACTION (repeatable; must sum to 1)."
+    ),
+    "consortia_file": typer.Option(
+        None, "--consortia", help="A consortia TOML replacing the shipped one."
+    ),
+    "missions_file": typer.Option(
+        None, "--missions", help="A mission-profile TOML adding to the shipped ones."
+    ),
+    "speculative": typer.Option(
+        False, "--speculative", help="Also consider projected launchers (Starship)."
+    ),
+    "allow_resize": typer.Option(
+        False,
+        "--allow-resize",
+        help="Plan a larger spacecraft when the profile's cannot fly the target (flagged).",
+    ),
+}
+
+
 @app.command("plan")
 def plan_cmd(
     target: str = typer.Argument(
         ..., help="Moon site id or name (S05, 'Haworth crater') or asteroid."
     ),
-    consortium: str = typer.Option(
-        ..., "--consortium", help="Consortium name (prospect consortia)."
-    ),
-    mission: str | None = typer.Option(
-        None, "--mission", help="Mission profile (prospect missions); default: the best that fits."
-    ),
-    start: str | None = typer.Option(None, "--start", help="Consortium start date, YYYY-MM-DD."),
-    fmt: str = typer.Option("table", "--format", help="table, json or csv."),
-    plot: Path | None = typer.Option(None, "--plot", help="Write a Gantt chart (PNG/PDF/SVG)."),
-    seed: int = typer.Option(0, "--seed", help="Monte Carlo seed."),
-    draws: int | None = typer.Option(None, "--draws", help="Monte Carlo draws (default 20000)."),
-    method: str = typer.Option("sscm05", "--method", help="CER family: sscm05 or uscm8."),
-    rule: str = typer.Option(
-        "proportional", "--rule", help="Yield split: proportional or shapley."
-    ),
-    fund: float = typer.Option(
-        0.0, "--fund", help="Fraction of the yield to a benefit-sharing fund."
-    ),
-    percentile: float | None = typer.Option(
-        None, "--percentile", help="Cost percentile a budget must cover (default 50)."
-    ),
-    price: list[str] = typer.Option(
-        [], "--price", help="Price assumption COMMODITY=US$/kg (repeatable), e.g. water=500."
-    ),
-    feedstock_kg: float = typer.Option(
-        0.0, "--feedstock-kg", help="Material processed or returned by the mission, kg."
-    ),
-    recovery: float = typer.Option(1.0, "--recovery", help="Fraction of the resource extracted."),
-    target_class: str | None = typer.Option(
-        None, "--target-class", help="Asteroid taxonomic class (C, M, S...) or site category."
-    ),
-    stay_days: float | None = typer.Option(
-        None, "--stay-days", help="Operations at the target, d."
-    ),
-    launch_by: str | None = typer.Option(
-        None, "--launch-by", help="Last launch date searched, YYYY-MM-DD."
-    ),
-    share: list[str] = typer.Option(
-        [], "--share", help="Agreed cost share MEMBER=FRACTION (repeatable; must sum to 1)."
-    ),
-    consortia_file: Path | None = typer.Option(
-        None, "--consortia", help="A consortia TOML replacing the shipped one."
-    ),
-    missions_file: Path | None = typer.Option(
-        None, "--missions", help="A mission-profile TOML adding to the shipped ones."
-    ),
-    speculative: bool = typer.Option(
-        False, "--speculative", help="Also consider projected launchers (Starship)."
-    ),
-    allow_resize: bool = typer.Option(
-        False,
-        "--allow-resize",
-        help="Plan a larger spacecraft when the profile's cannot fly the target (flagged).",
-    ),
+    consortium: str = _PLAN_OPTS["consortium"],
+    mission: str | None = _PLAN_OPTS["mission"],
+    start: str | None = _PLAN_OPTS["start"],
+    fmt: str = _PLAN_OPTS["fmt"],
+    plot: Path | None = _PLAN_OPTS["plot"],
+    seed: int = _PLAN_OPTS["seed"],
+    draws: int | None = _PLAN_OPTS["draws"],
+    method: str = _PLAN_OPTS["method"],
+    rule: str = _PLAN_OPTS["rule"],
+    fund: float = _PLAN_OPTS["fund"],
+    percentile: float | None = _PLAN_OPTS["percentile"],
+    price: list[str] = _PLAN_OPTS["price"],
+    feedstock_kg: float = _PLAN_OPTS["feedstock_kg"],
+    recovery: float = _PLAN_OPTS["recovery"],
+    target_class: str | None = _PLAN_OPTS["target_class"],
+    stay_days: float | None = _PLAN_OPTS["stay_days"],
+    launch_by: str | None = _PLAN_OPTS["launch_by"],
+    share: list[str] = _PLAN_OPTS["share"],
+    consortia_file: Path | None = _PLAN_OPTS["consortia_file"],
+    missions_file: Path | None = _PLAN_OPTS["missions_file"],
+    speculative: bool = _PLAN_OPTS["speculative"],
+    allow_resize: bool = _PLAN_OPTS["allow_resize"],
 ) -> None:
     """Plan a mission: launch, cost range, schedule, cost and yield shares, flags.
 
@@ -315,14 +332,19 @@ def plan_cmd(
         missions=missions,
     )
     if plot is not None:
-        from prospect.plot.gantt import save_gantt
-
-        save_gantt(
-            result.timeline,
-            plot,
-            title=f"{result.target.label}: {result.mission.name} for {result.consortium.name}",
-        )
+        _save_gantt(result, plot)
     typer.echo(render(result, fmt), nl=False)
+
+
+def _save_gantt(result, path: Path) -> None:
+    """The plan's timeline as a Gantt chart (:func:`prospect.plot.gantt.save_gantt`)."""
+    from prospect.plot.gantt import save_gantt
+
+    save_gantt(
+        result.timeline,
+        path,
+        title=f"{result.target.label}: {result.mission.name} for {result.consortium.name}",
+    )
 
 
 def consortia_cmd(

@@ -201,18 +201,7 @@ def evaluate_mission(
     """
     name = _check_profile(target, profile)
     sched = _tl.schedule(profile, start, launch_by, model=model)
-    if target.kind == "moon":
-        traj = lunar_trajectory(target, profile, sched.ready, model=model)
-    else:
-        traj = nea_trajectory(
-            target, profile, sched.ready, sched.deadline, model=model, scan_kwargs=scan_kwargs
-        )
-    if sched.deadline is not None and traj.launch > sched.deadline:
-        raise InputError(
-            f"first launch opportunity {traj.launch.isoformat()} is after the launch window "
-            f"closing {sched.deadline.isoformat()}",
-            option="--launch-by",
-        )
+    traj = _trajectory(target, profile, sched, model=model, scan_kwargs=scan_kwargs)
     choice, sizing, flags = fly(
         launchers,
         profile,
@@ -223,18 +212,7 @@ def evaluate_mission(
         model=model,
     )
     stay, stay_flags = _stay(profile, stay_days, traj, model)
-    timeline = _tl.build_timeline(
-        sched.start,
-        sched.development_months,
-        launch=traj.launch,
-        transfer_days=traj.transfer_days,
-        stay_days=stay,
-        return_days=traj.return_days,
-        waits=traj.waits,
-        window=traj.window,
-        model=model,
-        sources=[sched.development_source, *traj.sources],
-    )
+    timeline = _timeline(sched, traj, stay, model=model)
     sc, ops, elements, dist = mission_cost(
         profile,
         choice.best,
@@ -255,12 +233,7 @@ def evaluate_mission(
         resources=resources,
         model=model,
     )
-    best = choice.best
-    if best.service != _launch_family(profile.launch_mode, best):
-        flags.append(
-            f"cheapest launch ({best.launcher}, {best.service}) differs from the profile's "
-            f"launch mode '{profile.launch_mode}'"
-        )
+    flags += _launch_mode_flags(profile, choice.best)
     return MissionCase(
         name=name,
         profile=profile,
@@ -276,3 +249,46 @@ def evaluate_mission(
         elements=elements,
         flags=[*stay_flags, *traj.flags, *flags, *sc.flags, *ops["flags"]],
     )
+
+
+def _trajectory(target, profile, sched, *, model: CostModel, scan_kwargs) -> Trajectory:
+    """The lunar budget, or rank's best transfer from the ready date; within the deadline."""
+    if target.kind == "moon":
+        traj = lunar_trajectory(target, profile, sched.ready, model=model)
+    else:
+        traj = nea_trajectory(
+            target, profile, sched.ready, sched.deadline, model=model, scan_kwargs=scan_kwargs
+        )
+    if sched.deadline is not None and traj.launch > sched.deadline:
+        raise InputError(
+            f"first launch opportunity {traj.launch.isoformat()} is after the launch window "
+            f"closing {sched.deadline.isoformat()}",
+            option="--launch-by",
+        )
+    return traj
+
+
+def _timeline(sched, traj: Trajectory, stay: float, *, model: CostModel) -> _tl.Timeline:
+    """Development, launch, transfer, waits, stay and return as dated phases."""
+    return _tl.build_timeline(
+        sched.start,
+        sched.development_months,
+        launch=traj.launch,
+        transfer_days=traj.transfer_days,
+        stay_days=stay,
+        return_days=traj.return_days,
+        waits=traj.waits,
+        window=traj.window,
+        model=model,
+        sources=[sched.development_source, *traj.sources],
+    )
+
+
+def _launch_mode_flags(profile, best) -> list[str]:
+    """A flag when the cheapest launch is not the service the profile's launch mode expects."""
+    if best.service == _launch_family(profile.launch_mode, best):
+        return []
+    return [
+        f"cheapest launch ({best.launcher}, {best.service}) differs from the profile's "
+        f"launch mode '{profile.launch_mode}'"
+    ]

@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+from dataclasses import dataclass
 
 import numpy as np
 
@@ -334,16 +335,12 @@ def plan(
         consortium = _data.get_consortium(consortium, consortia)
     percentile = _check_settings(model, percentile, rule, fund_fraction)
     stay_days = as_days(stay_days, "stay_days", allow_none=True)
-    flags: list[str] = []
-    if start is None:
-        start = _dt.datetime.now(_dt.UTC).date()
-        flags.append(f"start date not given: today ({start.isoformat()}) used")
+    start, flags = _start_date(start)
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
     if tinfo.target_class is None and tinfo.kind == "nea":
         flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
     budgets, bflags = _cons.member_budgets(consortium, model)
     flags += bflags
-    total_budget = float(sum(budgets.values()))
     kw = {
         "model": model,
         "launchers": launchers,
@@ -363,9 +360,53 @@ def plan(
     }
     profiles = _profiles(mission, missions, tinfo)
     cases, rejected = _evaluate_all(tinfo, profiles, start, single=mission is not None, kw=kw)
+    decision = _decide(
+        consortium,
+        budgets,
+        cases,
+        model=model,
+        percentile=percentile,
+        fund_fraction=fund_fraction,
+        rule=rule,
+        shares=shares,
+        single=mission is not None,
+    )
+    return _assemble(
+        tinfo, consortium, cases, rejected, budgets, decision, flags, model=model, seed=seed
+    )
+
+
+def _start_date(start) -> tuple:
+    """The consortium's start as given, else today (UTC) with a flag saying so."""
+    if start is not None:
+        return start, []
+    today = _dt.datetime.now(_dt.UTC).date()
+    return today, [f"start date not given: today ({today.isoformat()}) used"]
+
+
+@dataclass(frozen=True)
+class _Decision:
+    """Stages 3-4 of :func:`plan`: the case planned, its funding and the shares."""
+
+    k: int
+    cost_p: np.ndarray
+    value: np.ndarray
+    funding: dict
+    members: object
+    shapley: dict | None
+    rule: str
+    fund_fraction: float
+    percentile: float
+    funding_flags: list
+    sharing_flags: list
+
+
+def _decide(consortium, budgets, cases, *, model, percentile, fund_fraction, rule, shares, single):
+    """Choice and funding (:func:`_choose`), then sharing (:func:`_share`)."""
     caps, req_mask = _check_capabilities(consortium, model)
     cost_p = np.array([c.cost_at(percentile) for c in cases])
     value = np.array([(1.0 - fund_fraction) * c.value.value_expected_musd for c in cases])
+    total_budget = float(sum(budgets.values()))
     k, funding, fflags = _choose(cases, cost_p, value, total_budget, percentile, model)
     members, shap, sflags = _share(
         consortium,
@@ -379,31 +420,39 @@ def plan(
         cost_p,
         value,
         fund_fraction,
-        mission is not None,
+        single,
     )
-    case = cases[k]
-    legal, lflags = legal_frame(consortium, tinfo, fund_fraction)
-    flags += fflags + case.flags + case.value.flags + sflags + lflags
+    return _Decision(
+        k, cost_p, value, funding, members, shap, rule, fund_fraction, percentile, fflags, sflags
+    )
+
+
+def _assemble(tinfo, consortium, cases, rejected, budgets, d: _Decision, flags, *, model, seed):
+    """Stage 5: the legal frame, every flag in order, and the :class:`PlanResult`."""
+    case = cases[d.k]
+    legal, lflags = legal_frame(consortium, tinfo, d.fund_fraction)
+    flags = flags + d.funding_flags + case.flags + case.value.flags + d.sharing_flags + lflags
     if case.launch.best.estimate:
         flags.append(
             f"launch price of {case.launch.best.launcher} is an estimate (drawn in the Monte Carlo)"
         )
+    total_budget = float(sum(budgets.values()))
     return PlanResult(
         target=tinfo,
         consortium=consortium,
         mission=case,
-        candidates=_candidates(cases, cost_p, value, total_budget, rejected),
+        candidates=_candidates(cases, d.cost_p, d.value, total_budget, rejected),
         budgets_musd=budgets,
-        members=members,
-        rule=rule,
-        fund_fraction=fund_fraction,
-        percentile=percentile,
-        shapley=shap,
+        members=d.members,
+        rule=d.rule,
+        fund_fraction=d.fund_fraction,
+        percentile=d.percentile,
+        shapley=d.shapley,
         legal=legal,
         flags=list(dict.fromkeys(flags)),
         dollar_year=model.output_dollar_year,
         seed=seed,
-        funding=funding,
+        funding=d.funding,
     )
 
 

@@ -317,35 +317,9 @@ def fly(
     if own is not None:
         b = own.best
         return own, Sizing(dry, prop0, wet, b.spacecraft_dv_km_s, used, wet), []
-    if trajectory.feasible is False:
-        why = (
-            f"the best transfer found (departs {trajectory.details['departure']}, C3 "
-            f"{trajectory.c3_km2_s2:.2f} km^2/s^2) needs "
-            f"{trajectory.details['spacecraft_dv_km_s']:.3f} km/s of its own"
-        )
-    cap = getattr(profile, "delta_v_capacity_km_s", None)
-    head = (
-        f"mission '{getattr(profile, 'name', 'mission')}' cannot fly to {target_label} with "
-        f"its own spacecraft ({wet:.1f} kg wet, {prop0:.1f} kg propellant"
-        + (f", {cap:.3f} km/s" if cap is not None and math.isfinite(cap) else "")
-        + f"): {why}"
-    )
+    head = _cannot_fly_head(profile, trajectory, target_label, why)
     resized, rwhy = _resized(launchers, profile, trajectory, **common)
-    if resized is None:
-        would, craft = None, f"no resized spacecraft closes either ({rwhy})"
-    else:
-        b = resized.best
-        would = {
-            "dry_kg": b.dry_kg,
-            "propellant_kg": b.propellant_kg,
-            "wet_kg": b.wet_kg,
-            "spacecraft_dv_km_s": b.spacecraft_dv_km_s,
-            "launch": f"{b.launcher} ({b.service})",
-        }
-        craft = (
-            f"a {b.wet_kg:.1f} kg spacecraft ({b.propellant_kg:.1f} kg propellant, "
-            f"{b.dry_kg:.1f} kg dry, {b.spacecraft_dv_km_s:.3f} km/s on {b.launcher}/{b.service})"
-        )
+    would, craft = _would_take(resized, rwhy)
     if allow_resize and resized is not None:
         b = resized.best
         sizing = Sizing(
@@ -359,6 +333,49 @@ def fly(
             note=head,
         )
         return resized, sizing, [f"RESIZED (allow_resize): {head}; planned with {craft}"]
+    return _as_profile(launchers, profile, trajectory, head, would, craft, common)
+
+
+def _cannot_fly_head(profile, trajectory, target_label: str, why: str) -> str:
+    """One sentence: which spacecraft cannot fly where, and why."""
+    _dry, prop0, wet = profile_masses(profile)
+    if trajectory.feasible is False:
+        why = (
+            f"the best transfer found (departs {trajectory.details['departure']}, C3 "
+            f"{trajectory.c3_km2_s2:.2f} km^2/s^2) needs "
+            f"{trajectory.details['spacecraft_dv_km_s']:.3f} km/s of its own"
+        )
+    cap = getattr(profile, "delta_v_capacity_km_s", None)
+    return (
+        f"mission '{getattr(profile, 'name', 'mission')}' cannot fly to {target_label} with "
+        f"its own spacecraft ({wet:.1f} kg wet, {prop0:.1f} kg propellant"
+        + (f", {cap:.3f} km/s" if cap is not None and math.isfinite(cap) else "")
+        + f"): {why}"
+    )
+
+
+def _would_take(resized, rwhy: str) -> tuple[dict | None, str]:
+    """(``would_take`` record or None, words for it) of the resized launch choice."""
+    if resized is None:
+        return None, f"no resized spacecraft closes either ({rwhy})"
+    b = resized.best
+    would = {
+        "dry_kg": b.dry_kg,
+        "propellant_kg": b.propellant_kg,
+        "wet_kg": b.wet_kg,
+        "spacecraft_dv_km_s": b.spacecraft_dv_km_s,
+        "launch": f"{b.launcher} ({b.service})",
+    }
+    craft = (
+        f"a {b.wet_kg:.1f} kg spacecraft ({b.propellant_kg:.1f} kg propellant, "
+        f"{b.dry_kg:.1f} kg dry, {b.spacecraft_dv_km_s:.3f} km/s on {b.launcher}/{b.service})"
+    )
+    return would, craft
+
+
+def _as_profile(launchers, profile, trajectory, head, would, craft, common):
+    """The profile's spacecraft that cannot fly, costed on the cheapest lift of its wet mass."""
+    dry, prop0, wet = profile_masses(profile)
     try:
         lift = _lift(launchers, wet, float(profile.isp_s), trajectory.c3_km2_s2, **common)
     except InputError as exc:
