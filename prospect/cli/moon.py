@@ -9,6 +9,7 @@ an error: the command says so and exits 0.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import math
 from pathlib import Path
@@ -193,58 +194,78 @@ def _pick_profile(mission: str | None, profile: Path | None):
     return ours[0]
 
 
-@app.command("moon")
-def moon_cmd(
-    mission: str = typer.Option(
+#: The options of ``prospect moon``.
+_MOON_OPTS = {
+    "mission": typer.Option(
         None, "--mission", "-m", help="Lander profile name (see `prospect missions`)."
     ),
-    profile: Path = typer.Option(
+    "profile": typer.Option(
         None,
         "--profile",
         help="TOML file with a lander profile (layout of catalogs/missions.toml); with "
         "several profiles in it, pick one with --mission.",
     ),
-    resource: str = typer.Option(
+    "resource": typer.Option(
         ...,
         "--resource",
         "-r",
         help="Resource to rank for (water, he3, ...; an unknown name lists them all).",
     ),
-    via: str = typer.Option(
+    "via": typer.Option(
         "llo",
         "--via",
         help="Staging orbit: llo, nrho or direct (descent from TLI, no parking orbit).",
     ),
-    arrival_inc: float = typer.Option(
+    "arrival_inc": typer.Option(
         90.0,
         "--arrival-inc",
         help="Inclination of the arrival LLO, deg (90: polar, reaches every latitude "
         "without a plane change; 0: equatorial, pays a plane change to higher latitudes).",
     ),
-    weights: str = typer.Option(
+    "weights": typer.Option(
         None,
         "--weights",
         help="Score weights, e.g. 'resource=4,power=2' (terms: the s_ columns of --explain).",
     ),
-    explain: bool = typer.Option(False, "--explain", help="Show every score term."),
-    top: int = typer.Option(None, "--top", "-n", help="Show only the N best sites."),
-    fmt: str = typer.Option("table", "--format", "-f", help="table, csv or json."),
-    output: Path = typer.Option(
+    "explain": typer.Option(False, "--explain", help="Show every score term."),
+    "top": typer.Option(None, "--top", "-n", help="Show only the N best sites."),
+    "fmt": typer.Option("table", "--format", "-f", help="table, csv or json."),
+    "output": typer.Option(
         None, "--output", "-o", help="Write to this file (atomically) instead of stdout."
     ),
-    plot: Path = typer.Option(None, "--plot", help="Also draw the site map to this image file."),
-    sites_file: Path = typer.Option(
+    "plot": typer.Option(None, "--plot", help="Also draw the site map to this image file."),
+    "sites_file": typer.Option(
         None, "--sites", help="A Moon-site CSV replacing the shipped catalog."
     ),
-    missing: str = typer.Option(
+    "missing": typer.Option(
         "last", "--missing", help="Sites lacking the resource: last (ranked last) or exclude."
     ),
-    show_all: bool = typer.Option(
+    "show_all": typer.Option(
         False, "--all", help="Also list sites the lander cannot reach (marked '!')."
     ),
-    no_reserve: bool = typer.Option(
+    "no_reserve": typer.Option(
         False, "--no-reserve", help="Drop the 5% reserve of the tabulated delta-v legs."
     ),
+}
+
+
+@app.command("moon")
+def moon_cmd(
+    mission: str = _MOON_OPTS["mission"],
+    profile: Path = _MOON_OPTS["profile"],
+    resource: str = _MOON_OPTS["resource"],
+    via: str = _MOON_OPTS["via"],
+    arrival_inc: float = _MOON_OPTS["arrival_inc"],
+    weights: str = _MOON_OPTS["weights"],
+    explain: bool = _MOON_OPTS["explain"],
+    top: int = _MOON_OPTS["top"],
+    fmt: str = _MOON_OPTS["fmt"],
+    output: Path = _MOON_OPTS["output"],
+    plot: Path = _MOON_OPTS["plot"],
+    sites_file: Path = _MOON_OPTS["sites_file"],
+    missing: str = _MOON_OPTS["missing"],
+    show_all: bool = _MOON_OPTS["show_all"],
+    no_reserve: bool = _MOON_OPTS["no_reserve"],
 ) -> None:
     """Rank Moon sites for a lander profile and a resource.
 
@@ -253,22 +274,13 @@ def moon_cmd(
     capacity, resource evidence and grade, illumination, Earth visibility, terrain,
     heritage buffers and COSPAR category, combined into a weighted score.
     """
-    if fmt not in _FORMATS:
-        raise InputError(
-            f"unknown format {fmt!r} (expected one of: table, csv, json)", option="--format"
-        )
-    if top is not None and top < 1:
-        raise InputError(f"must be >= 1, got {top}", option="--top")
-    if output is not None and not output.parent.is_dir():
-        raise InputError(f"directory {output.parent} does not exist", option="--output")
-    if plot is not None and not plot.parent.is_dir():
-        raise InputError(f"directory {plot.parent} does not exist", option="--plot")
+    _check_outputs(fmt, top, output, plot)
     from prospect import data
     from prospect.scan.moon import rank_moon
 
     p = _pick_profile(mission, profile)
     sites = data.load_moon_sites(sites_file) if sites_file is not None else None
-    try:
+    with _flags():
         ranked = rank_moon(
             p,
             resource,
@@ -280,18 +292,9 @@ def moon_cmd(
             missing=missing,
             include_unreachable=show_all,
         )
-    except InputError as exc:
-        if exc.option in _OPTION:
-            raise InputError(exc.reason, option=_OPTION[exc.option]) from None
-        raise
     shown = ranked.head(top) if top is not None else ranked
     shown.attrs = ranked.attrs
-    text = _render(shown, fmt, explain)
-    if output is not None:
-        write_atomic(output, text)
-        typer.echo(f"Wrote {len(shown)} sites to {output}", err=True)
-    else:
-        typer.echo(text, nl=False)
+    _emit(_render(shown, fmt, explain), output, len(shown))
     if len(ranked) == 0 and (fmt != "table" or output is not None):
         typer.echo(f"No result: {ranked.attrs.get('reason', 'no site matches')}.", err=True)
     if plot is not None:
@@ -299,3 +302,37 @@ def moon_cmd(
 
         save_moon_sites(ranked, plot, top=min(top or 10, 10))
         typer.echo(f"Wrote the site map to {plot}", err=True)
+
+
+def _check_outputs(fmt: str, top, output: Path | None, plot: Path | None) -> None:
+    """Refuse a bad format, top or output directory before any work."""
+    if fmt not in _FORMATS:
+        raise InputError(
+            f"unknown format {fmt!r} (expected one of: table, csv, json)", option="--format"
+        )
+    if top is not None and top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="--top")
+    if output is not None and not output.parent.is_dir():
+        raise InputError(f"directory {output.parent} does not exist", option="--output")
+    if plot is not None and not plot.parent.is_dir():
+        raise InputError(f"directory {plot.parent} does not exist", option="--plot")
+
+
+@contextlib.contextmanager
+def _flags():
+    """Re-raise rank_moon's errors naming this command's flag (:data:`_OPTION`)."""
+    try:
+        yield
+    except InputError as exc:
+        if exc.option in _OPTION:
+            raise InputError(exc.reason, option=_OPTION[exc.option]) from None
+        raise
+
+
+def _emit(text: str, output: Path | None, n_rows: int) -> None:
+    """The rendered ranking to ``output`` (atomically) or stdout."""
+    if output is not None:
+        write_atomic(output, text)
+        typer.echo(f"Wrote {n_rows} sites to {output}", err=True)
+    else:
+        typer.echo(text, nl=False)

@@ -143,15 +143,34 @@ def plot_moon_sites(ranked, *, top: int = 5, title: str | None = None) -> Figure
     ax_n = fig.add_subplot(grid[1, 2])
     ax_list.set_axis_off()
     cmap = "viridis"
+    norm = _score_norm(ranked)
+    size = 36.0
+    _near_and_far_side(ax)
+    if len(ranked):
+        _main_map_sites(ax, ranked, norm, cmap, top, size)
+        _top_list(ax_list, ranked[ranked["rank"] <= top])
+    else:
+        ax.text(0.0, 0.0, "no site to show", ha="center", va="center", fontsize=12)
+    _main_map_axes(ax)
+    _pole_inset(ax_s, ranked, True, norm, cmap, top, size)
+    _pole_inset(ax_n, ranked, False, norm, cmap, top, size)
+    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[ax, ax_s, ax_list, ax_n], label="score")
+    fig.suptitle(_title(ranked) if title is None else title)
+    return fig
+
+
+def _score_norm(ranked) -> Normalize:
+    """Colour scale over the finite scores (0..1 when there are none; widened when flat)."""
     scores = ranked["score"].to_numpy(float) if len(ranked) else np.zeros(0)
     finite = scores[np.isfinite(scores)]
     lo, hi = (float(finite.min()), float(finite.max())) if finite.size else (0.0, 1.0)
     if hi <= lo:
         lo, hi = lo - 0.05, hi + 0.05
-    norm = Normalize(vmin=lo, vmax=hi)
-    size = 36.0
+    return Normalize(vmin=lo, vmax=hi)
 
-    # main map: near side |lon| <= 90, far side shaded
+
+def _near_and_far_side(ax) -> None:
+    """Shade the far side (|lon| > 90), mark the inset latitudes and name the sides."""
     ax.axvspan(-180.0, -90.0, color="0.92", zorder=0)
     ax.axvspan(90.0, 180.0, color="0.92", zorder=0)
     for lon in (-90.0, 90.0):
@@ -162,65 +181,75 @@ def plot_moon_sites(ranked, *, top: int = 5, title: str | None = None) -> Figure
     ax.text(0.0, 1.01, "near side", transform=side, ha="center", va="bottom", fontsize=8)
     for lon in (-135.0, 135.0):
         ax.text(lon, 1.01, "far side", transform=side, ha="center", va="bottom", fontsize=8)
-    if len(ranked):
-        has = (
-            ranked["has_resource"].to_numpy(bool)
-            if "has_resource" in ranked
-            else np.ones(len(ranked), bool)
-        )
-        lon_all = ranked["lon_deg_east"].to_numpy(float)
-        lat_all = ranked["lat_deg"].to_numpy(float)
+
+
+def _main_map_sites(ax, ranked, norm, cmap, top: int, size: float) -> None:
+    """Sites coloured by score (crosses: lacking the resource); the best non-polar labelled."""
+    scores = ranked["score"].to_numpy(float)
+    has = (
+        ranked["has_resource"].to_numpy(bool)
+        if "has_resource" in ranked
+        else np.ones(len(ranked), bool)
+    )
+    lon_all = ranked["lon_deg_east"].to_numpy(float)
+    lat_all = ranked["lat_deg"].to_numpy(float)
+    ax.scatter(
+        lon_all[has],
+        lat_all[has],
+        c=scores[has],
+        cmap=cmap,
+        norm=norm,
+        s=size,
+        edgecolors="k",
+        linewidths=0.4,
+        zorder=3,
+    )
+    if (~has).any():
         ax.scatter(
-            lon_all[has],
-            lat_all[has],
-            c=scores[has],
-            cmap=cmap,
-            norm=norm,
-            s=size,
-            edgecolors="k",
-            linewidths=0.4,
-            zorder=3,
+            lon_all[~has],
+            lat_all[~has],
+            marker="x",
+            c="0.4",
+            s=size * 0.6,
+            lw=0.8,
+            zorder=2,
+            label="lacks the resource",
         )
-        if (~has).any():
-            ax.scatter(
-                lon_all[~has],
-                lat_all[~has],
-                marker="x",
-                c="0.4",
-                s=size * 0.6,
-                lw=0.8,
-                zorder=2,
-                label="lacks the resource",
-            )
-            ax.legend(loc="lower left", fontsize=7)
-        polar = ranked["lat_deg"].abs() >= INSET_LAT_DEG
-        for _, row in ranked[(ranked["rank"] <= top) & ~polar].iterrows():
-            ax.annotate(
-                _label(row),
-                (row["lon_deg_east"], row["lat_deg"]),
-                xytext=(4, 4),
-                textcoords="offset points",
-                fontsize=7,
-                zorder=4,
-            )
-        best = ranked[ranked["rank"] <= top]
-        if len(best):
-            lines = ["rank  id    score  name"] + [
-                f"{int(r['rank']):>4}  {r['id']:<5} {r['score']:.3f}  {str(r.get('name', ''))[:30]}"
-                for _, r in best.iterrows()
-            ]
-            ax_list.text(
-                0.0,
-                1.0,
-                "\n".join(lines),
-                transform=ax_list.transAxes,
-                ha="left",
-                va="top",
-                fontsize=6.5,
-                family="monospace",
-            )
-    else:
-        ax.text(0.0, 0.0, "no site to show", ha="center", va="center", fontsize=12)
+        ax.legend(loc="lower left", fontsize=7)
+    polar = ranked["lat_deg"].abs() >= INSET_LAT_DEG
+    for _, row in ranked[(ranked["rank"] <= top) & ~polar].iterrows():
+        ax.annotate(
+            _label(row),
+            (row["lon_deg_east"], row["lat_deg"]),
+            xytext=(4, 4),
+            textcoords="offset points",
+            fontsize=7,
+            zorder=4,
+        )
+
+
+def _top_list(ax_list, best) -> None:
+    """The best sites as a monospace table (rank, id, score, name)."""
+    if not len(best):
+        return
+    lines = ["rank  id    score  name"] + [
+        f"{int(r['rank']):>4}  {r['id']:<5} {r['score']:.3f}  {str(r.get('name', ''))[:30]}"
+        for _, r in best.iterrows()
+    ]
+    ax_list.text(
+        0.0,
+        1.0,
+        "\n".join(lines),
+        transform=ax_list.transAxes,
+        ha="left",
+        va="top",
+        fontsize=6.5,
+        family="monospace",
+    )
+
+
+def _main_map_axes(ax) -> None:
+    """Equirectangular frame: -180..180 E, -90..90, 45/30 deg ticks and a light grid."""
     ax.set_xlim(-180.0, 180.0)
     ax.set_ylim(-90.0, 90.0)
     ax.set_aspect("equal")
@@ -230,21 +259,18 @@ def plot_moon_sites(ranked, *, top: int = 5, title: str | None = None) -> Figure
     ax.set_ylabel("latitude, deg")
     ax.grid(True, color="0.85", lw=0.5, zorder=0)
 
-    _pole_inset(ax_s, ranked, True, norm, cmap, top, size)
-    _pole_inset(ax_n, ranked, False, norm, cmap, top, size)
 
-    fig.colorbar(ScalarMappable(norm=norm, cmap=cmap), ax=[ax, ax_s, ax_list, ax_n], label="score")
-    if title is None:
-        a = ranked.attrs
-        title = "Moon sites"
-        if a.get("resource"):
-            title = f"Moon sites for {a['resource']}"
-        if a.get("mission"):
-            title += f", lander {a['mission']}"
-        if a.get("via"):
-            title += f" via {a['via'].upper()}"
-    fig.suptitle(title)
-    return fig
+def _title(ranked) -> str:
+    """Default title from ``ranked.attrs`` (resource, mission, via)."""
+    a = ranked.attrs
+    title = "Moon sites"
+    if a.get("resource"):
+        title = f"Moon sites for {a['resource']}"
+    if a.get("mission"):
+        title += f", lander {a['mission']}"
+    if a.get("via"):
+        title += f" via {a['via'].upper()}"
+    return title
 
 
 def save_moon_sites(ranked, path, *, dpi: int = 120, **kwargs) -> Path:
