@@ -44,7 +44,15 @@ FLAGS = {
     "max_h": "--max-h",
     "max_u": "--max-u",
     "min_diameter_m": "--min-diameter-m",
+    "ephemeris": "--ephemeris",
 }
+
+_EPHEMERIS = typer.Option(
+    "nbody",
+    "--ephemeris",
+    help="nbody (targets integrated with JPL DE440 planets, Earth from DE440; cached) "
+    "or two-body (Kepler from the elements, astropy's Earth).",
+)
 
 
 @contextmanager
@@ -312,6 +320,7 @@ def rank_cmd(
     consortium: str | None = _RANK_OPTS["consortium"],
     start: str | None = _RANK_OPTS["start"],
     seed: int = _RANK_OPTS["seed"],
+    ephemeris: str = _EPHEMERIS,
 ) -> None:
     """Rank catalog asteroids a mission can reach in a launch period, best first.
 
@@ -354,6 +363,7 @@ def rank_cmd(
                 max_u=max_u,
                 min_diameter_m=min_diameter_m,
                 progress=cb,
+                ephemeris=ephemeris,
             )
     df, cons_note = _with_costs(df, consortium_obj, prof, top, start, seed)
     _show_rank(df, fmt, output, explain=explain, costs=consortium is not None, note=cons_note)
@@ -503,6 +513,7 @@ def porkchop_cmd(
     fmt: str = _FMT,
     output: Path | None = _PORKCHOP_OPTS["output"],
     refine: bool = _PORKCHOP_OPTS["refine"],
+    ephemeris: str = _EPHEMERIS,
 ) -> None:
     """Pork-chop grid of Earth-to-target transfers: optimum, grid file and contour plot."""
     from prospect.scan import porkchop
@@ -527,6 +538,7 @@ def porkchop_cmd(
             revs=revs,
             mission=prof,
             catalog=catalog,
+            ephemeris=ephemeris,
         )
         best = pc.best(quantity, refine=refine)
     if plot is not None:
@@ -547,7 +559,8 @@ def porkchop_cmd(
 def _porkchop_summary(pc, best, quantity: str) -> list[str]:
     """The summary lines of ``prospect porkchop``: the grid and its optimum."""
     lines = [
-        f"Earth to {pc.target} ({pc.mode}): {pc.shape[0]} departures x {pc.shape[1]} flight times"
+        f"Earth to {pc.target} ({pc.mode}, {pc.ephemeris} ephemeris): "
+        f"{pc.shape[0]} departures x {pc.shape[1]} flight times"
     ]
     if best is None:
         lines.append(

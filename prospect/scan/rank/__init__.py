@@ -14,6 +14,11 @@ window as a sequence of named stages, each in a module of its own:
    memory-bounded chunks (:mod:`~prospect.scan.rank.chunks` holds the
    per-chunk numerical work), checkpointed in the user cache
    (:mod:`~prospect.scan.rank.checkpoint`); ``resume=True`` picks them up.
+   Two-body states: fast over the whole catalog.
+2b. :mod:`~prospect.scan.rank.nbody` -- (``ephemeris="nbody"``, the default)
+   the targets within a measured margin of the limit, and every target that
+   passes the Earth within 0.07 au, scanned again with n-body states and
+   DE440's Earth; their rows replace the two-body ones.
 3. :mod:`~prospect.scan.rank.feasibility` -- launch C3, duration, stay and
    delta-v against the profile (the spacecraft's share within its
    rocket-equation capacity, or the total within the total limit).
@@ -38,6 +43,7 @@ from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
 from prospect.scan.rank.feasibility import feasibility
 from prospect.scan.rank.grid import default_window, launch_window, plan_grid, plus_two_years
+from prospect.scan.rank.nbody import NBODY_MARGINS_KM_S, nbody_stage
 from prospect.scan.rank.output import attach_catalog, finish
 from prospect.scan.rank.refine import refine_rows
 from prospect.scan.rank.scan import scan
@@ -61,6 +67,7 @@ from prospect.scan.roundtrip import nhats_spec
 
 __all__ = [
     "DEFAULT_WEIGHTS",
+    "NBODY_MARGINS_KM_S",
     "SCORE_COLUMNS",
     "SCREEN_MARGINS_KM_S",
     "SCREEN_MARGIN_KM_S",
@@ -125,6 +132,8 @@ def rank(
     max_h: float | None = None,
     max_u: float | None = None,
     min_diameter_m=None,
+    ephemeris: str = "nbody",
+    nbody_margin_km_s: float | None = None,
 ) -> pd.DataFrame:
     """Rank the targets of an NEA catalog for a mission profile and launch period.
 
@@ -173,6 +182,13 @@ def rank(
         uncertainty U <= ``max_u``, diameter >= ``min_diameter_m`` metres
         (a number or a length Quantity); applied before screening
         (:func:`prospect.scan.rank.screen.select`).
+    ephemeris : {"nbody", "two-body"}
+        ``"nbody"`` (default): the two-body scan's candidates are scanned again
+        and refined with n-body states (:mod:`prospect.scan.rank.nbody`);
+        ``"two-body"``: two-body states and astropy's Earth throughout.  The
+        ``ephemeris`` column says which made each row.
+    nbody_margin_km_s : float, optional
+        Override the margin of :data:`NBODY_MARGINS_KM_S` (km/s).
 
     Returns
     -------
@@ -202,6 +218,9 @@ def rank(
     >>> df = rank("nhats-human", round_trip=False, start="2028-01-01", end="2029-01-01",
     ...           top=5, checkpoint=False)  # doctest: +SKIP
     """
+    from prospect.nbody import check_ephemeris
+
+    check_ephemeris(ephemeris)
     spec, rt_mode = _rank_spec(mission, round_trip)
     w = parse_weights(weights)
     start, end = launch_window(start, end)
@@ -225,6 +244,14 @@ def rank(
     survivors = screened.survivors
     store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
     res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive)
+    nb_info = {}
+    if ephemeris == "nbody":
+        res, nb_info = nbody_stage(
+            feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
+            round_trip=rt_mode, margin_km_s=nbody_margin_km_s,
+        )  # fmt: skip
+    else:
+        res["ephemeris"] = "two-body"
     res = add_composition(attach_catalog(res, screened))
     res = feasibility(res, spec)
     if not include_infeasible:
@@ -232,7 +259,7 @@ def rank(
     res = order(score(res, spec, w))
     n_ref = min(refine_top, len(res), top or len(res)) if refine else 0
     if n_ref:
-        res = refine_rows(res, n_ref, survivors, spec, grid)
+        res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris)
         res = order(score(feasibility(res, spec), spec, w))
     return finish(
         res,
@@ -253,6 +280,8 @@ def rank(
             screen_budget_km_s=screened.budget_km_s,
             screen_margin_km_s=screened.margin_km_s if screened.screened else None,
             weights=w,
+            ephemeris=ephemeris,
+            **nb_info,
         ),
     )
 

@@ -52,7 +52,7 @@ def propagate(el: dict, epochs_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
     return r, v
 
 
-def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
+def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec, states=None) -> dict[str, np.ndarray]:
     """Best one-way transfer of each target of a chunk on the grid ``g``.
 
     The best cell minimises ``spec.objective_km_s`` among the cells within the
@@ -67,6 +67,9 @@ def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.nda
         The shared departure x time-of-flight grid.
     spec : MissionSpec
         Objective and limits.
+    states : callable, optional
+        ``states(el, epochs_s) -> (r, v)`` (N, M, 3) of the targets; default
+        :func:`propagate` (two-body); the n-body stage passes the n-body cache.
 
     Returns
     -------
@@ -76,7 +79,7 @@ def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.nda
         :data:`prospect.scan.cells.CELL_FIELDS` of the best cell; NaN where a
         target has no allowed cell.
     """
-    r_t, v_t = propagate(el, g.arr_u)
+    r_t, v_t = (states or propagate)(el, g.arr_u)
     objective = spec.kernel_objective()
     if objective is None:
         return _oneway_chunk_grid(r_t, v_t, g, spec)
@@ -175,7 +178,12 @@ def oneway_frame(out: dict, spec: MissionSpec) -> pd.DataFrame:
 
 
 def roundtrip_chunk(
-    el: dict, lat: RoundTripLattice, r_e: np.ndarray, v_e: np.ndarray, spec: MissionSpec
+    el: dict,
+    lat: RoundTripLattice,
+    r_e: np.ndarray,
+    v_e: np.ndarray,
+    spec: MissionSpec,
+    states=None,
 ) -> list[dict]:
     """Lattice dates of the best round trips of each target of a chunk.
 
@@ -196,7 +204,7 @@ def roundtrip_chunk(
         departure, Earth return) of the least-delta-v and the shortest trip.
     """
     sec = lat.seconds
-    r_t, v_t = propagate(el, sec)
+    r_t, v_t = (states or propagate)(el, sec)
     found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
     rows = []
     for k in range(r_t.shape[0]):
@@ -228,7 +236,9 @@ def _lattice_fn(sec, r_e, v_e):
     return fn
 
 
-def roundtrip_frame(found: list[dict], sub_table, lat, r_e, v_e, spec) -> pd.DataFrame:
+def roundtrip_frame(
+    found: list[dict], sub_table, lat, r_e, v_e, spec, ephemeris: str = "two-body"
+) -> pd.DataFrame:
     """Rows of :func:`roundtrip_chunk` output: every leg of each target's best trips."""
     earth_fn = _lattice_fn(lat.seconds, r_e, v_e)
     rows = []
@@ -240,7 +250,7 @@ def roundtrip_frame(found: list[dict], sub_table, lat, r_e, v_e, spec) -> pd.Dat
             if dates is None:
                 continue
             if model is None:
-                model = model_from_row(sub_table.iloc[k])
+                model = model_from_row(sub_table.iloc[k], ephemeris=ephemeris)
             # exact states at lattice dates (Earth from the lattice arrays)
             rt = evaluate_round_trip(model, spec, np.array(dates), earth_fn=earth_fn)
             if kind == "min_dv":

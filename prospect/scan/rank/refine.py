@@ -24,9 +24,17 @@ __all__ = ["refine_rows"]
 
 
 def refine_rows(
-    res: pd.DataFrame, n_ref: int, survivors: pd.DataFrame, spec: MissionSpec, grid: ScanGrid
+    res: pd.DataFrame,
+    n_ref: int,
+    survivors: pd.DataFrame,
+    spec: MissionSpec,
+    grid: ScanGrid,
+    ephemeris: str = "two-body",
 ) -> pd.DataFrame:
     """A copy of ``res`` with the trajectories of its first ``n_ref`` rows refined.
+
+    ``ephemeris`` names the target and Earth states the refinement uses
+    (:func:`prospect.scan._targets.model_from_row`).
 
     Refined rows get ``refined=True`` and their new dates, burns and totals;
     a row whose refinement finds nothing better keeps its grid values.
@@ -39,7 +47,7 @@ def refine_rows(
         row = res.iloc[r]
         if not np.isfinite(row.get("departure_s", np.nan)):
             continue
-        model = model_from_row(survivors.iloc[by_des[str(row["designation"])]])
+        model = model_from_row(survivors.iloc[by_des[str(row["designation"])]], ephemeris=ephemeris)
         if grid.lattice is not None:
             _refine_round_trip_row(res, r, row, model, spec, grid)
         else:

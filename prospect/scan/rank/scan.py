@@ -22,8 +22,17 @@ from prospect.scan.rank.grid import ScanGrid
 __all__ = ["scan"]
 
 
-def _scan_chunk(sub_el, sub_table, grid: ScanGrid, spec: MissionSpec, exhaustive: bool, batch):
-    # the coarse-to-fine search (same answers, prospect.scan.search) unless exhaustive
+def _scan_chunk(
+    sub_el, sub_table, grid: ScanGrid, spec: MissionSpec, exhaustive: bool, batch, states, eph
+):
+    # the coarse-to-fine search (same answers, prospect.scan.search) unless exhaustive;
+    # given target states (the n-body stage), the chunk kernels on the full grid
+    if states is not None:
+        lat, r_e, v_e = grid.lattice, grid.r_e, grid.v_e
+        if lat is not None:
+            found = chunks.roundtrip_chunk(sub_el, lat, r_e, v_e, spec, states)
+            return chunks.roundtrip_frame(found, sub_table, lat, r_e, v_e, spec, eph)
+        return chunks.oneway_frame(chunks.oneway_chunk(sub_el, grid.oneway, spec, states), spec)
     if grid.lattice is not None:
         if exhaustive:
             found = chunks.roundtrip_chunk(sub_el, grid.lattice, grid.r_e, grid.v_e, spec)
@@ -46,6 +55,8 @@ def scan(
     store: CheckpointStore | None = None,
     progress: Callable[[int, int], None] | None = None,
     exhaustive: bool = False,
+    states=None,
+    ephemeris: str = "two-body",
 ) -> pd.DataFrame:
     """Best trajectory of every target: one row per target of ``survivors``, with ``row``.
 
@@ -66,6 +77,12 @@ def scan(
     exhaustive : bool
         Solve every cell of the fine grid or lattice (rank's chunk scans)
         instead of the coarse-to-fine search of :mod:`prospect.scan.search`.
+    states : callable, optional
+        ``states(el, epochs_s) -> (r, v)``: target states (default two-body),
+        scanned on the full grid; ``grid`` then carries the Earth of the same
+        ephemeris (the n-body stage, :mod:`prospect.scan.rank.nbody`).
+    ephemeris : str
+        Ephemeris of ``states`` (for the models of round-trip legs).
     """
     n = len(survivors)
     parts = []
@@ -79,7 +96,9 @@ def scan(
         part = store.load(c) if store is not None else None
         if part is None:
             sub = {k: v[a:b] for k, v in el.items()}
-            part = _scan_chunk(sub, survivors.iloc[a:b], grid, spec, exhaustive, batch)
+            part = _scan_chunk(
+                sub, survivors.iloc[a:b], grid, spec, exhaustive, batch, states, ephemeris
+            )
             part.insert(0, "row", np.arange(a, b))
             if store is not None:
                 store.save(c, part)

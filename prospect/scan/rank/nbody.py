@@ -1,0 +1,168 @@
+"""Stage 2b of :func:`prospect.scan.rank.rank`: re-scan the candidates with n-body states.
+
+The Shoemaker-Helin screen and the grid scan of the whole catalog stay
+two-body (fast: one numba call per chunk).  A target goes on to the n-body
+re-scan when
+
+* its two-body best delta-v is within the limit plus :data:`NBODY_MARGINS_KM_S`
+  -- the largest amount by which n-body states lowered a target's best
+  delta-v below the two-body one among targets without an Earth approach,
+  measured on the catalog (``python benchmarks/bench_nbody.py --margins``:
+  300 seeded random NEAs, ``nhats-human``, launches 2027-2028, grid optima):
+  one-way 1.54 km/s (2014 KX99; 1st percentile 0.52, median |change| 0.005),
+  round trip 0.015 km/s (19 feasible; the 2000 SG344-like changes of
+  0.07-0.45 km/s all belong to Earth-approaching targets), with a safety
+  factor (1.3 one-way, 3 for the small round-trip sample); or
+* it passes the Earth within :data:`APPROACH_SCREEN_AU` between its catalog
+  epoch and the end of the last trajectory, by two-body states: the n-body
+  flag is 0.05 au (:data:`prospect.nbody.CLOSE_APPROACH_AU`) and two-body
+  positions before a first encounter are off by < 0.01 au within two years of
+  the elements' epoch (issue 9: 7,600-1,070,000 km after one year), so 0.07 au
+  loses none; after such an encounter two-body states are meaningless.
+
+The candidates are scanned again on the same grid with n-body target states
+(:mod:`prospect.nbody`, cached) and DE440's Earth; their rows replace the
+two-body ones.  Every row that can be feasible is therefore computed, and
+then refined, with n-body states; the rows that stay two-body are
+infeasible by more than the margin (they appear only with
+``include_infeasible=True``, with ``ephemeris == "two-body"``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pandas as pd
+
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
+from prospect.scan._mission import MissionSpec
+from prospect.scan._targets import earth_model
+from prospect.scan.rank.chunks import propagate
+from prospect.scan.rank.grid import ScanGrid
+from prospect.scan.rank.scan import scan
+
+__all__ = ["APPROACH_SCREEN_AU", "NBODY_MARGINS_KM_S", "nbody_stage"]
+
+#: Two-body minus n-body best delta-v that a target may gain, km/s: the measured
+#: largest decrease on the catalog times a safety factor (see the module docstring).
+NBODY_MARGINS_KM_S = {"one-way": 2.0, "round-trip": 0.05}
+
+#: Two-body geocentric distance under which a target always goes to n-body, au.
+APPROACH_SCREEN_AU = 0.07
+
+
+def _approach_mask(survivors: pd.DataFrame, el: dict, end_s: float, chunk: int = 512):
+    """Targets whose two-body path passes within APPROACH_SCREEN_AU of the Earth
+    between their catalog epoch and ``end_s`` (daily samples)."""
+    ep0 = np.asarray(el["epoch0_s"], dtype=float)
+    n = len(survivors)
+    mask = np.zeros(n, dtype=bool)
+    if n == 0:
+        return mask
+    lo, hi = min(ep0.min(), end_s), max(ep0.max(), end_s)
+    t = np.arange(lo, hi + DAY_S, DAY_S)
+    r_e, _ = earth_model("two-body").states(t)
+    limit_km = APPROACH_SCREEN_AU * 1.495978707e8
+    for a in range(0, n, chunk):
+        sub = {k: v[a : a + chunk] for k, v in el.items()}
+        r, _ = propagate(sub, t)
+        d = np.linalg.norm(r - r_e[None], axis=-1)
+        inside = (t[None] >= np.minimum(sub["epoch0_s"], end_s)[:, None]) & (
+            t[None] <= np.maximum(sub["epoch0_s"], end_s)[:, None]
+        )
+        with np.errstate(invalid="ignore"):
+            mask[a : a + chunk] = np.any(inside & (d < limit_km), axis=1)
+    return mask
+
+
+def _nbody_states(survivors: pd.DataFrame, el: dict, gm_km3_s2: float):
+    """``states(el_chunk, epochs_s)`` from the n-body cache, keyed by each row's designation."""
+    from prospect.nbody.cache import cached_states
+
+    keys = list(zip(el["a_km"], el["ecc"], el["ma0"], el["epoch0_s"], strict=True))
+    des = dict(zip(keys, survivors["designation"].astype(str), strict=True))
+
+    def states(sub: dict, epochs_s):
+        sub_keys = zip(sub["a_km"], sub["ecc"], sub["ma0"], sub["epoch0_s"], strict=True)
+        labels = [des[k] for k in sub_keys]
+        r, v, _ = cached_states(labels, sub, epochs_s, gm_km3_s2)  # NaN where status != 0
+        return r, v
+
+    return states
+
+
+def _nbody_grid(grid: ScanGrid) -> ScanGrid:
+    """The same grid with DE440's Earth (the n-body targets' kernel)."""
+    earth = earth_model("nbody")
+    if grid.oneway is not None:
+        r_e, v_e = earth.states(grid.oneway.dep_s)
+        return replace(grid, oneway=replace(grid.oneway, r_e=r_e, v_e=v_e), r_e=r_e, v_e=v_e)
+    r_e, v_e = earth.states(grid.lattice.seconds)
+    return replace(grid, r_e=r_e, v_e=v_e)
+
+
+def nbody_stage(
+    res: pd.DataFrame,
+    survivors: pd.DataFrame,
+    el: dict,
+    grid: ScanGrid,
+    spec: MissionSpec,
+    chunk: int,
+    *,
+    round_trip: bool,
+    margin_km_s: float | None = None,
+) -> tuple[pd.DataFrame, dict]:
+    """Replace the two-body rows of the candidates by an n-body re-scan.
+
+    Parameters
+    ----------
+    res : DataFrame
+        Two-body scan rows (with ``row`` and ``dv_objective_km_s``, i.e. after
+        :func:`prospect.scan.rank.feasibility.feasibility`).
+    survivors, el, grid, spec, chunk
+        As for :func:`prospect.scan.rank.scan.scan`.
+    round_trip : bool
+        Which margin of :data:`NBODY_MARGINS_KM_S` applies.
+    margin_km_s : float, optional
+        Override the margin (``inf`` sends every target).
+
+    Returns
+    -------
+    res : DataFrame
+        Rows with ``row`` and ``ephemeris`` (``"nbody"`` for the candidates).
+    info : dict
+        ``n_nbody``, ``n_approach``, ``nbody_margin_km_s`` for ``attrs``.
+    """
+    margin = NBODY_MARGINS_KM_S["round-trip" if round_trip else "one-way"]
+    margin = margin if margin_km_s is None else float(margin_km_s)
+    obj = res["dv_objective_km_s"].to_numpy(dtype=float)
+    limit = spec.limit_km_s
+    near = np.isfinite(obj) if limit is None else np.nan_to_num(obj, nan=np.inf) <= limit + margin
+    rows = res["row"].to_numpy(dtype=int)
+    end_s = float(grid.window_s[1]) + float(spec.max_duration_days or 720.0) * DAY_S
+    close = _approach_mask(survivors, el, end_s)[rows]
+    cand_rows = np.unique(rows[near | close])
+    res = res.copy()
+    res["ephemeris"] = "two-body"
+    info = {"n_nbody": int(cand_rows.size), "n_approach": int(close.sum())}
+    info["nbody_margin_km_s"] = margin
+    if cand_rows.size == 0:
+        return res, info
+    sub_table = survivors.iloc[cand_rows].reset_index(drop=True)
+    sub_el = {k: np.asarray(v)[cand_rows] for k, v in el.items()}
+    gm = float(survivors.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))
+    nb = scan(
+        sub_table,
+        sub_el,
+        _nbody_grid(grid),
+        spec,
+        chunk,
+        states=_nbody_states(sub_table, sub_el, gm),
+        ephemeris="nbody",
+    )
+    nb["row"] = cand_rows[nb["row"].to_numpy(dtype=int)]
+    nb["ephemeris"] = "nbody"
+    keep = res[~np.isin(rows, cand_rows)]
+    out = pd.concat([nb, keep.drop(columns=["dv_objective_km_s", "feasible"])], ignore_index=True)
+    return out.sort_values("row", kind="stable").reset_index(drop=True), info
