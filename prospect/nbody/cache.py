@@ -32,7 +32,7 @@ from prospect.nbody.interpolant import hermite_eval
 __all__ = ["FORMAT", "cached_states", "target_keys"]
 
 #: Version of the entry layout; part of every key.
-FORMAT = 1
+FORMAT = 2
 _BLOCK_S = JULIAN_YEAR_D * DAY_S
 _ELEMENT_KEYS = ("a_km", "ecc", "inc", "raan", "argp", "ma0", "epoch0_s")
 _MEMORY: dict[tuple[str, int], tuple] = {}
@@ -50,7 +50,8 @@ def target_keys(labels, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> lis
         Kernel-ready elements (:func:`prospect.targets.element_arrays`).
     """
     setup = [FORMAT, _kernel.kernel_id(), list(_kernel.force_model()), _kernel.MIN_DT_DAYS]
-    setup += [integrate.H_MAX_DAYS, integrate.DT_FRAC, repr(float(gm_km3_s2))]
+    setup += [integrate.H_MAX_DAYS, integrate.DT_FRAC, _UNIFORM_DAYS, _SKIP_ONE_KM]
+    setup += [repr(float(gm_km3_s2))]
     keys = []
     for i, label in enumerate(labels):
         values = [float(np.asarray(elements[k], dtype=float).reshape(-1)[i]) for k in _ELEMENT_KEYS]
@@ -101,13 +102,54 @@ def _blocks(epochs_s: np.ndarray) -> np.ndarray:
     return np.unique(np.floor(finite / _BLOCK_S).astype(np.int64))
 
 
+#: Uniform node spacing (days) and the largest error (km) that a cubic Hermite interpolant
+#: of twice that spacing may show at the skipped nodes: the error scales as h^4, so
+#: 0.32 km there means <= 0.02 km at the nodes' spacing.  Targets above it (perihelia
+#: inside ~0.3 au, planetary encounters) are sampled adaptively on their own.
+_UNIFORM_DAYS = 0.5
+_SKIP_ONE_KM = 0.32
+
+
+def _skip_one_error(t, r, v) -> float:
+    """Largest error of the Hermite cubic over pairs of steps at the node it skips (km)."""
+    if t.size < 3:
+        return np.inf
+    h2 = (t[2:] - t[:-2])[:, None]
+    mid = 0.5 * (r[:-2] + r[2:]) + h2 * (v[:-2] - v[2:]) / 8.0
+    return float(np.nanmax(np.linalg.norm(mid[::2] - r[1:-1:2], axis=-1), initial=0.0))
+
+
 def _fill(keys, elements, gm_km3_s2, missing: dict[int, set]) -> dict[int, int]:
-    """Integrate the targets with missing years and store them; returns failures."""
+    """Integrate the targets with missing years and store them; returns failures.
+
+    All targets go through one batched integration sampled every 0.5 day on a grid
+    fixed in time (so an entry does not depend on which batch filled it); those
+    whose skip-one check fails are integrated again one by one with samples placed
+    by their own IAS15 steps (:func:`prospect.nbody.integrate.sample`).
+    """
     idx = np.array(sorted(missing), dtype=int)
     sub = {k: np.asarray(elements[k], dtype=float).reshape(-1)[idx] for k in _ELEMENT_KEYS}
     ks = [k for i in idx for k in missing[int(i)]]
     t_start, t_end = min(ks) * _BLOCK_S - DAY_S, (max(ks) + 1) * _BLOCK_S + DAY_S
-    nodes, status = integrate.sample(sub, t_start, t_end, gm_km3_s2)
+    h = _UNIFORM_DAYS * DAY_S
+    grid = np.arange(np.floor(t_start / h), np.ceil(t_end / h) + 1) * h
+    r, v, st = integrate.propagate(sub, grid, gm_km3_s2)
+    nodes, status, redo = [], np.zeros(idx.size, dtype=np.int8), []
+    for j in range(idx.size):
+        bad = st[j] != 0
+        if bad.all() or (bad.any() and not (st[j][bad] == 3).all()):
+            nodes.append(None)
+            status[j] = st[j][bad][0]
+            continue
+        ok = ~bad
+        nodes.append((grid[ok], r[j][ok], v[j][ok]))
+        if _skip_one_error(*nodes[-1]) > _SKIP_ONE_KM:
+            redo.append(j)
+    if redo:
+        one = {k: a[redo] for k, a in sub.items()}
+        fine, st_fine = integrate.sample(one, t_start, t_end, gm_km3_s2, chunk=1)
+        for k, j in enumerate(redo):
+            nodes[j], status[j] = fine[k], st_fine[k]
     failed = {}
     for j, i in enumerate(idx):
         if status[j] != 0 or nodes[j] is None:
