@@ -202,6 +202,7 @@ def parse_sbdb_csv(data: bytes, *, path=None, skip_bad: bool = False, extra_attr
 
 
 def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
+    """One NEA-table row from a CSV record: identity -> orbit -> physical -> quality."""
     kw = {"path": path, "record": lineno}
     if len(rec) != len(cols):
         raise CatalogFormatError(
@@ -213,6 +214,15 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
         return None if k is None else rec[k]
 
     row: dict = dict.fromkeys(PARSED_COLUMNS)
+    row.update(_identity(get, kw))
+    _orbit(row, get, names, kw)
+    _physical(row, get, kw)
+    _quality(row, get, kw)
+    return row
+
+
+def _identity(get, kw) -> dict:
+    """``designation``, ``number``, ``name`` from ``full_name``, ``pdes`` and ``name``."""
     number = name = desig = None
     full = get("full_name")
     if full is not None and full.strip():
@@ -236,8 +246,11 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
         desig = str(number)
     if not desig:
         raise CatalogFormatError("no designation (full_name/pdes empty)", field="full_name", **kw)
-    row.update(designation=desig, number=number, name=name)
+    return {"designation": desig, "number": number, "name": name}
 
+
+def _orbit(row: dict, get, names, kw) -> None:
+    """Elements (``a`` from ``q``, ``M`` from ``tp`` and epochs from MJD when so given), checked."""
     for col in ("e", "inc_deg", "raan_deg", "argp_deg"):
         row[col] = to_float(get(names[col]), field=names[col], required=True, **kw)
     e = row["e"]
@@ -258,6 +271,9 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
         row["ma_deg"] = ((row["epoch_jd_tt"] - tp) * n_deg) % 360.0
     check_orbit(row, names, **kw)
 
+
+def _physical(row: dict, get, kw) -> None:
+    """H, G, diameter, albedo (checked in (0, 1.5]) and spectral classes, where given."""
     for col, src, field in (
         ("h_mag", "h", "H"),
         ("g_slope", "g", "G"),
@@ -275,6 +291,10 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
     for col, src in (("spec_b", "spec_b"), ("spec_t", "spec_t")):
         v = (get(src) or "").strip()
         row[col] = v or None
+
+
+def _quality(row: dict, get, kw) -> None:
+    """Condition code (U), orbit class, PHA flag, observations used and data arc."""
     cc = (get("condition_code") or "").strip()
     if cc:
         if not (len(cc) == 1 and cc.isascii() and cc.isdigit()):
@@ -292,4 +312,3 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
     arc = get("data_arc")
     if arc is not None:
         row["arc_days"] = to_float(arc, field="data_arc", required=False, **kw)
-    return row

@@ -410,53 +410,16 @@ def build_frame(
     sink : RecordSink
         Where duplicate designations go when skipping bad records.
     """
-    n = len(refs)
-    if n == 0:
+    if len(refs) == 0:
         msg = "contains no NEA records"
         if sink.skipped:
             msg = f"all {len(sink.skipped)} records are bad; first: {sink.skipped[0]}"
         raise CatalogFormatError(msg, path=path)
-
     rows = _drop_duplicates(rows, refs, sink=sink, path=path)
-
-    number, name, desig = rows["number"], rows["name"], rows["designation"]
-    labels = [_label(nu, na, de) for nu, na, de in zip(number, name, desig, strict=True)]
-    packed = [
-        p if isinstance(p, str) else _packed(nu, de)
-        for p, nu, de in zip(rows["packed"], number, desig, strict=True)
-    ]
-
-    data: dict[str, object] = {}
-    for col, dtype in NEA_COLUMNS.items():
-        if col == "label":
-            values = labels
-        elif col == "packed":
-            values = packed
-        elif col in _DERIVED_PHYSICAL:
-            continue
-        else:
-            values = rows[col]
-        if dtype == "float64":
-            data[col] = np.array(values, dtype=float)
-        elif dtype == "Int64":
-            data[col] = pd.array(values, dtype="Int64")
-        elif dtype == "bool":
-            data[col] = np.array([bool(v) for v in values], dtype=bool)
-        else:
-            data[col] = pd.array(values, dtype="str")
-    df = pd.DataFrame(data)
-
-    cls = df["orbit_class"]
-    missing = cls.isna().to_numpy()
-    if missing.any():
-        derived = orbit_class_from_elements(df["a_au"].to_numpy(), df["e"].to_numpy())
-        values = cls.to_numpy(dtype=object, na_value=None)
-        values[missing] = derived[missing]
-        df["orbit_class"] = pd.array(values, dtype="str")
-
+    df = _typed_columns(rows)
+    _fill_orbit_class(df)
     fill_physical(df)
     df = df[list(NEA_COLUMNS)]
-
     epoch, summary = epoch_summary(df["epoch_jd_tt"].to_numpy())
     df.attrs.update(
         {
@@ -480,3 +443,44 @@ def build_frame(
         }
     )
     return df
+
+
+def _typed_columns(rows: dict[str, list]) -> pd.DataFrame:
+    """The parsed columns in :data:`NEA_COLUMNS` dtypes, with ``label`` and ``packed``
+    derived (the derived physical columns are left to :func:`fill_physical`)."""
+    number, name, desig = rows["number"], rows["name"], rows["designation"]
+    labels = [_label(nu, na, de) for nu, na, de in zip(number, name, desig, strict=True)]
+    packed = [
+        p if isinstance(p, str) else _packed(nu, de)
+        for p, nu, de in zip(rows["packed"], number, desig, strict=True)
+    ]
+    data: dict[str, object] = {}
+    for col, dtype in NEA_COLUMNS.items():
+        if col == "label":
+            values = labels
+        elif col == "packed":
+            values = packed
+        elif col in _DERIVED_PHYSICAL:
+            continue
+        else:
+            values = rows[col]
+        if dtype == "float64":
+            data[col] = np.array(values, dtype=float)
+        elif dtype == "Int64":
+            data[col] = pd.array(values, dtype="Int64")
+        elif dtype == "bool":
+            data[col] = np.array([bool(v) for v in values], dtype=bool)
+        else:
+            data[col] = pd.array(values, dtype="str")
+    return pd.DataFrame(data)
+
+
+def _fill_orbit_class(df: pd.DataFrame) -> None:
+    """Where the file gives no orbit class, derive it from a and e (in place)."""
+    cls = df["orbit_class"]
+    missing = cls.isna().to_numpy()
+    if missing.any():
+        derived = orbit_class_from_elements(df["a_au"].to_numpy(), df["e"].to_numpy())
+        values = cls.to_numpy(dtype=object, na_value=None)
+        values[missing] = derived[missing]
+        df["orbit_class"] = pd.array(values, dtype="str")

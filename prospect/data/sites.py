@@ -97,12 +97,23 @@ def _cell_float(row, key, where, lo=None, hi=None, required=False) -> float:
 
 
 def _parse_site_row(row: dict, where: _Where) -> dict:
+    """One checked site record: place -> resources and evidence -> conditions -> protection."""
     out = dict(row)
     for key in _SITE_REQUIRED:
         if not (row.get(key) or "").strip():
             raise where.error("missing required value", field=key)
-    out["id"] = row["id"].strip()
-    out["name"] = row["name"].strip()
+    out.update(_site_place(row, where))
+    res = _site_resources(row, where)
+    out["resources"] = ";".join(res)
+    out["_evidence"] = _site_evidence(row, res, where)
+    out.update(_site_conditions(row, where))
+    out.update(_site_protection(row, out["lat_deg"], where))
+    return out
+
+
+def _site_place(row: dict, where: _Where) -> dict:
+    """``id``, ``name``, latitude, east longitude (checked ranges) and ``category``."""
+    out = {"id": row["id"].strip(), "name": row["name"].strip()}
     out["lat_deg"] = _cell_float(row, "lat_deg", where, -90.0, 90.0, required=True)
     out["lon_deg_east"] = _cell_float(row, "lon_deg_east", where, -180.0, 180.0, required=True)
     cat = row["category"].strip()
@@ -112,6 +123,11 @@ def _parse_site_row(row: dict, where: _Where) -> dict:
             field="category",
         )
     out["category"] = cat
+    return out
+
+
+def _site_resources(row: dict, where: _Where) -> list[str]:
+    """The ``;``-separated resources, each known and listed once."""
     res = [r.strip() for r in row["resources"].split(";") if r.strip()]
     for r in res:
         if r not in RESOURCES:
@@ -121,7 +137,11 @@ def _parse_site_row(row: dict, where: _Where) -> dict:
             )
     if len(set(res)) != len(res):
         raise where.error("resource listed twice", field="resources")
-    out["resources"] = ";".join(res)
+    return res
+
+
+def _site_evidence(row: dict, res: list[str], where: _Where) -> dict[str, int]:
+    """``resource:level`` items of ``resource_evidence`` for resources of this site."""
     evidence: dict[str, int] = {}
     for item in (row.get("resource_evidence") or "").split(";"):
         item = item.strip()
@@ -143,8 +163,12 @@ def _parse_site_row(row: dict, where: _Where) -> dict:
                 f"evidence level {level.strip()!r} is not 0, 1, 2 or 3", field="resource_evidence"
             )
         evidence[name] = lvl
-    out["_evidence"] = evidence
-    out["illumination_frac"] = _cell_float(row, "illumination_frac", where, 0.0, 1.0)
+    return evidence
+
+
+def _site_conditions(row: dict, where: _Where) -> dict:
+    """Illumination, Earth visibility, heritage class and heritage buffer."""
+    out = {"illumination_frac": _cell_float(row, "illumination_frac", where, 0.0, 1.0)}
     vis = (row.get("earth_visibility") or "").strip() or "unknown"
     if vis not in EARTH_VISIBILITY:
         raise where.error(
@@ -159,24 +183,27 @@ def _parse_site_row(row: dict, where: _Where) -> dict:
         )
     out["heritage"] = her
     out["heritage_buffer_km"] = _cell_float(row, "heritage_buffer_km", where, 0.0, 1000.0)
-    expected = cospar_category(out["lat_deg"])
+    return out
+
+
+def _site_protection(row: dict, lat_deg: float, where: _Where) -> dict:
+    """COSPAR category (default and check from the latitude) and the row's confidence."""
+    expected = cospar_category(lat_deg)
     cos = (row.get("cospar_category") or "").strip() or expected
     if cos not in ("IIa", "IIb"):
         raise where.error(f"unknown value {cos!r} (expected IIa or IIb)", field="cospar_category")
     if cos != expected:
         raise where.error(
-            f"{cos} does not match latitude {out['lat_deg']:g} (IIb south of "
+            f"{cos} does not match latitude {lat_deg:g} (IIb south of "
             f"{-COSPAR_IIB_SOUTH_DEG:g} S and north of {COSPAR_IIB_NORTH_DEG:g} N)",
             field="cospar_category",
         )
-    out["cospar_category"] = cos
     conf = (row.get("confidence") or "").strip()
     if conf not in SITE_CONFIDENCE:
         raise where.error(
             f"confidence {conf!r} is not one of {', '.join(SITE_CONFIDENCE)}", field="confidence"
         )
-    out["confidence"] = conf
-    return out
+    return {"cospar_category": cos, "confidence": conf}
 
 
 def load_moon_sites(path: PathArg | None = None) -> pd.DataFrame:
