@@ -6,6 +6,7 @@ library errors become one line on stderr (see :mod:`prospect.cli`).
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -218,6 +219,34 @@ def render(result, fmt: str) -> str:
     return _render_table(result) + "\n"
 
 
+#: Python parameter of :func:`prospect.cost.plan` (as named by its errors) -> the flag
+#: of ``prospect plan``; errors that already name a flag pass through.
+FLAGS = {
+    "mission": "--mission",
+    "consortium": "--consortium",
+    "start": "--start",
+    "percentile": "--percentile",
+    "rule": "--rule",
+    "fund_fraction": "--fund",
+    "stay_days": "--stay-days",
+    "launch_by": "--launch-by",
+    "feedstock_kg": "--feedstock-kg",
+    "recovery": "--recovery",
+}
+
+
+@contextlib.contextmanager
+def _plan_flags():
+    """Re-raise an :class:`InputError` naming a parameter of plan with its flag."""
+    try:
+        yield
+    except InputError as exc:
+        flag = FLAGS.get(exc.option or "")
+        if flag is None:
+            raise
+        raise InputError(exc.reason, option=flag) from None
+
+
 #: The options of ``prospect plan`` (one per :func:`prospect.cost.plan` parameter).
 _PLAN_OPTS = {
     "consortium": typer.Option(..., "--consortium", help="Consortium name (prospect consortia)."),
@@ -308,29 +337,30 @@ def plan_cmd(
 
     consortia = data.load_consortia(consortia_file) if consortia_file else None
     missions = data.load_missions(extra=missions_file) if missions_file else None
-    result = plan(
-        target,
-        consortium,
-        mission=mission,
-        start=start,
-        seed=seed,
-        n_draws=draws,
-        method=method,
-        rule=rule,
-        fund_fraction=fund,
-        percentile=percentile,
-        prices=parse_prices(price),
-        feedstock_kg=feedstock_kg,
-        recovery=recovery,
-        target_class=target_class,
-        stay_days=stay_days,
-        launch_by=launch_by,
-        shares=_shares(share),
-        include_speculative=speculative,
-        allow_resize=allow_resize,
-        consortia=consortia,
-        missions=missions,
-    )
+    with _plan_flags():
+        result = plan(
+            target,
+            consortium,
+            mission=mission,
+            start=start,
+            seed=seed,
+            n_draws=draws,
+            method=method,
+            rule=rule,
+            fund_fraction=fund,
+            percentile=percentile,
+            prices=parse_prices(price),
+            feedstock_kg=feedstock_kg,
+            recovery=recovery,
+            target_class=target_class,
+            stay_days=stay_days,
+            launch_by=launch_by,
+            shares=_shares(share),
+            include_speculative=speculative,
+            allow_resize=allow_resize,
+            consortia=consortia,
+            missions=missions,
+        )
     if plot is not None:
         _save_gantt(result, plot)
     typer.echo(render(result, fmt), nl=False)

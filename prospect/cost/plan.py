@@ -46,13 +46,13 @@ def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: floa
     if percentile is None:
         percentile = model.number("sharing", "percentile")
     if not (math.isfinite(percentile) and 0 < percentile < 100):
-        raise InputError(f"must be in (0, 100), got {percentile!r}", option="--percentile")
+        raise InputError(f"must be in (0, 100), got {percentile!r}", option="percentile")
     if rule not in _sh.SPLIT_RULES:
         raise InputError(
-            f"unknown rule '{rule}' (known: {', '.join(_sh.SPLIT_RULES)})", option="--rule"
+            f"unknown rule '{rule}' (known: {', '.join(_sh.SPLIT_RULES)})", option="rule"
         )
     if not (math.isfinite(fund_fraction) and 0.0 <= fund_fraction < 1.0):
-        raise InputError(f"must be in [0, 1), got {fund_fraction!r}", option="--fund")
+        raise InputError(f"must be in [0, 1), got {fund_fraction!r}", option="fund_fraction")
     return float(percentile)
 
 
@@ -65,7 +65,7 @@ def _profiles(mission, missions, tinfo: TargetInfo) -> list:
     profiles = [p for p in allp.values() if p.target == tinfo.kind and not costable(p)]
     if not profiles:
         raise InputError(
-            f"no costable mission profile flies to a {tinfo.kind} target", option="--mission"
+            f"no costable mission profile flies to a {tinfo.kind} target", option="mission"
         )
     return profiles
 
@@ -85,7 +85,7 @@ def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict):
     if not cases:
         reasons = "; ".join(f"{r['mission']}: {r['rejected']}" for r in rejected)
         raise InputError(
-            f"no mission profile can fly to {tinfo.label}: {reasons}", option="--mission"
+            f"no mission profile can fly to {tinfo.label}: {reasons}", option="mission"
         )
     return cases, rejected
 
@@ -102,7 +102,7 @@ def _check_capabilities(consortium, model: CostModel):
         raise InputError(
             f"consortium '{consortium.name}' lacks the capabilities every mission needs: "
             f"{', '.join(missing)} (cost_model.toml [sharing] required)",
-            option="--consortium",
+            option="consortium",
         )
     return caps, req_mask
 

@@ -37,8 +37,13 @@ def test_plan_is_reproducible_with_its_seed():
 def test_plan_errors():
     with pytest.raises(UnknownNameError, match="did you mean 'astroforge'"):
         plan("S05", "astroforg")
-    with pytest.raises(InputError, match=r"^--percentile"):
+    # the library names its Python parameter; `prospect plan` maps it to its flag
+    with pytest.raises(InputError, match=r"^percentile: must be in \(0, 100\)"):
         plan("S05", "astroforge", percentile=100.0)
+    with pytest.raises(InputError, match=r"^fund_fraction: must be in \[0, 1\)"):
+        plan("S05", "astroforge", fund_fraction=1.0)
+    with pytest.raises(InputError, match=r"^rule: unknown rule 'nash'"):
+        plan("S05", "astroforge", rule="nash")
     with pytest.raises(InputError, match="cannot be costed: no dry mass"):
         plan("2000 SG344", "astroforge", mission="nhats-human", start="2027-01-01")
 

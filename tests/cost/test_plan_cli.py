@@ -269,6 +269,14 @@ def test_start_date_after_the_window():
     )
 
 
+def test_library_parameters_are_reported_as_flags():
+    base = ("plan", "S05", "--consortium", "astroforge", "--start", "2027-01-01")
+    _one_error_line(_run(*base, "--percentile", "100"), "--percentile: must be in (0, 100)")
+    _one_error_line(_run(*base, "--fund", "1"), "--fund: must be in [0, 1)")
+    _one_error_line(_run(*base, "--rule", "nash"), "--rule: unknown rule 'nash'")
+    _one_error_line(_run(*base, "--stay-days", "nan"), "--stay-days: must be a finite number")
+
+
 def test_bad_format_and_price():
     _one_error_line(
         _run("plan", "S05", "--consortium", "astroforge", "--format", "xml"),
