@@ -21,7 +21,7 @@ import time
 import numpy as np
 
 LEVELS = (0.5, 1.0, 1.5, 2.0, 2.5, 3.0, 4.0, 5.0, 6.0, 8.0, 10.0, 12.0, 15.0)
-FACTORS = ((2, 2), (4, 2), (4, 3), (6, 3))
+FACTORS = ((2, 2), (4, 2), (4, 3), (6, 3), (8, 4), (12, 6))
 
 
 def _objectives(vd, va, tot, tofs):
