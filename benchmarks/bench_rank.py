@@ -40,11 +40,17 @@ CLI = "from prospect.cli import main; main()"
 
 
 def _run(src: Path, args: list[str], extra_env: dict | None = None) -> tuple[float, int, str]:
+    # cwd outside both checkouts: `python -c` puts the cwd before PYTHONPATH on sys.path
     env = dict(os.environ, PYTHONPATH=str(src), PROSPECT_PROGRESS="0")
     env.update(extra_env or {})
     t0 = time.perf_counter()
     proc = subprocess.run(
-        [sys.executable, "-c", CLI, *args], env=env, capture_output=True, text=True, check=False
+        [sys.executable, "-c", CLI, *args],
+        env=env,
+        capture_output=True,
+        text=True,
+        check=False,
+        cwd=tempfile.gettempdir(),
     )
     dt = time.perf_counter() - t0
     if proc.returncode:
@@ -56,7 +62,11 @@ def _ephemeris_args(src: Path) -> list[str]:
     """``--ephemeris two-body`` where the checkout has the option (the reference has not)."""
     env = dict(os.environ, PYTHONPATH=str(src))
     out = subprocess.run(
-        [sys.executable, "-c", CLI, "rank", "--help"], env=env, capture_output=True, text=True
+        [sys.executable, "-c", CLI, "rank", "--help"],
+        env=env,
+        capture_output=True,
+        text=True,
+        cwd=tempfile.gettempdir(),
     ).stdout
     return ["--ephemeris", "two-body"] if "--ephemeris" in out else []
 
@@ -109,7 +119,11 @@ def bench_cli(ref: Path) -> None:
     env = dict(os.environ, PYTHONPATH=str(HERE))
     t0 = time.perf_counter()
     rc = subprocess.run(
-        [sys.executable, "-m", "prospect", "--help"], env=env, capture_output=True, check=False
+        [sys.executable, "-m", "prospect", "--help"],
+        env=env,
+        capture_output=True,
+        check=False,
+        cwd=tempfile.gettempdir(),
     ).returncode
     print(f"[cli] python -m prospect --help: exit {rc}, {time.perf_counter() - t0:.2f} s")
 
