@@ -20,7 +20,7 @@ On the same seeded sample of shipped NEAs, in one run:
 whole catalog (launches 2027-2028), two-body against n-body with a cold
 cache (fresh directory) and a warm one, in one run.
 
-``--margins`` instead measures what :data:`prospect.scan.rank.NBODY_MARGINS_KM_S`
+``--margins`` instead measures what :data:`prospect.scan.rank.NBODY_MARGINS`
 is kept from: on 300 seeded random NEAs (``nhats-human``, launches 2027-2028,
 grid optima, no screen), the change of each target's best delta-v from
 two-body to n-body states, separately for targets with and without a two-body
@@ -86,7 +86,7 @@ def margins(n: int = 300) -> None:
         m = a["dv_objective_km_s"].to_frame("two_body")
         m["nbody"] = b.set_index("designation")["dv_objective_km_s"]
         m["change"] = m["nbody"] - m["two_body"]
-        end_s = float(tdb_seconds("2029-01-01")) + (450 if rt else 720) * DAY_S
+        end_s = float(tdb_seconds("2029-01-01"))
         close = _approach_mask(sample, element_arrays(sample), end_s)
         close = pd.Series(close, index=sample["designation"].astype(str))
         m["approach"] = close.reindex(m.index.astype(str)).to_numpy()

@@ -47,6 +47,13 @@ FLAGS = {
     "ephemeris": "--ephemeris",
 }
 
+_RANK_EPHEMERIS = typer.Option(
+    "two-body",
+    "--ephemeris",
+    help="two-body (default for now) or nbody: candidates within a measured margin and "
+    "every target passing the Earth within 0.07 au re-scanned and refined with n-body "
+    "states (minutes with a cold cache).",
+)
 _EPHEMERIS = typer.Option(
     "nbody",
     "--ephemeris",
@@ -320,7 +327,7 @@ def rank_cmd(
     consortium: str | None = _RANK_OPTS["consortium"],
     start: str | None = _RANK_OPTS["start"],
     seed: int = _RANK_OPTS["seed"],
-    ephemeris: str = _EPHEMERIS,
+    ephemeris: str = _RANK_EPHEMERIS,
 ) -> None:
     """Rank catalog asteroids a mission can reach in a launch period, best first.
 

@@ -15,7 +15,7 @@ window as a sequence of named stages, each in a module of its own:
    per-chunk numerical work), checkpointed in the user cache
    (:mod:`~prospect.scan.rank.checkpoint`); ``resume=True`` picks them up.
    Two-body states: fast over the whole catalog.
-2b. :mod:`~prospect.scan.rank.nbody` -- (``ephemeris="nbody"``, the default)
+2b. :mod:`~prospect.scan.rank.nbody` -- (``ephemeris="nbody"``)
    the targets within a measured margin of the limit, and every target that
    passes the Earth within 0.07 au, scanned again with n-body states and
    DE440's Earth; their rows replace the two-body ones.
@@ -43,7 +43,7 @@ from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
 from prospect.scan.rank.feasibility import feasibility
 from prospect.scan.rank.grid import default_window, launch_window, plan_grid, plus_two_years
-from prospect.scan.rank.nbody import NBODY_MARGINS_KM_S, nbody_stage
+from prospect.scan.rank.nbody import NBODY_MARGINS, nbody_stage
 from prospect.scan.rank.output import attach_catalog, finish
 from prospect.scan.rank.refine import refine_rows
 from prospect.scan.rank.scan import scan
@@ -67,7 +67,7 @@ from prospect.scan.roundtrip import nhats_spec
 
 __all__ = [
     "DEFAULT_WEIGHTS",
-    "NBODY_MARGINS_KM_S",
+    "NBODY_MARGINS",
     "SCORE_COLUMNS",
     "SCREEN_MARGINS_KM_S",
     "SCREEN_MARGIN_KM_S",
@@ -132,7 +132,7 @@ def rank(
     max_h: float | None = None,
     max_u: float | None = None,
     min_diameter_m=None,
-    ephemeris: str = "nbody",
+    ephemeris: str = "two-body",
     nbody_margin_km_s: float | None = None,
 ) -> pd.DataFrame:
     """Rank the targets of an NEA catalog for a mission profile and launch period.
@@ -183,12 +183,15 @@ def rank(
         (a number or a length Quantity); applied before screening
         (:func:`prospect.scan.rank.screen.select`).
     ephemeris : {"nbody", "two-body"}
-        ``"nbody"`` (default): the two-body scan's candidates are scanned again
-        and refined with n-body states (:mod:`prospect.scan.rank.nbody`);
-        ``"two-body"``: two-body states and astropy's Earth throughout.  The
+        ``"nbody"``: the two-body scan's candidates are scanned again and
+        refined with n-body states (:mod:`prospect.scan.rank.nbody`);
+        ``"two-body"`` (default for now: the n-body stage re-scans every target
+        with an Earth approach, ~1,200 for a one-year window, 4-5 min with a
+        cold cache): two-body states and astropy's Earth throughout.  The
         ``ephemeris`` column says which made each row.
     nbody_margin_km_s : float, optional
-        Override the margin of :data:`NBODY_MARGINS_KM_S` (km/s).
+        Override the n-body stage's margin, km/s (default: the limit times
+        :data:`NBODY_MARGINS`).
 
     Returns
     -------

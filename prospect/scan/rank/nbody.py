@@ -4,17 +4,18 @@ The Shoemaker-Helin screen and the grid scan of the whole catalog stay
 two-body (fast: one numba call per chunk).  A target goes on to the n-body
 re-scan when
 
-* its two-body best delta-v is within the limit plus :data:`NBODY_MARGINS_KM_S`
-  -- the largest amount by which n-body states lowered a target's best
-  delta-v below the two-body one among targets without an Earth approach,
-  measured on the catalog (``python benchmarks/bench_nbody.py --margins``:
-  300 seeded random NEAs, ``nhats-human``, launches 2027-2028, grid optima):
-  one-way 1.54 km/s (2014 KX99; 1st percentile 0.52, median |change| 0.005),
-  round trip 0.015 km/s (19 feasible; the 2000 SG344-like changes of
+* its two-body best delta-v is within the limit plus a margin, the limit
+  times :data:`NBODY_MARGINS` -- the largest fraction by which n-body states
+  lowered a target's best delta-v below the two-body one among targets
+  without an Earth approach, measured on the catalog (``python
+  benchmarks/bench_nbody.py --margins``: 300 seeded random NEAs,
+  ``nhats-human``, launches 2027-2028, grid optima): one-way 12 % (2014 KX99,
+  12.83 -> 11.29 km/s; the next largest 4 %; median |change| 0.005 km/s),
+  round trip 0.13 % (19 feasible targets; the 2000 SG344-like changes of
   0.07-0.45 km/s all belong to Earth-approaching targets), with a safety
-  factor (1.3 one-way, 3 for the small round-trip sample); or
+  factor (1.25 one-way, 4 for the small round-trip sample); or
 * it passes the Earth within :data:`APPROACH_SCREEN_AU` between its catalog
-  epoch and the end of the last trajectory, by two-body states: the n-body
+  epoch and the end of the launch window (issue 9, item 4), by two-body states: the n-body
   flag is 0.05 au (:data:`prospect.nbody.CLOSE_APPROACH_AU`) and two-body
   positions before a first encounter are off by < 0.01 au within two years of
   the elements' epoch (issue 9: 7,600-1,070,000 km after one year), so 0.07 au
@@ -42,11 +43,11 @@ from prospect.scan.rank.chunks import propagate
 from prospect.scan.rank.grid import ScanGrid
 from prospect.scan.rank.scan import scan
 
-__all__ = ["APPROACH_SCREEN_AU", "NBODY_MARGINS_KM_S", "nbody_stage"]
+__all__ = ["APPROACH_SCREEN_AU", "NBODY_MARGINS", "nbody_stage"]
 
-#: Two-body minus n-body best delta-v that a target may gain, km/s: the measured
-#: largest decrease on the catalog times a safety factor (see the module docstring).
-NBODY_MARGINS_KM_S = {"one-way": 2.0, "round-trip": 0.05}
+#: Fraction of the delta-v limit that a target's best delta-v may drop from two-body
+#: to n-body: the measured largest drop times a safety factor (module docstring).
+NBODY_MARGINS = {"one-way": 0.15, "round-trip": 0.005}
 
 #: Two-body geocentric distance under which a target always goes to n-body, au.
 APPROACH_SCREEN_AU = 0.07
@@ -123,9 +124,10 @@ def nbody_stage(
     survivors, el, grid, spec, chunk
         As for :func:`prospect.scan.rank.scan.scan`.
     round_trip : bool
-        Which margin of :data:`NBODY_MARGINS_KM_S` applies.
+        Which fraction of :data:`NBODY_MARGINS` applies.
     margin_km_s : float, optional
-        Override the margin (``inf`` sends every target).
+        Override the margin, km/s (default the limit times :data:`NBODY_MARGINS`;
+        ``inf`` sends every target).
 
     Returns
     -------
@@ -134,13 +136,13 @@ def nbody_stage(
     info : dict
         ``n_nbody``, ``n_approach``, ``nbody_margin_km_s`` for ``attrs``.
     """
-    margin = NBODY_MARGINS_KM_S["round-trip" if round_trip else "one-way"]
-    margin = margin if margin_km_s is None else float(margin_km_s)
     obj = res["dv_objective_km_s"].to_numpy(dtype=float)
     limit = spec.limit_km_s
+    fraction = NBODY_MARGINS["round-trip" if round_trip else "one-way"]
+    margin = fraction * (limit or 0.0) if margin_km_s is None else float(margin_km_s)
     near = np.isfinite(obj) if limit is None else np.nan_to_num(obj, nan=np.inf) <= limit + margin
     rows = res["row"].to_numpy(dtype=int)
-    end_s = float(grid.window_s[1]) + float(spec.max_duration_days or 720.0) * DAY_S
+    end_s = float(grid.window_s[1])
     close = _approach_mask(survivors, el, end_s)[rows]
     cand_rows = np.unique(rows[near | close])
     res = res.copy()
