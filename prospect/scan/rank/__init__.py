@@ -14,7 +14,8 @@ window as a sequence of named stages, each in a module of its own:
    memory-bounded chunks (:mod:`~prospect.scan.rank.chunks` holds the
    per-chunk numerical work), checkpointed in the user cache
    (:mod:`~prospect.scan.rank.checkpoint`); ``resume=True`` picks them up.
-   Two-body states: fast over the whole catalog.
+   Two-body states: fast over the whole catalog.  ``scheduler=`` /
+   ``workers=`` run the chunks as Dask tasks (:mod:`prospect.scan._engine`).
 2b. :mod:`~prospect.scan.rank.nbody` -- (``ephemeris="nbody"``)
    the targets within a measured margin of the limit, and every target that
    passes the Earth within 0.07 au, scanned again with n-body states and
@@ -39,6 +40,7 @@ import pandas as pd
 
 from prospect.errors import InputError
 from prospect.scan._common import iso_dates
+from prospect.scan._engine import SCHEDULER_TIMEOUT_S, open_engine
 from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
 from prospect.scan.rank.feasibility import feasibility
@@ -134,6 +136,10 @@ def rank(
     min_diameter_m=None,
     ephemeris: str = "two-body",
     nbody_margin_km_s: float | None = None,
+    scheduler: str | None = None,
+    workers: int | None = None,
+    scheduler_timeout_s: float = SCHEDULER_TIMEOUT_S,
+    log: Callable[[str], None] | None = None,
 ) -> pd.DataFrame:
     """Rank the targets of an NEA catalog for a mission profile and launch period.
 
@@ -192,6 +198,21 @@ def rank(
     nbody_margin_km_s : float, optional
         Override the n-body stage's margin, km/s (default: the limit times
         :data:`NBODY_MARGINS`).
+    scheduler : str, optional
+        Address of a running Dask scheduler (``tcp://host:8786``): the scan
+        stage's chunks go there as tasks, each with its chunk's element arrays
+        and catalog rows; results come back in chunk order, so the table is
+        the in-process one.  Connected first: an unreachable address fails
+        within ``scheduler_timeout_s``.
+    workers : int, optional
+        Without ``scheduler``: a LocalCluster of this many worker processes on
+        this machine for the scan stage (when it has more than one chunk).
+        Default (and 0): the scan runs in this process.  The n-body stage and
+        the refinement always run in this process.
+    scheduler_timeout_s : float
+        How long to try to reach ``scheduler``, seconds (default 10).
+    log : callable, optional
+        Receives one-line notes (the Dask engine and its dashboard address).
 
     Returns
     -------
@@ -241,12 +262,19 @@ def rank(
         memory_mb=memory_mb,
     )
     filters = {"max_h": max_h, "max_u": max_u, "min_diameter_m": min_diameter_m}
-    table = _load_catalog(catalog).reset_index(drop=True)
-    selected = select(table, **filters)
-    screened = screen(selected, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
-    survivors = screened.survivors
-    store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
-    res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive)
+    engine = open_engine(scheduler, workers, timeout_s=scheduler_timeout_s,
+                         log=log or (lambda s: None), name="prospect-rank")  # fmt: skip
+    try:
+        table = _load_catalog(catalog).reset_index(drop=True)
+        selected = select(table, **filters)
+        screened = screen(selected, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
+        survivors = screened.survivors
+        store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
+        res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive,
+                          engine)  # fmt: skip
+    finally:
+        if engine is not None:
+            engine.close()
     nb_info = {}
     if ephemeris == "nbody":
         res, nb_info = nbody_stage(
@@ -289,24 +317,35 @@ def rank(
     )
 
 
-def _scan_stage(survivors, grid, spec, rt_mode: bool, chunk: int, store, progress, exhaustive):
+def _scan_stage(survivors, grid, spec, rt_mode: bool, chunk: int, store, progress, exhaustive,
+                engine=None):  # fmt: skip
     """The scan with its checkpoint store: chunks kept while it runs, removed when it ends.
 
     On any exception (an interrupt included) the store only releases its
     locks, so an identical run with ``resume=True`` adopts the finished chunks.
     ``exhaustive``: every fine cell instead of the coarse-to-fine search (its
     pruned targets keep coarse cells, so the two never share checkpoints).
+    ``engine``: where the chunks run (:class:`prospect.scan._engine.Engine`).
     """
     el = _elements(survivors)
     if not store:
-        return scan(survivors, el, grid, spec, chunk, progress=progress, exhaustive=exhaustive)
+        return scan(survivors, el, grid, spec, chunk, progress=progress, exhaustive=exhaustive,
+                    engine=engine)  # fmt: skip
     key = scan_key(survivors, el, spec, rt_mode, grid, chunk)
     if exhaustive:
         key = hashlib.blake2b(f"{key}:grid".encode(), digest_size=12).hexdigest()
     cs = CheckpointStore(key, **store)
     try:
         res = scan(
-            survivors, el, grid, spec, chunk, store=cs, progress=progress, exhaustive=exhaustive
+            survivors,
+            el,
+            grid,
+            spec,
+            chunk,
+            store=cs,
+            progress=progress,
+            exhaustive=exhaustive,
+            engine=engine,
         )
     except BaseException:
         cs.release()

@@ -3,7 +3,11 @@
 Targets go through :func:`prospect.scan.rank.chunks.oneway_chunk` (one-way) or
 :func:`prospect.scan.rank.chunks.roundtrip_chunk` (round trips) a chunk at a
 time (chunk size from :meth:`prospect.scan.rank.grid.ScanGrid.chunk_size`);
-finished chunks go to the checkpoint store.
+finished chunks go to the checkpoint store.  Given an
+:class:`~prospect.scan._engine.Engine`, the chunks still to compute are Dask
+tasks (each carries its chunk's element arrays and catalog rows, the grid and
+the spec) and the results are put back in chunk order, so the table equals the
+in-process one.
 """
 
 from __future__ import annotations
@@ -14,6 +18,7 @@ import numpy as np
 import pandas as pd
 
 from prospect.scan import search
+from prospect.scan._engine import Engine
 from prospect.scan._mission import MissionSpec
 from prospect.scan.rank import chunks
 from prospect.scan.rank.checkpoint import CheckpointStore
@@ -45,6 +50,13 @@ def _scan_chunk(
     return chunks.oneway_frame(scan_1(sub_el, grid.oneway, spec), spec)
 
 
+def _chunk_task(a, b, sub_el, sub_table, grid, spec, exhaustive, batch, ephemeris):
+    """One chunk of targets ``a:b`` as a Dask task: its table, with ``row``."""
+    part = _scan_chunk(sub_el, sub_table, grid, spec, exhaustive, batch, None, ephemeris)
+    part.insert(0, "row", np.arange(a, b))
+    return part
+
+
 def scan(
     survivors: pd.DataFrame,
     el: dict,
@@ -57,6 +69,7 @@ def scan(
     exhaustive: bool = False,
     states=None,
     ephemeris: str = "two-body",
+    engine: Engine | None = None,
 ) -> pd.DataFrame:
     """Best trajectory of every target: one row per target of ``survivors``, with ``row``.
 
@@ -83,6 +96,9 @@ def scan(
         ephemeris (the n-body stage, :mod:`prospect.scan.rank.nbody`).
     ephemeris : str
         Ephemeris of ``states`` (for the models of round-trip legs).
+    engine : Engine, optional
+        Run the chunks to compute as Dask tasks there (not with ``states``);
+        default: in this process, one chunk after the other.
     """
     n = len(survivors)
     parts = []
@@ -91,6 +107,9 @@ def scan(
         # the search keeps far less per target than the fine grid the chunk size is
         # sized for (search.SEARCH_CHUNK_FACTOR); fewer, larger chunks save overhead
         chunk *= search.SEARCH_CHUNK_FACTOR
+    if engine is not None and states is None:
+        args = (survivors, el, grid, spec, chunk, store, progress, exhaustive, batch, ephemeris)
+        return _scan_engine(engine, *args)
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
         part = store.load(c) if store is not None else None
@@ -106,3 +125,35 @@ def scan(
         if progress is not None:
             progress(b, n)
     return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"row": []})
+
+
+def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exhaustive, batch,
+                 ephemeris) -> pd.DataFrame:  # fmt: skip
+    """:func:`scan` with the chunks to compute run by ``engine``, gathered in chunk order."""
+    n = len(survivors)
+    parts, tasks = {}, []
+    for c, a in enumerate(range(0, n, chunk)):
+        b = min(n, a + chunk)
+        part = store.load(c) if store is not None else None
+        if part is not None:
+            parts[c] = part
+            continue
+        sub = {k: v[a:b] for k, v in el.items()}
+        tasks.append((c, (a, b, sub, survivors.iloc[a:b], grid, spec, exhaustive, batch,
+                          ephemeris)))  # fmt: skip
+    done_targets = [sum(len(p) for p in parts.values())]
+    if progress is not None and parts:
+        progress(done_targets[0], n)
+
+    def done(c: int, part: pd.DataFrame) -> None:
+        if store is not None:
+            store.save(c, part)
+        parts[c] = part
+        done_targets[0] += len(part)
+        if progress is not None:
+            progress(done_targets[0], n)
+
+    if tasks:
+        engine.run(_chunk_task, tasks, done)
+    ordered = [parts[c] for c in sorted(parts)]
+    return pd.concat(ordered, ignore_index=True) if ordered else pd.DataFrame({"row": []})

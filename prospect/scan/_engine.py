@@ -1,0 +1,211 @@
+"""Where chunks of work run: in this process, a LocalCluster, or a running Dask scheduler.
+
+The one engine of the analyses that split their work by target into chunks
+(:func:`prospect.scan.rank.rank`'s scan stage, :mod:`prospect.survey`):
+
+* ``scheduler`` given: the chunks go to that running ``dask.distributed``
+  scheduler (:func:`connect` fails with one line naming the address after
+  :data:`SCHEDULER_TIMEOUT_S`);
+* ``workers`` processes: a :class:`distributed.LocalCluster` on 127.0.0.1, one
+  thread each and numba on one thread (``NUMBA_NUM_THREADS=1``) -- start the
+  workers of your own cluster the same way: ``dask worker ADDRESS --nworkers N
+  --nthreads 1`` with ``NUMBA_NUM_THREADS=1``;
+* otherwise: in this process.
+
+A task carries one chunk's inputs; its result comes back to this process,
+which writes it (so workers need only the installed package, no shared file
+system).  A worker that dies loses only its running task, which the scheduler
+gives to another worker (``distributed.scheduler.allowed-failures``, default 3).
+"""
+
+from __future__ import annotations
+
+import logging
+import os
+import uuid
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+from prospect.errors import InputError
+
+__all__ = [
+    "SCHEDULER_TIMEOUT_S",
+    "Engine",
+    "connect",
+    "local_cluster",
+    "open_engine",
+    "run_tasks",
+    "scheduler_address",
+    "submit_all",
+]
+
+#: How long connecting to a ``--scheduler`` address may take before the
+#: analysis gives up with one line naming it, seconds (design choice).
+SCHEDULER_TIMEOUT_S = 10.0
+
+Log = Callable[[str], None]
+
+
+def scheduler_address(scheduler: str | None) -> str | None:
+    """The scheduler to use: the argument, else ``$DASK_SCHEDULER_ADDRESS``, else None."""
+    return scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
+
+
+def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = "--scheduler"):
+    """A :class:`distributed.Client` of the scheduler at ``address``.
+
+    Raises
+    ------
+    InputError
+        No scheduler answers at ``address`` within ``timeout_s`` (names ``option``).
+    """
+    from distributed import Client
+
+    try:
+        return Client(address, timeout=f"{timeout_s}s", set_as_default=False)
+    except (OSError, TimeoutError, ValueError) as exc:
+        why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
+        raise InputError(
+            f"cannot reach the Dask scheduler at {address} within {timeout_s:g} s ({why})",
+            option=option,
+        ) from None
+
+
+def local_cluster(workers: int):
+    """``(cluster, client)``: ``workers`` processes on 127.0.0.1, one thread and numba on one."""
+    from distributed import Client, LocalCluster
+
+    cluster = LocalCluster(
+        n_workers=workers,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",
+        silence_logs=logging.ERROR,
+        # one chunk per process at a time, and numba's kernels on one thread in each:
+        # the processes, not threads inside them, share out the cores
+        env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+    )
+    return cluster, Client(cluster, set_as_default=False)
+
+
+def run_tasks(
+    fn: Callable,
+    tasks: Sequence[tuple[int, tuple]],
+    done: Callable[[int, object], None],
+    *,
+    address: str | None = None,
+    workers: int | None = None,
+    log: Log = lambda s: None,
+    memory_note: str = "",
+    name: str = "prospect",
+    client=None,
+    close: bool = True,
+) -> str:
+    """Run ``fn(*args)`` for every ``(index, args)`` task; ``done(index, result)`` as each ends.
+
+    ``address`` (a scheduler) or ``client`` (its connected client, closed
+    here unless ``close`` is False) sends the tasks there; else ``workers``
+    processes of a LocalCluster when there is more than one task and
+    ``workers`` is not 0 or None;
+    else this process, in task order.  Returns the engine used:
+    ``"in-process"``, ``"local-cluster"`` or ``"scheduler"``.
+    """
+    if client is None and address is None and (not workers or len(tasks) <= 1):
+        for index, args in tasks:
+            done(index, fn(*args))
+        return "in-process"
+    cluster = None
+    if client is not None or address is not None:
+        client = client or connect(address)
+        engine = "scheduler"
+        where = address or client.scheduler.address
+        log(f"Dask scheduler {where}; dashboard {client.dashboard_link}")
+    else:
+        cluster, client = local_cluster(workers)
+        engine = "local-cluster"
+        log(f"Dask LocalCluster of {workers} worker process(es); dashboard {client.dashboard_link}")
+    if memory_note:
+        log(memory_note)
+    try:
+        submit_all(client, fn, tasks, done, name)
+    finally:
+        if close or cluster is not None:
+            client.close()
+        if cluster is not None:
+            cluster.close()
+    return engine
+
+
+def submit_all(client, fn: Callable, tasks, done, name: str) -> None:
+    """Submit every task to ``client``; ``done(index, result)`` in completion order."""
+    from distributed import as_completed
+
+    futures = {}
+    for index, args in tasks:
+        fut = client.submit(fn, *args, key=f"{name}-chunk-{index:05d}")
+        futures[fut] = index
+    try:
+        for fut in as_completed(futures, loop=client.loop):
+            done(futures[fut], fut.result())
+    except BaseException:
+        client.cancel(list(futures))
+        raise
+
+
+@dataclass
+class Engine:
+    """Where an analysis's chunks run: a connected ``client`` or ``workers`` local processes.
+
+    ``client`` (of a scheduler) is used for every run and closed by
+    :meth:`close`; without it, each :meth:`run` with more than one task starts
+    a LocalCluster of ``workers`` processes and closes it when done.
+    """
+
+    client: object = None
+    workers: int | None = None
+    log: Log = lambda s: None
+    name: str = "prospect"
+
+    def run(self, fn: Callable, tasks, done, memory_note: str = "") -> str:
+        """:func:`run_tasks` on this engine; returns the engine used."""
+        return run_tasks(
+            fn, tasks, done, workers=self.workers, log=self.log, memory_note=memory_note,
+            name=self.name, client=self.client, close=False,
+        )  # fmt: skip
+
+    def close(self) -> None:
+        """Close the scheduler's client (if any)."""
+        if self.client is not None:
+            self.client.close()
+
+
+def open_engine(
+    scheduler: str | None,
+    workers: int | None,
+    *,
+    timeout_s: float = SCHEDULER_TIMEOUT_S,
+    log: Log = lambda s: None,
+    name: str = "prospect",
+    scheduler_option: str = "scheduler",
+    workers_option: str = "workers",
+) -> Engine | None:
+    """The engine of ``scheduler`` (connected now, so a bad address fails first) or of
+    ``workers`` local processes; None (this process) when neither is given or ``workers`` is 0.
+
+    Task keys are ``name``, a random suffix of this run and the chunk index, so
+    two runs sharing one scheduler never share a result.
+
+    Raises
+    ------
+    InputError
+        ``workers`` < 0, or no scheduler at ``scheduler`` within ``timeout_s``.
+    """
+    if workers is not None and workers < 0:
+        raise InputError(f"must be >= 0, got {workers}", option=workers_option)
+    name = f"{name}-{uuid.uuid4().hex[:12]}"
+    if scheduler:
+        return Engine(client=connect(scheduler, timeout_s, scheduler_option), log=log, name=name)
+    if workers:
+        return Engine(workers=workers, log=log, name=name)
+    return None

@@ -1,0 +1,105 @@
+"""rank's scan on a real dask.distributed cluster (a scheduler and two worker processes on
+127.0.0.1, started here) equals the in-process rank row for row; an unreachable scheduler
+gives one line naming it.
+
+Runs on the 55-object fixture of the goldens (tests/scan/data/rank_catalog.json) with a
+small memory budget, so the scan has several chunks and their order matters.
+"""
+
+from __future__ import annotations
+
+import logging
+import socket
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from prospect.errors import InputError
+from prospect.scan import rank
+
+pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
+
+FIXTURE = Path(__file__).resolve().parent / "data" / "rank_catalog.json"
+KW = dict(catalog=str(FIXTURE), start="2027-01-01", end="2029-01-01", refine=False,
+          checkpoint=False, include_infeasible=True)  # fmt: skip
+#: one-way: the fine grid, 5 MB per chunk; round trips: the lattice search of one
+#: launch year, 40 MB (a few targets per chunk)
+CASES = {
+    "one-way": dict(round_trip=False, exhaustive=True, memory_mb=5),
+    "round-trip": dict(round_trip=True, memory_mb=40, end="2028-01-01"),
+}
+
+
+@pytest.fixture(scope="module")
+def cluster():
+    from distributed import Client, LocalCluster
+
+    cl = LocalCluster(
+        n_workers=2,
+        threads_per_worker=1,
+        processes=True,
+        host="127.0.0.1",
+        dashboard_address="127.0.0.1:0",  # not 8787, which another test may hold
+        silence_logs=logging.ERROR,
+        env={"NUMBA_NUM_THREADS": "1"},
+    )
+    client = Client(cl, set_as_default=False)
+    yield cl, client
+    client.close()
+    cl.close()
+
+
+def assert_same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
+    """Same rows, same order; floats within 1e-12 relative, everything else equal."""
+    assert list(a.columns) == list(b.columns) and len(a) == len(b) > 0
+    for col in a.columns:
+        x, y = a[col].to_numpy(), b[col].to_numpy()
+        if x.dtype.kind == "f":
+            np.testing.assert_allclose(x, y, rtol=1e-12, atol=0, equal_nan=True, err_msg=col)
+        else:
+            pd.testing.assert_series_equal(a[col], b[col], obj=col)
+
+
+@pytest.mark.parametrize("case", sorted(CASES))
+def test_rank_on_a_cluster_equals_in_process(cluster, case):
+    cl, client = cluster
+    kw = {**KW, **CASES[case]}
+    steps, notes = [], []
+    here = rank("nhats-human", progress=lambda d, n: steps.append(d), **kw)
+    there = rank("nhats-human", scheduler=cl.scheduler_address, log=notes.append, **kw)
+    assert len(steps) >= 3  # several chunks, gathered back in order
+    assert any(cl.scheduler_address in s and "dashboard" in s for s in notes)
+    assert there.attrs["n_feasible"] == here.attrs["n_feasible"] > 0
+    assert_same_rows(there, here)
+    # the chunks ran on the workers: the scheduler saw rank's tasks
+    keys = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
+    assert any("prospect-rank" in k for k in keys)
+
+
+def test_rank_on_local_workers_equals_in_process():
+    kw = {**KW, **CASES["one-way"]}
+    notes = []
+    here = rank("nhats-human", **kw)
+    there = rank("nhats-human", workers=2, log=notes.append, **kw)
+    assert any("LocalCluster of 2" in s for s in notes)
+    assert_same_rows(there, here)
+
+
+def test_unreachable_scheduler_one_line():
+    """No scheduler at the address: one line naming it, after the stated timeout."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    address = f"tcp://127.0.0.1:{port}"
+    t0 = time.monotonic()
+    with pytest.raises(InputError) as err:
+        rank("nhats-human", scheduler=address, scheduler_timeout_s=2.0, **KW)
+    msg = str(err.value)
+    assert "\n" not in msg and address in msg and "2 s" in msg
+    assert err.value.option == "scheduler"
+    assert time.monotonic() - t0 < 30  # the 2 s timeout, not a hang
+    with pytest.raises(InputError, match="workers"):
+        rank("nhats-human", workers=-1, **KW)
