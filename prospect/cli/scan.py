@@ -19,6 +19,7 @@ import typer
 
 from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
+from prospect.cli._engine_opts import ENGINE_FLAGS, RANK_SCHEDULER, RANK_WORKERS, say
 from prospect.errors import InputError
 
 FORMATS = ("table", "csv", "json", "parquet")
@@ -45,6 +46,7 @@ FLAGS = {
     "max_u": "--max-u",
     "min_diameter_m": "--min-diameter-m",
     "ephemeris": "--ephemeris",
+    **ENGINE_FLAGS,
 }
 
 _RANK_EPHEMERIS = typer.Option(
@@ -328,6 +330,8 @@ def rank_cmd(
     start: str | None = _RANK_OPTS["start"],
     seed: int = _RANK_OPTS["seed"],
     ephemeris: str = _RANK_EPHEMERIS,
+    scheduler: str | None = RANK_SCHEDULER,
+    workers: int | None = RANK_WORKERS,
 ) -> None:
     """Rank catalog asteroids a mission can reach in a launch period, best first.
 
@@ -371,6 +375,9 @@ def rank_cmd(
                 min_diameter_m=min_diameter_m,
                 progress=cb,
                 ephemeris=ephemeris,
+                scheduler=scheduler,
+                workers=workers,
+                log=say,
             )
     df, cons_note = _with_costs(df, consortium_obj, prof, top, start, seed)
     _show_rank(df, fmt, output, explain=explain, costs=consortium is not None, note=cons_note)

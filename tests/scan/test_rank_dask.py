@@ -103,3 +103,15 @@ def test_unreachable_scheduler_one_line():
     assert time.monotonic() - t0 < 30  # the 2 s timeout, not a hang
     with pytest.raises(InputError, match="workers"):
         rank("nhats-human", workers=-1, **KW)
+
+
+def test_cli_engine_flags():
+    """The CLI names its flags: --workers for a bad count."""
+    from typer.testing import CliRunner
+
+    from prospect.cli import app
+
+    res = CliRunner().invoke(app, ["rank", "-m", "nhats-human", "--catalog", str(FIXTURE),
+                                   "--no-checkpoint", "--workers", "-1"])  # fmt: skip
+    assert res.exit_code == 1
+    assert "--workers: must be >= 0" in res.output and "Traceback" not in res.output
