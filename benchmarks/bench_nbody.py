@@ -87,7 +87,7 @@ def margins(n: int = 300) -> None:
         m["nbody"] = b.set_index("designation")["dv_objective_km_s"]
         m["change"] = m["nbody"] - m["two_body"]
         end_s = float(tdb_seconds("2029-01-01"))
-        close = _approach_mask(sample, element_arrays(sample), end_s)
+        close = _approach_mask(element_arrays(sample), end_s)
         close = pd.Series(close, index=sample["designation"].astype(str))
         m["approach"] = close.reindex(m.index.astype(str)).to_numpy()
         ok = np.isfinite(m["change"])
@@ -98,6 +98,13 @@ def margins(n: int = 300) -> None:
               f"{-np.percentile(m['change'][far], 1):.3f}, median |change| "
               f"{m['change'][ok].abs().median():.4f}")  # fmt: skip
         print(m[far].sort_values("change").head(4).to_string())
+        near = ok & m["approach"]
+        if near.any():
+            print(f"  with an approach ({int(near.sum())}): largest decrease "
+                  f"{-m['change'][near].min():.3f} km/s, largest increase "
+                  f"{m['change'][near].max():.3f} km/s, median |change| "
+                  f"{m['change'][near].abs().median():.4f}")  # fmt: skip
+            print(m[near].sort_values("change").head(6).to_string())
 
 
 def rank_job() -> None:

@@ -15,11 +15,31 @@ re-scan when
   0.07-0.45 km/s all belong to Earth-approaching targets), with a safety
   factor (1.25 one-way, 4 for the small round-trip sample); or
 * it passes the Earth within :data:`APPROACH_SCREEN_AU` between its catalog
-  epoch and the end of the launch window (issue 9, item 4), by two-body states: the n-body
-  flag is 0.05 au (:data:`prospect.nbody.CLOSE_APPROACH_AU`) and two-body
-  positions before a first encounter are off by < 0.01 au within two years of
-  the elements' epoch (issue 9: 7,600-1,070,000 km after one year), so 0.07 au
-  loses none; after such an encounter two-body states are meaningless.
+  epoch and the end of the launch window (issue 9, item 4), by two-body states,
+  and its two-body best delta-v is within the limit plus
+  :data:`APPROACH_MARGINS_KM_S`: the largest decrease two-body -> n-body of a
+  best delta-v among targets with such an approach, measured (``python
+  benchmarks/bench_nbody.py --margins``, launches 2027-2028, grid optima):
+  one-way 0.863 km/s (2018 PL23, 22.41 -> 21.55 km/s; 14 approaching targets
+  of the 300 seeded NEAs, ``nhats-human``) and 0.099 km/s (2020 GE; the 82
+  approaching targets of the whole catalog within 4 km/s of ``prospector-1``'s
+  objective, 2000 SG344 0.072), round trip 0.45 km/s (issue 9's two-body
+  excess of the co-orbital round trips, 2000 SG344 3.80 -> 3.55 km/s; the
+  sample's 4 approaching feasible targets dropped at most 0.002 km/s), times
+  a safety factor 1.5.  The approach flag is 0.05 au
+  (:data:`prospect.nbody.CLOSE_APPROACH_AU`) and two-body positions before a
+  first encounter are off by < 0.01 au within two years of the elements'
+  epoch (issue 9: 7,600-1,070,000 km after one year), so 0.07 au loses none.
+
+Targets the coarse-to-fine search pruned (``launch_days == 0``) carry their
+coarse minimum, an upper bound of the fine one; their value is lowered by the
+search's own margin (:func:`prospect.scan.search.oneway_margins`) before the
+comparison, so the bound stays sound.  An approaching target without a
+two-body value (round trips give none above the limit) is always sent.  The
+approach test (daily two-body distances since the catalog epoch, ~45 s over
+the whole catalog) runs only on the rows within the approach margin.  For
+``prospector-1`` (whole catalog, 2027-2028) 66 targets are re-scanned (49 of
+them approaching) instead of the 1,179 that pass within 0.07 au.
 
 The candidates are scanned again on the same grid with n-body target states
 (:mod:`prospect.nbody`, cached) and DE440's Earth; their rows replace the
@@ -43,21 +63,26 @@ from prospect.scan.rank.chunks import propagate
 from prospect.scan.rank.grid import ScanGrid
 from prospect.scan.rank.scan import scan
 
-__all__ = ["APPROACH_SCREEN_AU", "NBODY_MARGINS", "nbody_stage"]
+__all__ = ["APPROACH_MARGINS_KM_S", "APPROACH_SCREEN_AU", "NBODY_MARGINS", "nbody_stage"]
 
 #: Fraction of the delta-v limit that a target's best delta-v may drop from two-body
 #: to n-body: the measured largest drop times a safety factor (module docstring).
 NBODY_MARGINS = {"one-way": 0.15, "round-trip": 0.005}
 
+#: Margin above the limit for targets with an Earth approach, km/s: the measured
+#: largest decrease of such a target's best delta-v (one-way 0.863, round trip
+#: 0.45 km/s; module docstring) times a safety factor 1.5.
+APPROACH_MARGINS_KM_S = {"one-way": 1.3, "round-trip": 0.7}
+
 #: Two-body geocentric distance under which a target always goes to n-body, au.
 APPROACH_SCREEN_AU = 0.07
 
 
-def _approach_mask(survivors: pd.DataFrame, el: dict, end_s: float, chunk: int = 512):
+def _approach_mask(el: dict, end_s: float, chunk: int = 512):
     """Targets whose two-body path passes within APPROACH_SCREEN_AU of the Earth
     between their catalog epoch and ``end_s`` (daily samples)."""
     ep0 = np.asarray(el["epoch0_s"], dtype=float)
-    n = len(survivors)
+    n = ep0.size
     mask = np.zeros(n, dtype=bool)
     if n == 0:
         return mask
@@ -75,6 +100,20 @@ def _approach_mask(survivors: pd.DataFrame, el: dict, end_s: float, chunk: int =
         with np.errstate(invalid="ignore"):
             mask[a : a + chunk] = np.any(inside & (d < limit_km), axis=1)
     return mask
+
+
+def _search_margin(spec: MissionSpec, grid: ScanGrid, level_km_s: float) -> float:
+    """Largest coarse-minus-fine margin of the one-way search at ``level_km_s``, km/s.
+
+    0 for round trips (their pruned targets carry no coarse value below the
+    limit plus the leg margins) and where the search does not prune.
+    """
+    from prospect.scan.search import _margin_at, _signature, oneway_margins
+
+    if grid.oneway is None:
+        return 0.0
+    stages = oneway_margins(_signature(spec, spec.kernel_objective(), grid.oneway))
+    return max((_margin_at(lv, m, level_km_s) for _, lv, m in stages), default=0.0)
 
 
 def _nbody_states(survivors: pd.DataFrame, el: dict, gm_km3_s2: float):
@@ -134,21 +173,36 @@ def nbody_stage(
     res : DataFrame
         Rows with ``row`` and ``ephemeris`` (``"nbody"`` for the candidates).
     info : dict
-        ``n_nbody``, ``n_approach``, ``nbody_margin_km_s`` for ``attrs``.
+        ``n_nbody``, ``n_approach`` (approaching targets among those within the
+        approach margin), ``nbody_margin_km_s``, ``nbody_approach_margin_km_s``
+        for ``attrs``.
     """
     obj = res["dv_objective_km_s"].to_numpy(dtype=float)
     limit = spec.limit_km_s
-    fraction = NBODY_MARGINS["round-trip" if round_trip else "one-way"]
+    key = "round-trip" if round_trip else "one-way"
+    fraction = NBODY_MARGINS[key]
     margin = fraction * (limit or 0.0) if margin_km_s is None else float(margin_km_s)
-    near = np.isfinite(obj) if limit is None else np.nan_to_num(obj, nan=np.inf) <= limit + margin
-    rows = res["row"].to_numpy(dtype=int)
     end_s = float(grid.window_s[1])
-    close = _approach_mask(survivors, el, end_s)[rows]
-    cand_rows = np.unique(rows[near | close])
+    approach = APPROACH_MARGINS_KM_S[key] if margin_km_s is None else float(margin_km_s)
+    rows = res["row"].to_numpy(dtype=int)
+    low = obj
+    if limit is not None and grid.oneway is not None:
+        pruned = res["launch_days"].to_numpy(dtype=float) == 0
+        low = np.where(pruned, obj - _search_margin(spec, grid, limit + max(margin, approach)), obj)
+    with np.errstate(invalid="ignore"):  # NaN (no value: round trips over the limit) -> sent
+        near = np.isfinite(low) if limit is None else low <= limit + margin
+        maybe = np.ones(low.size, bool) if limit is None else ~(low > limit + approach)
+    # the approach test (the costly part) only where the approach margin can matter
+    close = np.zeros(rows.size, dtype=bool)
+    idx = np.flatnonzero(maybe)
+    close[idx] = _approach_mask({k: np.asarray(v)[rows[idx]] for k, v in el.items()}, end_s)
+    cand = near | close
+    cand_rows = np.unique(rows[cand])
     res = res.copy()
     res["ephemeris"] = "two-body"
     info = {"n_nbody": int(cand_rows.size), "n_approach": int(close.sum())}
     info["nbody_margin_km_s"] = margin
+    info["nbody_approach_margin_km_s"] = approach
     if cand_rows.size == 0:
         return res, info
     sub_table = survivors.iloc[cand_rows].reset_index(drop=True)
