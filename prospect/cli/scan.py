@@ -50,11 +50,11 @@ FLAGS = {
 }
 
 _RANK_EPHEMERIS = typer.Option(
-    "two-body",
+    "nbody",
     "--ephemeris",
-    help="two-body (default for now) or nbody: candidates within a measured margin and "
-    "every target passing the Earth within 0.07 au re-scanned and refined with n-body "
-    "states (minutes with a cold cache).",
+    help="nbody (default: candidates within a measured margin of the limit, Earth-"
+    "approaching ones included, re-scanned and refined with n-body states; cached) or "
+    "two-body (Kepler from the elements throughout).",
 )
 _EPHEMERIS = typer.Option(
     "nbody",

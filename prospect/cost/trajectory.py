@@ -150,7 +150,8 @@ def nea_trajectory(
     """Rank's best transfer to the asteroid among launches from ``ready``.
 
     Calls :func:`prospect.scan.rank` on the target's catalog row with
-    ``start=ready`` (exhaustive, refined, infeasible rows kept), so the
+    ``start=ready`` (exhaustive, refined, infeasible rows kept, two-body
+    states as before rank's default became n-body), so the
     transfer, its objective and its limits are rank's.
 
     Raises
@@ -168,6 +169,7 @@ def nea_trajectory(
         refine=True,
         checkpoint=False,
         include_infeasible=True,
+        ephemeris="two-body",  # plan's --ephemeris is not wired yet: keep its answers
         **window,
     )
     if df.empty or pd.isna(df.loc[0, "departure"]):

@@ -134,7 +134,7 @@ def rank(
     max_h: float | None = None,
     max_u: float | None = None,
     min_diameter_m=None,
-    ephemeris: str = "two-body",
+    ephemeris: str = "nbody",
     nbody_margin_km_s: float | None = None,
     scheduler: str | None = None,
     workers: int | None = None,
@@ -189,11 +189,9 @@ def rank(
         (a number or a length Quantity); applied before screening
         (:func:`prospect.scan.rank.screen.select`).
     ephemeris : {"nbody", "two-body"}
-        ``"nbody"``: the two-body scan's candidates are scanned again and
+        ``"nbody"`` (default): the two-body scan's candidates are scanned again and
         refined with n-body states (:mod:`prospect.scan.rank.nbody`);
-        ``"two-body"`` (default for now: the n-body stage re-scans every target
-        with an Earth approach, ~1,200 for a one-year window, 4-5 min with a
-        cold cache): two-body states and astropy's Earth throughout.  The
+        ``"two-body"``: two-body states and astropy's Earth throughout.  The
         ``ephemeris`` column says which made each row.
     nbody_margin_km_s : float, optional
         Override the n-body stage's margin, km/s (default: the limit times
