@@ -115,3 +115,21 @@ def test_cli_engine_flags():
                                    "--no-checkpoint", "--workers", "-1"])  # fmt: skip
     assert res.exit_code == 1
     assert "--workers: must be >= 0" in res.output and "Traceback" not in res.output
+
+
+def test_cli_scheduler_from_environment(cluster):
+    """``prospect rank`` with $DASK_SCHEDULER_ADDRESS: the same CSV, the dashboard noted."""
+    from typer.testing import CliRunner
+
+    from prospect.cli import app
+
+    cl, _ = cluster
+    args = ["rank", "-m", "nhats-human", "--one-way", "--catalog", str(FIXTURE), "--from",
+            "2027-01-01", "--to", "2029-01-01", "--no-refine", "--no-checkpoint",
+            "--format", "csv"]  # fmt: skip
+    here = CliRunner().invoke(app, args, env={"DASK_SCHEDULER_ADDRESS": ""})
+    there = CliRunner().invoke(app, args, env={"DASK_SCHEDULER_ADDRESS": cl.scheduler_address})
+    assert here.exit_code == there.exit_code == 0, there.output
+    assert f"Dask scheduler {cl.scheduler_address}; dashboard" in there.stderr
+    assert "Dask" not in here.stderr
+    assert there.stdout == here.stdout and len(here.stdout.splitlines()) > 10
