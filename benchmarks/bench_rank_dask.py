@@ -6,7 +6,7 @@
 In one run, on a seeded sample of the shipped catalog, NHATS profile
 (``nhats-human``), launch period 2027-01-01 to 2029-01-01, the scan stage on
 every cell of the fine grid (``exhaustive=True``, no screening, no refinement,
-no checkpoints), the same rank three times:
+no checkpoints, two-body: the stage that runs on Dask), the same rank three times:
 
 1. in this process (numba warm, its threads on all cores);
 2. through a ``LocalCluster`` of one worker process (one thread, numba on one
@@ -64,7 +64,7 @@ def main() -> None:
     cat = _sample(args.targets)
     kw = dict(catalog=cat, start="2027-01-01", end="2029-01-01", round_trip=args.round_trip,
               exhaustive=True, refine=False, checkpoint=False, include_infeasible=True,
-              memory_mb=args.memory_mb)  # fmt: skip
+              memory_mb=args.memory_mb, ephemeris="two-body")  # fmt: skip
     rank("nhats-human", **{**kw, "catalog": cat.head(5)})  # numba warm-up
     chunks = []
     t0 = time.perf_counter()

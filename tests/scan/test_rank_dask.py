@@ -23,8 +23,10 @@ from prospect.scan import rank
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "rank_catalog.json"
+#: two-body: the Dask part is the two-body scan stage (the n-body stage and refinement
+#: run in this process)
 KW = dict(catalog=str(FIXTURE), start="2027-01-01", end="2029-01-01", refine=False,
-          checkpoint=False, include_infeasible=True)  # fmt: skip
+          checkpoint=False, include_infeasible=True, ephemeris="two-body")  # fmt: skip
 #: one-way: the fine grid, 5 MB per chunk; round trips: the lattice search of one
 #: launch year, 40 MB (a few targets per chunk)
 CASES = {
@@ -112,7 +114,8 @@ def test_cli_engine_flags():
     from prospect.cli import app
 
     res = CliRunner().invoke(app, ["rank", "-m", "nhats-human", "--catalog", str(FIXTURE),
-                                   "--no-checkpoint", "--workers", "-1"])  # fmt: skip
+                                   "--no-checkpoint", "--ephemeris", "two-body",
+                                   "--workers", "-1"])  # fmt: skip
     assert res.exit_code == 1
     assert "--workers: must be >= 0" in res.output and "Traceback" not in res.output
 
@@ -126,7 +129,7 @@ def test_cli_scheduler_from_environment(cluster):
     cl, _ = cluster
     args = ["rank", "-m", "nhats-human", "--one-way", "--catalog", str(FIXTURE), "--from",
             "2027-01-01", "--to", "2029-01-01", "--no-refine", "--no-checkpoint",
-            "--format", "csv"]  # fmt: skip
+            "--format", "csv", "--ephemeris", "two-body"]  # fmt: skip
     here = CliRunner().invoke(app, args, env={"DASK_SCHEDULER_ADDRESS": ""})
     there = CliRunner().invoke(app, args, env={"DASK_SCHEDULER_ADDRESS": cl.scheduler_address})
     assert here.exit_code == there.exit_code == 0, there.output
