@@ -222,6 +222,7 @@ def render(result, fmt: str) -> str:
 #: Python parameter of :func:`prospect.cost.plan` (as named by its errors) -> the flag
 #: of ``prospect plan``; errors that already name a flag pass through.
 FLAGS = {
+    "ephemeris": "--ephemeris",
     "mission": "--mission",
     "consortium": "--consortium",
     "start": "--start",
@@ -288,6 +289,11 @@ _PLAN_OPTS = {
     "speculative": typer.Option(
         False, "--speculative", help="Also consider projected launchers (Starship)."
     ),
+    "ephemeris": typer.Option(
+        "nbody",
+        "--ephemeris",
+        help="nbody (target states integrated with JPL DE440, cached) or two-body.",
+    ),
     "allow_resize": typer.Option(
         False,
         "--allow-resize",
@@ -323,6 +329,7 @@ def plan_cmd(
     missions_file: Path | None = _PLAN_OPTS["missions_file"],
     speculative: bool = _PLAN_OPTS["speculative"],
     allow_resize: bool = _PLAN_OPTS["allow_resize"],
+    ephemeris: str = _PLAN_OPTS["ephemeris"],
 ) -> None:
     """Plan a mission: launch, cost range, schedule, cost and yield shares, flags.
 
@@ -358,6 +365,7 @@ def plan_cmd(
             shares=_shares(share),
             include_speculative=speculative,
             allow_resize=allow_resize,
+            ephemeris=ephemeris,
             consortia=consortia,
             missions=missions,
         )

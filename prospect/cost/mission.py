@@ -187,6 +187,7 @@ def evaluate_mission(
     include_speculative: bool = False,
     scan_kwargs: dict | None = None,
     allow_resize: bool = False,
+    ephemeris: str = "nbody",
 ) -> MissionCase:
     """Trajectory, launch, cost, schedule, value and environment of one profile.
 
@@ -201,7 +202,9 @@ def evaluate_mission(
     """
     name = _check_profile(target, profile)
     sched = _tl.schedule(profile, start, launch_by, model=model)
-    traj = _trajectory(target, profile, sched, model=model, scan_kwargs=scan_kwargs)
+    traj = _trajectory(
+        target, profile, sched, model=model, scan_kwargs=scan_kwargs, ephemeris=ephemeris
+    )
     choice, sizing, flags = fly(
         launchers,
         profile,
@@ -251,13 +254,21 @@ def evaluate_mission(
     )
 
 
-def _trajectory(target, profile, sched, *, model: CostModel, scan_kwargs) -> Trajectory:
+def _trajectory(
+    target, profile, sched, *, model: CostModel, scan_kwargs, ephemeris: str = "nbody"
+) -> Trajectory:
     """The lunar budget, or rank's best transfer from the ready date; within the deadline."""
     if target.kind == "moon":
         traj = lunar_trajectory(target, profile, sched.ready, model=model)
     else:
         traj = nea_trajectory(
-            target, profile, sched.ready, sched.deadline, model=model, scan_kwargs=scan_kwargs
+            target,
+            profile,
+            sched.ready,
+            sched.deadline,
+            model=model,
+            scan_kwargs=scan_kwargs,
+            ephemeris=ephemeris,
         )
     if sched.deadline is not None and traj.launch > sched.deadline:
         raise InputError(

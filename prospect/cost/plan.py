@@ -241,6 +241,7 @@ def plan(
     sites=None,
     catalog=None,
     scan_kwargs: dict | None = None,
+    ephemeris: str = "nbody",
 ) -> PlanResult:
     """Plan a prospecting mission to ``target`` for ``consortium``.
 
@@ -296,6 +297,9 @@ def plan(
         ``tof_step_days``, ``tof_min_days``, ``tof_max_days``: days or time
         Quantities; default ``[timeline]`` of the cost model), passed to
         :func:`prospect.scan.rank`.
+    ephemeris : {"nbody", "two-body"}
+        Target states of the asteroid trajectory search (rank's ``ephemeris``;
+        default n-body).
     allow_resize : bool
         When the profile's spacecraft cannot fly the best trajectory found,
         plan the spacecraft it would take (tanks grown); the result says
@@ -328,7 +332,9 @@ def plan(
     True
     """
     from prospect import data as _data
+    from prospect.nbody import check_ephemeris
 
+    check_ephemeris(ephemeris)
     model = model or load_cost_model()
     launchers = _data.load_launchers() if launchers is None else launchers
     if isinstance(consortium, str):
@@ -357,6 +363,7 @@ def plan(
         "include_speculative": include_speculative,
         "scan_kwargs": scan_kwargs,
         "allow_resize": allow_resize,
+        "ephemeris": ephemeris,
     }
     profiles = _profiles(mission, missions, tinfo)
     cases, rejected = _evaluate_all(tinfo, profiles, start, single=mission is not None, kw=kw)

@@ -145,13 +145,20 @@ def rank_window(ready: _dt.date, deadline: _dt.date | None, *, model: CostModel,
 
 
 def nea_trajectory(
-    target, profile, ready: _dt.date, deadline: _dt.date | None, *, model: CostModel, scan_kwargs
+    target,
+    profile,
+    ready: _dt.date,
+    deadline: _dt.date | None,
+    *,
+    model: CostModel,
+    scan_kwargs,
+    ephemeris: str = "nbody",
 ) -> Trajectory:
     """Rank's best transfer to the asteroid among launches from ``ready``.
 
     Calls :func:`prospect.scan.rank` on the target's catalog row with
-    ``start=ready`` (exhaustive, refined, infeasible rows kept, two-body
-    states as before rank's default became n-body), so the
+    ``start=ready`` (exhaustive, refined, infeasible rows kept, with
+    ``ephemeris``: ``"nbody"`` or ``"two-body"``), so the
     transfer, its objective and its limits are rank's.
 
     Raises
@@ -169,7 +176,7 @@ def nea_trajectory(
         refine=True,
         checkpoint=False,
         include_infeasible=True,
-        ephemeris="two-body",  # plan's --ephemeris is not wired yet: keep its answers
+        ephemeris=ephemeris,
         **window,
     )
     if df.empty or pd.isna(df.loc[0, "departure"]):
@@ -183,6 +190,7 @@ def nea_trajectory(
         "searched_from": window["start"],
         "searched_to": window["end"],
         "grid": {k: v for k, v in window.items() if k not in ("start", "end")},
+        "ephemeris": str(df.loc[0, "ephemeris"]),  # the target states that made the row
     }
     return from_rank_row(
         df.iloc[0], profile, round_trip=bool(df.attrs.get("round_trip")), window=how

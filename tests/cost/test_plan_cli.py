@@ -161,6 +161,11 @@ def test_unknown_consortium_suggests():
     _one_error_line(result, "unknown consortium 'emerging-power'", "did you mean 'emerging-powers'")
 
 
+def test_bad_ephemeris_names_the_flag():
+    result = _run("plan", "S05", "--consortium", "astroforge", "--ephemeris", "kepler")
+    _one_error_line(result, "--ephemeris", "'kepler'")
+
+
 def test_unknown_target_suggests():
     result = _run("plan", "Shackelton", "--consortium", "astroforge")
     _one_error_line(result, "unknown target (Moon site or asteroid) 'Shackelton'", "did you mean")

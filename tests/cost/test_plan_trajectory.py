@@ -98,7 +98,6 @@ def test_plan_trajectory_is_ranks_for_the_same_target_profile_and_ready_date(sg3
         catalog=pd.DataFrame([target("2000 SG344").row]),
         exhaustive=True,
         checkpoint=False,
-        ephemeris="two-body",  # plan's rank call is two-body (no plan --ephemeris yet)
         **window,
     ).iloc[0]
     t = sg344.mission.trajectory
