@@ -9,6 +9,7 @@ small memory budget, so the scan has several chunks and their order matters.
 from __future__ import annotations
 
 import logging
+import re
 import socket
 import time
 from pathlib import Path
@@ -54,6 +55,12 @@ def cluster():
     cl.close()
 
 
+def _chunks_to_compute(notes: list[str]) -> tuple[int, int]:
+    """(to compute, total) from the engine's note "X of Y scan chunk(s) ..."."""
+    (m,) = [re.search(r"(\d+) of (\d+) scan chunk", s) for s in notes if "scan chunk" in s]
+    return int(m.group(1)), int(m.group(2))
+
+
 def assert_same_rows(a: pd.DataFrame, b: pd.DataFrame) -> None:
     """Same rows, same order; floats within 1e-12 relative, everything else equal."""
     assert list(a.columns) == list(b.columns) and len(a) == len(b) > 0
@@ -74,6 +81,8 @@ def test_rank_on_a_cluster_equals_in_process(cluster, case):
     there = rank("nhats-human", scheduler=cl.scheduler_address, log=notes.append, **kw)
     assert len(steps) >= 3  # several chunks, gathered back in order
     assert any(cl.scheduler_address in s and "dashboard" in s for s in notes)
+    todo, total = _chunks_to_compute(notes)
+    assert todo == total == len(steps)
     assert there.attrs["n_feasible"] == here.attrs["n_feasible"] > 0
     assert_same_rows(there, here)
     # the chunks ran on the workers: the scheduler saw rank's tasks
@@ -136,3 +145,25 @@ def test_cli_scheduler_from_environment(cluster):
     assert f"Dask scheduler {cl.scheduler_address}; dashboard" in there.stderr
     assert "Dask" not in here.stderr
     assert there.stdout == here.stdout and len(here.stdout.splitlines()) > 10
+
+
+def test_interrupted_cluster_rank_resumes(cluster):
+    """Chunks finished on the cluster before an interrupt are checkpointed and adopted."""
+    cl, _ = cluster
+    kw = {**KW, **CASES["one-way"], "checkpoint": True}
+
+    def stop(done, total):
+        if done < total:
+            raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):
+        rank("nhats-human", scheduler=cl.scheduler_address, progress=stop, **kw)
+    steps, notes = [], []
+    resumed = rank("nhats-human", scheduler=cl.scheduler_address, resume=True, log=notes.append,
+                   progress=lambda d, n: steps.append((d, n)), **kw)  # fmt: skip
+    adopted, n = steps[0]
+    assert 0 < adopted < n  # the first report: the chunks adopted from the checkpoint
+    assert steps[-1][0] == n
+    (todo, total) = _chunks_to_compute(notes)
+    assert 0 < todo < total  # only the chunks not finished before the interrupt
+    assert_same_rows(resumed, rank("nhats-human", **{**kw, "checkpoint": False}))

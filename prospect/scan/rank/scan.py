@@ -154,6 +154,8 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
             progress(done_targets[0], n)
 
     if tasks:
-        engine.run(_chunk_task, tasks, done)
+        note = (f"{len(tasks)} of {len(tasks) + len(parts)} scan chunk(s) of up to {chunk} "
+                "targets to compute; one chunk at a time per worker")  # fmt: skip
+        engine.run(_chunk_task, tasks, done, memory_note=note)
     ordered = [parts[c] for c in sorted(parts)]
     return pd.concat(ordered, ignore_index=True) if ordered else pd.DataFrame({"row": []})
