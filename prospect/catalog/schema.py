@@ -63,9 +63,17 @@ from prospect.catalog.physical import PHYSICAL_ATTRIBUTION, fill_physical, physi
 from prospect.core.constants import GM_SUN_KM3_S2
 from prospect.errors import CatalogFormatError
 
+#: Orbit uncertainty parameter U (MPC scale, 0 = best, 9 = worst) from which an orbit
+#: is flagged as poorly known: U >= 7, where the predicted in-orbit longitude runoff
+#: exceeds about 2 degrees per decade (U = 7: 2.1-9.2 deg; MPC "U" definition,
+#: https://www.minorplanetcenter.net/iau/info/UValue.html).  The one home of the
+#: threshold: rank's flag and the n-body Earth-approach table both read it.
+U_POOR = 7
+
 __all__ = [
     "NEA_COLUMNS",
     "SCHEMA_VERSION",
+    "U_POOR",
     "build_frame",
     "orbit_class_from_elements",
 ]

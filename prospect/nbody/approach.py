@@ -21,6 +21,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prospect.catalog.schema import U_POOR
 from prospect.core.constants import AU_KM, DAY_S, JD_J2000
 
 __all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches"]
@@ -30,11 +31,6 @@ __all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches"]
 #: mission's delta-v resolution (issue 9: 2000 SG344 at 0.020 au changes its NHATS
 #: round trip by 0.25 km/s).
 CLOSE_APPROACH_AU = 0.05
-
-#: Orbit uncertainty parameter U (MPC, 0 = best, 9 = worst) from which an orbit is flagged
-#: as poorly known (U >= 7: the along-track uncertainty grows beyond ~1 degree per decade;
-#: MPC "U" definition, https://www.minorplanetcenter.net/iau/info/UValue.html).
-U_POOR = 7
 
 
 def _epochs_s(value) -> float:

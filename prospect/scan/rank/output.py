@@ -22,6 +22,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prospect.catalog.schema import U_POOR
 from prospect.core.constants import DAY_S
 from prospect.scan.rank.screen import Screened
 
@@ -68,11 +69,9 @@ DATE_COLUMNS = (
 #: Flag columns of the ranking (see the module docstring).
 FLAG_COLUMNS = ("orbit_poorly_known", "window_edge")
 
-#: Orbit uncertainty parameter from which an orbit is flagged as poorly known: U >= 7
-#: (MPC "U" definition, https://www.minorplanetcenter.net/iau/info/UValue.html: the
-#: along-track uncertainty grows beyond about 1 degree per decade; the same threshold
-#: as ``prospect.nbody.U_POOR``).
-POOR_ORBIT_U = 7
+#: Orbit uncertainty parameter from which an orbit is flagged as poorly known
+#: (one home: :data:`prospect.catalog.schema.U_POOR`).
+POOR_ORBIT_U = U_POOR
 
 #: A departure this close to either end of the window is on its edge, days (half a
 #: day: a grid departure sits exactly on it, a refined one clipped to the bound).
