@@ -273,14 +273,8 @@ def rank(
     finally:
         if engine is not None:
             engine.close()
-    nb_info = {}
-    if ephemeris == "nbody":
-        res, nb_info = nbody_stage(
-            feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
-            round_trip=rt_mode, margin_km_s=nbody_margin_km_s,
-        )  # fmt: skip
-    else:
-        res["ephemeris"] = "two-body"
+    res, nb_info = _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris,
+                                    nbody_margin_km_s)  # fmt: skip
     res = add_composition(attach_catalog(res, screened))
     res = feasibility(res, spec)
     if not include_infeasible:
@@ -290,28 +284,43 @@ def rank(
     if n_ref:
         res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris)
         res = order(score(feasibility(res, spec), spec, w))
-    return finish(
-        res,
-        top,
-        grid.window_s,
-        dict(
-            mission=spec.name,
-            mission_label=spec.label,
-            limits=spec.as_dict(),
-            round_trip=rt_mode,
-            window=(str(iso_dates(grid.window_s[0])), str(iso_dates(grid.window_s[1]))),
-            grid=grid.desc,
-            n_catalog=len(table),
-            filters={k: v for k, v in filters.items() if v is not None},
-            n_selected=len(selected),
-            n_scanned=len(survivors),
-            screened=screened.screened,
-            screen_budget_km_s=screened.budget_km_s,
-            screen_margin_km_s=screened.margin_km_s if screened.screened else None,
-            weights=w,
-            ephemeris=ephemeris,
-            **nb_info,
-        ),
+    attrs = _attrs(spec, rt_mode, grid, w, ephemeris, nb_info, screened,
+                   n_catalog=len(table), n_selected=len(selected), filters=filters)  # fmt: skip
+    return finish(res, top, grid.window_s, attrs)
+
+
+def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, margin_km_s):
+    """Stage 2b: the n-body re-scan of the candidates (:mod:`.nbody`), or the
+    two-body rows as they are; returns the rows and the stage's ``attrs``."""
+    if ephemeris != "nbody":
+        res["ephemeris"] = "two-body"
+        return res, {}
+    return nbody_stage(
+        feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
+        round_trip=rt_mode, margin_km_s=margin_km_s,
+    )  # fmt: skip
+
+
+def _attrs(spec, rt_mode, grid, w, ephemeris, nb_info, screened, *, n_catalog, n_selected,
+           filters) -> dict:  # fmt: skip
+    """What the ranking was made of (``DataFrame.attrs`` of the result)."""
+    return dict(
+        mission=spec.name,
+        mission_label=spec.label,
+        limits=spec.as_dict(),
+        round_trip=rt_mode,
+        window=(str(iso_dates(grid.window_s[0])), str(iso_dates(grid.window_s[1]))),
+        grid=grid.desc,
+        n_catalog=n_catalog,
+        filters={k: v for k, v in filters.items() if v is not None},
+        n_selected=n_selected,
+        n_scanned=len(screened.survivors),
+        screened=screened.screened,
+        screen_budget_km_s=screened.budget_km_s,
+        screen_margin_km_s=screened.margin_km_s if screened.screened else None,
+        weights=w,
+        ephemeris=ephemeris,
+        **nb_info,
     )
 
 
