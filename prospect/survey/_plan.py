@@ -189,6 +189,60 @@ def _years(seconds: np.ndarray) -> np.ndarray:
     return np.array([int(s[:4]) for s in iso_dates(seconds)])
 
 
+def _blocks_and_bins(seconds: np.ndarray) -> tuple[list, tuple]:
+    """Launch-year blocks ``(year, first index, count)`` and 5-year bins of a date grid."""
+    years = _years(seconds)
+    blocks = []
+    for y in np.unique(years):
+        idx = np.flatnonzero(years == y)
+        blocks.append((int(y), int(idx[0]), int(idx.size)))
+    y0 = blocks[0][0]
+    bins = tuple(
+        (b, min(b + BIN_YEARS - 1, blocks[-1][0])) for b in range(y0, blocks[-1][0] + 1, BIN_YEARS)
+    )
+    return blocks, bins
+
+
+def _round_trip_shape(spec: MissionSpec, h: float, k_min: int) -> tuple:
+    """Lattice indices and filter classes of a round-trip survey (step ``h`` days)."""
+    max_dur = spec.max_duration_days
+    dur_k = math.floor(max_dur / h + 1e-9)
+    stay_k = math.ceil(spec.min_stay_days / h - 1e-9)
+    k_max = dur_k - stay_k - k_min
+    if k_max < k_min:
+        raise InputError(
+            f"no round trip fits: duration <= {max_dur:g} d cannot hold two legs of "
+            f">= {k_min * h:g} d and a stay of >= {spec.min_stay_days:g} d",
+            option="max_duration",
+        )
+    stays = sorted({spec.min_stay_days, *(s for s in STAY_CLASSES_DAYS if s > spec.min_stay_days)})
+    durs = _classes(2 * MIN_LEG_DAYS + spec.min_stay_days, dur_k * h, DURATION_CLASS_STEP_DAYS)
+    tof_k: tuple = ()
+    return k_max, dur_k, stay_k, tof_k, stays, durs
+
+
+def _one_way_shape(spec: MissionSpec, h: float) -> tuple:
+    """Flight-time indices and duration classes of a one-way survey (step ``h`` days)."""
+    lo, hi, st = ONE_WAY_TOF_DAYS
+    if spec.max_duration_days is not None:
+        hi = min(hi, spec.max_duration_days)
+    st_k = st / h
+    if abs(st_k - round(st_k)) > 1e-9:
+        raise InputError(
+            f"one-way surveys need a step that divides {st:g} d, got {h:g}",
+            option="step_days (--step)",
+        )
+    k_lo = math.ceil(lo / h - 1e-9)
+    k_hi = math.floor(hi / h + 1e-9)
+    if k_hi < k_lo:
+        raise InputError(f"no flight time fits under {hi:g} d", option="max_duration")
+    tof_k = tuple(range(k_lo, k_hi + 1, round(st_k)))
+    k_max = dur_k = stay_k = 0
+    stays = [0.0]
+    durs = _classes(lo, tof_k[-1] * h, DURATION_CLASS_STEP_DAYS)
+    return k_max, dur_k, stay_k, tof_k, stays, durs
+
+
 def make_plan(
     spec: MissionSpec,
     *,
@@ -224,50 +278,13 @@ def make_plan(
         step_option="step_days (--step)",
     )
     h = grid.step_days
-    years = _years(grid.seconds)
-    blocks = []
-    for y in np.unique(years):
-        idx = np.flatnonzero(years == y)
-        blocks.append((int(y), int(idx[0]), int(idx.size)))
-    y0 = blocks[0][0]
-    bins = tuple(
-        (b, min(b + BIN_YEARS - 1, blocks[-1][0])) for b in range(y0, blocks[-1][0] + 1, BIN_YEARS)
-    )
+    blocks, bins = _blocks_and_bins(grid.seconds)
     k_min = max(1, math.ceil(MIN_LEG_DAYS / h - 1e-9))
     if round_trip:
-        max_dur = spec.max_duration_days
-        dur_k = math.floor(max_dur / h + 1e-9)
-        stay_k = math.ceil(spec.min_stay_days / h - 1e-9)
-        k_max = dur_k - stay_k - k_min
-        if k_max < k_min:
-            raise InputError(
-                f"no round trip fits: duration <= {max_dur:g} d cannot hold two legs of "
-                f">= {k_min * h:g} d and a stay of >= {spec.min_stay_days:g} d",
-                option="max_duration",
-            )
-        stays = sorted(
-            {spec.min_stay_days, *(s for s in STAY_CLASSES_DAYS if s > spec.min_stay_days)}
-        )
-        durs = _classes(2 * MIN_LEG_DAYS + spec.min_stay_days, dur_k * h, DURATION_CLASS_STEP_DAYS)
-        tof_k: tuple = ()
+        shape = _round_trip_shape(spec, h, k_min)
     else:
-        lo, hi, st = ONE_WAY_TOF_DAYS
-        if spec.max_duration_days is not None:
-            hi = min(hi, spec.max_duration_days)
-        st_k = st / h
-        if abs(st_k - round(st_k)) > 1e-9:
-            raise InputError(
-                f"one-way surveys need a step that divides {st:g} d, got {h:g}",
-                option="step_days (--step)",
-            )
-        k_lo = math.ceil(lo / h - 1e-9)
-        k_hi = math.floor(hi / h + 1e-9)
-        if k_hi < k_lo:
-            raise InputError(f"no flight time fits under {hi:g} d", option="max_duration")
-        tof_k = tuple(range(k_lo, k_hi + 1, round(st_k)))
-        k_max = dur_k = stay_k = 0
-        stays = [0.0]
-        durs = _classes(lo, tof_k[-1] * h, DURATION_CLASS_STEP_DAYS)
+        shape = _one_way_shape(spec, h)
+    k_max, dur_k, stay_k, tof_k, stays, durs = shape
     if ephemeris not in ("nbody", "two-body"):
         raise InputError(f"must be 'nbody' or 'two-body', got {ephemeris!r}", option="ephemeris")
     if batch < 1:
