@@ -42,7 +42,13 @@ from prospect.errors import InputError
 __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
 
 
-def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: float) -> float:
+def _check_settings(
+    model: CostModel, percentile, rule: str, fund_fraction: float, ephemeris: str
+) -> float:
+    """Validate the plan's settings (each error names its parameter); the percentile used."""
+    from prospect.nbody import check_ephemeris
+
+    check_ephemeris(ephemeris)
     if percentile is None:
         percentile = model.number("sharing", "percentile")
     if not (math.isfinite(percentile) and 0 < percentile < 100):
@@ -332,14 +338,12 @@ def plan(
     True
     """
     from prospect import data as _data
-    from prospect.nbody import check_ephemeris
 
-    check_ephemeris(ephemeris)
     model = model or load_cost_model()
     launchers = _data.load_launchers() if launchers is None else launchers
     if isinstance(consortium, str):
         consortium = _data.get_consortium(consortium, consortia)
-    percentile = _check_settings(model, percentile, rule, fund_fraction)
+    percentile = _check_settings(model, percentile, rule, fund_fraction, ephemeris)
     stay_days = as_days(stay_days, "stay_days", allow_none=True)
     start, flags = _start_date(start)
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
