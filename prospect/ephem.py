@@ -21,14 +21,11 @@ import os
 
 import numpy as np
 
-from prospect.core.constants import DAY_S, OBLIQUITY_J2000_RAD
+from prospect.core.constants import DAY_S, ICRS_TO_ECLIPJ2000
 from prospect.epochs import as_time, tdb_seconds
 
 __all__ = ["ICRS_TO_ECLIPJ2000", "earth_state", "planet_state"]
 
-_c, _s = np.cos(OBLIQUITY_J2000_RAD), np.sin(OBLIQUITY_J2000_RAD)
-#: Rotation matrix from ICRS (equatorial) axes to ecliptic J2000 axes.
-ICRS_TO_ECLIPJ2000 = np.array([[1.0, 0.0, 0.0], [0.0, _c, _s], [0.0, -_s, _c]])
 
 #: Bodies DE440 gives through ASSIST (others fall back to astropy).
 DE440_BODIES = ("mercury", "venus", "earth", "moon", "mars", "jupiter", "saturn", "uranus")

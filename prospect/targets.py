@@ -12,7 +12,6 @@ au -> km, JD TT -> TDB seconds.
 
 from __future__ import annotations
 
-import math
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -22,13 +21,12 @@ import pandas as pd
 from astropy.time import Time
 
 from prospect.core import kepler
-from prospect.core.constants import AU_KM, GM_SUN_KM3_S2
+from prospect.core.constants import GM_SUN_KM3_S2
+from prospect.elements import element_arrays
 from prospect.epochs import as_time, tdb_seconds
 from prospect.errors import ProspectError
 
 __all__ = ["StateVectors", "Target", "element_arrays", "target", "target_state"]
-
-_DEG = math.pi / 180.0
 
 
 @lru_cache(maxsize=1)
@@ -46,32 +44,6 @@ def _catalog(catalog) -> pd.DataFrame:
     from prospect.catalog import load_neas
 
     return load_neas(catalog)
-
-
-def element_arrays(table: pd.DataFrame) -> dict[str, np.ndarray]:
-    """Kernel-ready element arrays (km, rad, TDB s since J2000) of an NEA table.
-
-    Parameters
-    ----------
-    table : DataFrame, N rows
-        NEA table with the columns of :func:`prospect.catalog.load_neas`.
-
-    Returns
-    -------
-    dict of ndarray, each shape (N,)
-        ``a_km, ecc, inc, raan, argp, ma0, epoch0_s`` in the order
-        :func:`prospect.core.kepler.propagate_elements` takes them.
-    """
-    epoch = Time(table["epoch_jd_tt"].to_numpy(dtype=float), format="jd", scale="tt")
-    return {
-        "a_km": table["a_au"].to_numpy(dtype=float) * AU_KM,
-        "ecc": table["e"].to_numpy(dtype=float),
-        "inc": table["inc_deg"].to_numpy(dtype=float) * _DEG,
-        "raan": table["raan_deg"].to_numpy(dtype=float) * _DEG,
-        "argp": table["argp_deg"].to_numpy(dtype=float) * _DEG,
-        "ma0": table["ma_deg"].to_numpy(dtype=float) * _DEG,
-        "epoch0_s": np.atleast_1d(tdb_seconds(epoch)),
-    }
 
 
 class StateVectors(tuple):

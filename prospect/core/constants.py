@@ -5,6 +5,8 @@ All values in the canonical units of :mod:`prospect.core` (km, s, kg).
 
 import math
 
+import numpy as np
+
 #: Astronomical unit, km.  IAU 2012 Resolution B2 (exact).
 AU_KM = 149_597_870.7
 
@@ -46,6 +48,17 @@ G0_KM_S2 = G0_M_S2 / 1000.0
 #: Obliquity of the ecliptic at J2000.0, rad: 84381.448 arcsec (IAU 1976, Lieske et al.
 #: 1977), the value that defines the MPC's "J2000 ecliptic" frame.
 OBLIQUITY_J2000_RAD = math.radians(84_381.448 / 3600.0)
+
+#: Rotation matrix from ICRS (equatorial J2000) axes to ecliptic J2000 axes: a
+#: rotation by :data:`OBLIQUITY_J2000_RAD` about x (one home for astropy's Earth
+#: and ASSIST's barycentric states alike).
+ICRS_TO_ECLIPJ2000 = np.array(
+    [
+        [1.0, 0.0, 0.0],
+        [0.0, math.cos(OBLIQUITY_J2000_RAD), math.sin(OBLIQUITY_J2000_RAD)],
+        [0.0, -math.sin(OBLIQUITY_J2000_RAD), math.cos(OBLIQUITY_J2000_RAD)],
+    ]
+)
 
 #: Mean orbital speed of the Earth used by Shoemaker & Helin (1978) as their speed unit,
 #: km/s (the "Earth-speed unit" of Benner's table: 29.784 km/s).

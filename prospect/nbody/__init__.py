@@ -95,7 +95,7 @@ def catalog_states(table, epochs_s, *, cache: bool = True):
     >>> r.shape, int(st[0, 0])
     ((1, 1, 3), 0)
     """
-    from prospect.targets import element_arrays
+    from prospect.elements import element_arrays
 
     elements = element_arrays(table)
     gm = float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))

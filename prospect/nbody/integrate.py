@@ -21,8 +21,7 @@ from __future__ import annotations
 import numpy as np
 
 from prospect.core import kepler
-from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2
-from prospect.ephem import ICRS_TO_ECLIPJ2000
+from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2, ICRS_TO_ECLIPJ2000
 from prospect.nbody import _kernel
 
 __all__ = ["NBODY_STATUS", "body_states", "integration_count", "propagate", "sample"]
