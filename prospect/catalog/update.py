@@ -35,8 +35,8 @@ from pathlib import Path
 import pandas as pd
 
 from prospect._version import __version__
-from prospect.catalog import SHIPPED_FAST, SHIPPED_JSON, parse_bytes
 from prospect.catalog import fast as _fast
+from prospect.catalog.files import SHIPPED_FAST, SHIPPED_JSON, load_file, parse_bytes
 from prospect.errors import CatalogFormatError, DownloadError, InputError
 
 __all__ = [
@@ -123,9 +123,7 @@ def load_active() -> pd.DataFrame:
                 f"{exc.reason}; rebuild it with scripts/build_nea_catalog.py", path=shipped
             ) from None
     else:  # a source tree without the converted file: parse (and cache) the JSON
-        from prospect.catalog import load_neas
-
-        df = load_neas(catalog_path(SHIPPED_JSON))
+        df = load_file(catalog_path(SHIPPED_JSON))
     df.attrs["active"] = "shipped"
     return df
 

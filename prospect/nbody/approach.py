@@ -43,7 +43,7 @@ def _epochs_s(value) -> float:
 
 def _distances(table: pd.DataFrame, t_s: np.ndarray) -> np.ndarray:
     """Geocentric distances (N, M) km of the table's targets at common epochs."""
-    from prospect.nbody import catalog_states, earth_states
+    from prospect.nbody.states import catalog_states, earth_states
 
     r, _, status = catalog_states(table, t_s)
     r_e, _ = earth_states(t_s)
