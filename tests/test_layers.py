@@ -75,3 +75,56 @@ def test_planted_violations_are_reported(tmp_path):
         "prospect.data.orbits -> prospect.cli",
     ):
         assert needle in out, (needle, out)
+
+
+def _cycles(graph) -> list[list[str]]:
+    """Strongly connected components of more than one module (Tarjan)."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(v: str) -> None:
+        index[v] = low[v] = len(index)
+        stack.append(v)
+        on_stack.add(v)
+        for w in graph.find_modules_directly_imported_by(v):
+            if w not in index:
+                visit(w)
+                low[v] = min(low[v], low[w])
+            elif w in on_stack:
+                low[v] = min(low[v], index[w])
+        if low[v] == index[v]:
+            comp = []
+            while True:
+                w = stack.pop()
+                on_stack.discard(w)
+                comp.append(w)
+                if w == v:
+                    break
+            if len(comp) > 1:
+                found.append(sorted(comp))
+
+    for m in sorted(graph.modules):
+        if m not in index:
+            visit(m)
+    return found
+
+
+def test_no_import_cycles_in_the_package():
+    """No module of prospect imports (directly or through others) a module that
+    imports it back, counting imports inside functions too (grimp's graph)."""
+    grimp = pytest.importorskip("grimp")
+    assert _cycles(grimp.build_graph("prospect")) == []
+
+
+def test_cycle_finder_finds_a_planted_cycle(tmp_path, monkeypatch):
+    grimp = pytest.importorskip("grimp")
+    pkg = tmp_path / "cyc"
+    pkg.mkdir()
+    (pkg / "__init__.py").write_text("")
+    (pkg / "a.py").write_text("def f():\n    from cyc import b\n")
+    (pkg / "b.py").write_text("from cyc import a\n")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    assert _cycles(grimp.build_graph("cyc")) == [["cyc.a", "cyc.b"]]
