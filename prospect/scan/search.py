@@ -49,7 +49,6 @@ import numpy as np
 
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2
 from prospect.core.transfer import leg_vinf, transfer_min
-from prospect.scan.cells import CELL_FIELDS
 
 __all__ = [
     "MARGIN_PAD_KM_S",
@@ -276,15 +275,9 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
         best[rows], vals[rows], n_ok[rows] = transfer_min(
             GM_SUN_KM3_S2, g.r_e, g.v_e, r_t, v_t, g.inv, g.tof_days * DAY_S, tof_ok=tof_ok, **kw
         )
-    found = best[:, 0] >= 0
-    out = {
-        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
-        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
-        "launch_days": (n_ok * g.step_days).astype(float),
-    }
-    for k, name in enumerate(CELL_FIELDS):
-        out[name] = vals[:, k]
-    return out
+    from prospect.scan.rank.chunks import best_cells
+
+    return best_cells(g, best, vals, n_ok)
 
 
 def roundtrip_leg_costs(spec, vinf_dep, vinf_arr, leg: str) -> np.ndarray:

@@ -103,15 +103,7 @@ def oneway_chunk(el: dict, g: OneWayGrid, spec: MissionSpec, states=None) -> dic
         max_c3_km2_s2=spec.max_c3_km2_s2,
         limit_km_s=spec.limit_km_s,
     )
-    found = best[:, 0] >= 0
-    out = {
-        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
-        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
-        "launch_days": (n_ok * g.step_days).astype(float),
-    }
-    for k, name in enumerate(CELL_FIELDS):
-        out[name] = vals[:, k]
-    return out
+    return best_cells(g, best, vals, n_ok)
 
 
 def _oneway_chunk_grid(r_t, v_t, g: OneWayGrid, spec: MissionSpec) -> dict[str, np.ndarray]:
@@ -267,3 +259,21 @@ def roundtrip_frame(
         if col not in df:
             df[col] = np.nan
     return df
+
+
+def best_cells(g: OneWayGrid, best, vals, n_ok) -> dict[str, np.ndarray]:
+    """Per-target best cell of a one-way grid as the chunk's output columns.
+
+    ``best`` (N, 2) departure and flight-time indices (-1: none feasible),
+    ``vals`` (N, len(CELL_FIELDS)) the cell's values, ``n_ok`` (N,) the number
+    of feasible departures, as :func:`prospect.core.transfer.transfer_min` returns them.
+    """
+    found = best[:, 0] >= 0
+    out = {
+        "departure_s": np.where(found, g.dep_s[best[:, 0]], np.nan),
+        "tof_days": np.where(found, g.tof_days[best[:, 1]], np.nan),
+        "launch_days": (n_ok * g.step_days).astype(float),
+    }
+    for k, name in enumerate(CELL_FIELDS):
+        out[name] = vals[:, k]
+    return out
