@@ -96,6 +96,27 @@ def _rotate_small(s, c, d):
     return s + (c * sd - s * omcd), c - (s * sd + c * omcd)
 
 
+@njit(cache=True, inline="always")
+def _kepler_residual(E, s, e, one_m_e, m):
+    """f(E) = E - e sin E - m, written (1-e) E + e (E - sin E) - m for |E| < 1 so that
+    it keeps full relative precision near E = 0 when e -> 1 (``s`` = sin E)."""
+    if abs(E) < 1.0:
+        return one_m_e * E + e * _x_minus_sin(E) - m
+    return E - e * s - m
+
+
+@njit(cache=True, inline="always")
+def _markley_step(f0, s, c, e):
+    """Markley (1995) eqs. (21)-(22): the fifth-order (Householder-type) correction
+    of E from the residual ``f0`` and ``s, c`` = sin E, cos E."""
+    f1 = 1.0 - e * c
+    f2 = e * s
+    f3 = e * c
+    d3 = -f0 / (f1 - 0.5 * f0 * f2 / f1)
+    d4 = -f0 / (f1 + 0.5 * d3 * f2 + d3 * d3 * f3 / 6.0)
+    return -f0 / (f1 + 0.5 * d4 * f2 + d4 * d4 * f3 / 6.0 - d4 * d4 * d4 * f2 / 24.0)
+
+
 @njit(cache=True)
 def _kepler_elliptic_reduced(m, e):
     """Root E in [0, pi] of E - e sin E = m for m in [0, pi], 0 < e < 1.
@@ -130,19 +151,7 @@ def _kepler_elliptic_reduced(m, e):
     kn = int(E * _TAB_SCALE + 0.5)
     s, c = _rotate_small(_SIN_TAB[kn], _COS_TAB[kn], E - kn * _TAB_STEP)
     for _ in range(30):
-        # f(E) = E - e sin E - m, written (1-e) E + e (E - sin E) - m so that
-        # it keeps full relative precision near E = 0 when e -> 1.
-        if E < 1.0:
-            f0 = one_m_e * E + e * _x_minus_sin(E) - m
-        else:
-            f0 = E - e * s - m
-        f1 = 1.0 - e * c
-        f2 = e * s
-        f3 = e * c
-        # Markley (1995) eqs. (21)-(22): fifth-order (Householder-type) step.
-        d3 = -f0 / (f1 - 0.5 * f0 * f2 / f1)
-        d4 = -f0 / (f1 + 0.5 * d3 * f2 + d3 * d3 * f3 / 6.0)
-        d5 = -f0 / (f1 + 0.5 * d4 * f2 + d4 * d4 * f3 / 6.0 - d4 * d4 * d4 * f2 / 24.0)
+        d5 = _markley_step(_kepler_residual(E, s, e, one_m_e, m), s, c, e)
         E_new = min(max(E + d5, 0.5 * E), 0.5 * (E + _PI))
         step = E_new - E
         if abs(step) <= 0.01:
@@ -155,11 +164,7 @@ def _kepler_elliptic_reduced(m, e):
             return E, s, c, True
         # Verify with one Newton step at the corrected E (no new trig call):
         # converged when it is below 8 ulp; it also polishes the last ulp.
-        if E < 1.0:
-            f0 = one_m_e * E + e * _x_minus_sin(E) - m
-        else:
-            f0 = E - e * s - m
-        dn = -f0 / (1.0 - e * c)
+        dn = -_kepler_residual(E, s, e, one_m_e, m) / (1.0 - e * c)
         if abs(dn) <= _STEP_TOL * E:
             E_new = E + dn
             # first-order update of sin/cos: |dn| <= 8 ulp, neglected term ~1e-30

@@ -31,8 +31,9 @@ from prospect.core.anomaly import (
     _TAB_STEP,
     _kepler_elliptic_reduced,
     _kepler_hyperbolic,
+    _kepler_residual,
+    _markley_step,
     _rotate_small,
-    _x_minus_sin,
 )
 
 
@@ -183,16 +184,7 @@ def _kepler_elliptic_warm(m, e, m_prev, E_prev, s_prev, c_prev):
         c = math.cos(E)
     one_m_e = 1.0 - e
     for _ in range(6):
-        if abs(E) < 1.0:
-            f0 = one_m_e * E + e * _x_minus_sin(E) - m
-        else:
-            f0 = E - e * s - m
-        f1 = 1.0 - e * c
-        f2 = e * s
-        f3 = e * c
-        d3 = -f0 / (f1 - 0.5 * f0 * f2 / f1)
-        d4 = -f0 / (f1 + 0.5 * d3 * f2 + d3 * d3 * f3 / 6.0)
-        d5 = -f0 / (f1 + 0.5 * d4 * f2 + d4 * d4 * f3 / 6.0 - d4 * d4 * d4 * f2 / 24.0)
+        d5 = _markley_step(_kepler_residual(E, s, e, one_m_e, m), s, c, e)
         if not (abs(d5) < 0.5):
             return E, s, c, False
         if abs(d5) <= 0.01:
@@ -203,11 +195,7 @@ def _kepler_elliptic_warm(m, e, m_prev, E_prev, s_prev, c_prev):
         E = E + d5
         if abs(d5) <= _STEP_TOL * abs(E):
             return E, s, c, True
-        if abs(E) < 1.0:
-            f0 = one_m_e * E + e * _x_minus_sin(E) - m
-        else:
-            f0 = E - e * s - m
-        dn = -f0 / (1.0 - e * c)
+        dn = -_kepler_residual(E, s, e, one_m_e, m) / (1.0 - e * c)
         if abs(dn) <= _STEP_TOL * abs(E):
             return E + dn, s + c * dn, c - s * dn, True
     return E, s, c, False
