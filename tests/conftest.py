@@ -7,6 +7,8 @@ location.  Tests that need them skip with a clear reason when absent.
 
 from __future__ import annotations
 
+import os
+
 import pytest
 from shared_data import REPO, SHARED, shared_file
 
@@ -25,6 +27,14 @@ def pytest_addoption(parser):
     parser.addoption(
         "--runslow", action="store_true", default=False, help="also run tests marked slow"
     )
+
+
+def pytest_configure(config):
+    """``--runslow`` also runs every fuzz target at 10,000 random examples (tests/fuzzing.py)."""
+    if config.getoption("--runslow"):
+        from fuzzing import OPT_IN_EXAMPLES
+
+        os.environ.setdefault("PROSPECT_FUZZ_EXAMPLES", str(OPT_IN_EXAMPLES))
 
 
 def pytest_collection_modifyitems(config, items):

@@ -1,7 +1,7 @@
 """Fuzzing the parsers: whatever the bytes, the only exception is CatalogFormatError.
 
-Hypothesis runs derandomized (a fixed seed derived from each test), so runs
-are reproducible.
+Hypothesis runs derandomized in the default run (reproducible), and 10,000
+examples per target from a random seed with ``--runslow`` (tests/fuzzing.py).
 """
 
 from __future__ import annotations
@@ -12,7 +12,8 @@ from pathlib import Path
 
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from prospect.catalog import NEA_COLUMNS, parse_bytes
@@ -27,12 +28,7 @@ MPCORB_LINES = (DATA / "nea_small.txt").read_text().splitlines()
 CSV_LINES = (DATA / "sbdb_small.csv").read_text().splitlines()
 GZ = gzip.compress((DATA / "nea_small.json").read_bytes())
 
-FUZZ = settings(
-    max_examples=400,
-    deadline=None,
-    derandomize=True,
-    suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large],
-)
+FUZZ = fuzz(default=400)
 PARSERS = [parse_mpc_json, parse_mpcorb, parse_sbdb_csv, parse_bytes]
 
 
