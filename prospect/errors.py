@@ -5,7 +5,7 @@ so a caller (and the CLI) can tell a bad input from a bug.  Errors about a
 file carry the file, the record (line number or record index) and the field,
 and render as one line::
 
-    catalogs/my_neas.csv: line 12: field 'e': eccentricity 1.2 >= 1 is not an asteroid orbit
+    catalogs/my_neas.csv: line 12: field 'e': eccentricity 1.2 is outside [0, 1) (...)
 """
 
 from __future__ import annotations

@@ -13,13 +13,16 @@ planet, keys named after the MPCORB fields (``a`` au, ``e``, ``i``/``Node``/
 from __future__ import annotations
 
 import json
+import math
 import re
 
 from prospect.catalog.schema import (
+    H_UNKNOWN_MPC,
     MPC_ATTRIBUTION,
     PARSED_COLUMNS,
     RecordSink,
     build_frame,
+    check_number,
     check_orbit,
     to_count,
     to_float,
@@ -39,7 +42,14 @@ FIELDS = {
     "epoch_jd_tt": "Epoch",
 }
 
-_NUMBER_RE = re.compile(r"^\(?\s*(\d+)\s*\)?$")
+#: canonical column -> MPC JSON key of every range-checked field.
+_CHECKED = {
+    **FIELDS,
+    "h_mag": "H",
+    "g_slope": "G",
+}
+
+_NUMBER_RE = re.compile(r"^\(?\s*(\d{1,12})\s*\)?$")  # 12 digits: int() stays cheap
 _ARC_YEARS_RE = re.compile(r"^(\d{4})-(\d{4})$")
 _U_DIGIT = set("0123456789")
 
@@ -83,9 +93,9 @@ def _record(rec, idx: int, path) -> tuple[dict, str]:
                 f"expected text like '(433)', got {type(num).__name__}", field="Number", **kw
             )
         m = _NUMBER_RE.match(str(num).strip())
-        if not m or int(m.group(1)) < 1:
+        if not m:
             raise CatalogFormatError(f"{num!r} is not a minor-planet number", field="Number", **kw)
-        row["number"] = int(m.group(1))
+        row["number"] = check_number(int(m.group(1)), field="Number", **kw)
     row["name"] = _text(rec.get("Name"), field="Name", **kw)
     others = rec.get("Other_desigs")
     if others is not None:
@@ -95,8 +105,9 @@ def _record(rec, idx: int, path) -> tuple[dict, str]:
 
     for col, key in FIELDS.items():
         row[col] = to_float(rec.get(key), field=key, required=True, **kw)
-    check_orbit(row, FIELDS, **kw)
     row["h_mag"] = to_float(rec.get("H"), field="H", required=False, **kw)
+    if row["h_mag"] == H_UNKNOWN_MPC:
+        row["h_mag"] = math.nan
     row["g_slope"] = to_float(rec.get("G"), field="G", required=False, **kw)
 
     u = rec.get("U")
@@ -128,6 +139,8 @@ def _record(rec, idx: int, path) -> tuple[dict, str]:
                     f"{years!r} is not a year span like '1893-2026'", field="Arc_years", **kw
                 )
             row["arc_days"] = (int(m.group(2)) - int(m.group(1))) * _YEAR_D
+    arc_key = "Arc_length" if rec.get("Arc_length") is not None else "Arc_years"
+    check_orbit(row, {**_CHECKED, "arc_days": arc_key}, **kw)
     return row, ref
 
 

@@ -77,6 +77,7 @@ FIELDS = {
 }
 _NAMES = {col: name for col, (_, name) in FIELDS.items()}
 _NAMES["epoch_jd_tt"] = "epoch (cols 21-25)"
+_NAMES["arc_days"] = "arc (cols 128-136)"
 
 #: 0-based columns the format leaves blank (8, 14, 20, 26, 36-37, 47-48, 58-59,
 #: 69-70, 80, 92, 104-105, 107, 117, 123, 127 in the MPC's 1-based numbering).
@@ -172,7 +173,6 @@ def _line(line: str, lineno: int, path) -> dict:
         raise CatalogFormatError(str(exc), field=_NAMES["epoch_jd_tt"], **kw) from None
     for col, (sl, name) in FIELDS.items():
         row[col] = to_float(line[sl], field=name, required=col not in ("h_mag", "g_slope"), **kw)
-    check_orbit(row, _NAMES, **kw)
 
     u = line[105]
     row["u_param"] = float(u) if u.isdigit() and u.isascii() else None
@@ -199,6 +199,7 @@ def _line(line: str, lineno: int, path) -> dict:
         value = int(flags, 16)
         row["orbit_class"] = HEX_ORBIT_TYPES.get(value & 0x3F)
         row["pha"] = bool(value & _PHA_BIT)
+    check_orbit(row, _NAMES, **kw)
     return row
 
 

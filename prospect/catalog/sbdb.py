@@ -28,6 +28,7 @@ from prospect.catalog.schema import (
     PARSED_COLUMNS,
     RecordSink,
     build_frame,
+    check_number,
     check_orbit,
     to_count,
     to_float,
@@ -53,8 +54,16 @@ JPL_CLASSES = {
     "AST": "Asteroid",
 }
 
-_FULL_NUMBERED = re.compile(r"^(\d+)\s*(.*)$")
+_FULL_NUMBERED = re.compile(r"^(\d{1,12})(?!\d)\s*(.*)$")  # 12 digits: int() stays cheap
 _PARENS = re.compile(r"^(.*?)\s*\(([^()]+)\)$")
+#: canonical column -> SBDB CSV column of the range-checked physical fields.
+_PHYSICAL_FIELDS = {
+    "h_mag": "H",
+    "g_slope": "G",
+    "diameter_km": "diameter",
+    "albedo": "albedo",
+    "arc_days": "data_arc",
+}
 _YES = {"y", "yes", "true", "1", "t"}
 _NO = {"n", "no", "false", "0", "f", ""}
 
@@ -218,6 +227,7 @@ def _row(rec: list[str], cols, pos, names, lineno: int, path) -> dict:
     _orbit(row, get, names, kw)
     _physical(row, get, kw)
     _quality(row, get, kw)
+    check_orbit(row, {**names, **_PHYSICAL_FIELDS}, **kw)
     return row
 
 
@@ -230,6 +240,10 @@ def _identity(get, kw) -> dict:
     pdes = (get("pdes") or "").strip()
     if pdes:
         if pdes.isascii() and pdes.isdigit():
+            if len(pdes) > 12:
+                raise CatalogFormatError(
+                    f"{pdes[:20]}... is not a minor-planet number", field="pdes", **kw
+                )
             if number is not None and int(pdes) != number:
                 raise CatalogFormatError(
                     f"pdes {pdes} disagrees with full_name number {number}", field="pdes", **kw
@@ -240,8 +254,8 @@ def _identity(get, kw) -> dict:
     nm = (get("name") or "").strip()
     if nm:
         name = " ".join(nm.split())
-    if number is not None and number < 1:
-        raise CatalogFormatError(f"{number} is not a minor-planet number", field="pdes", **kw)
+    if number is not None:
+        check_number(number, field="pdes", **kw)
     if desig is None and number is not None:
         desig = str(number)
     if not desig:
@@ -266,14 +280,14 @@ def _orbit(row: dict, get, names, kw) -> None:
     else:
         # M = n (t - tp), n = k / a^1.5 rad/day (Gaussian constant k)
         tp = to_float(get("tp"), field="tp", required=True, **kw)
-        a = row["a_au"]
-        n_deg = math.degrees(GAUSS_K / a**1.5) if a > 0 else math.nan
+        check_orbit(row, names, **kw)  # a in range before n = k / a^1.5
+        n_deg = math.degrees(GAUSS_K / row["a_au"] ** 1.5)
         row["ma_deg"] = ((row["epoch_jd_tt"] - tp) * n_deg) % 360.0
-    check_orbit(row, names, **kw)
 
 
 def _physical(row: dict, get, kw) -> None:
-    """H, G, diameter, albedo (checked in (0, 1.5]) and spectral classes, where given."""
+    """H, G, diameter, albedo and spectral classes, where given (range-checked by
+    :func:`~prospect.catalog.schema.check_orbit` with the rest of the row)."""
     for col, src, field in (
         ("h_mag", "h", "H"),
         ("g_slope", "g", "G"),
@@ -284,10 +298,7 @@ def _physical(row: dict, get, kw) -> None:
             row[col] = to_float(v, field=field, required=False, **kw)
     v = get("albedo")
     if v is not None:
-        alb = to_float(v, field="albedo", required=False, **kw)
-        if alb == alb and not 0 < alb <= 1.5:
-            raise CatalogFormatError(f"albedo {alb:g} is outside (0, 1.5]", field="albedo", **kw)
-        row["albedo"] = alb
+        row["albedo"] = to_float(v, field="albedo", required=False, **kw)
     for col, src in (("spec_b", "spec_b"), ("spec_t", "spec_t")):
         v = (get(src) or "").strip()
         row[col] = v or None

@@ -57,7 +57,9 @@ def test_bad_file_is_one_line_naming_file_record_and_field(data_dir, own_cache, 
     path = tmp_path / "bad.json"
     path.write_text(json.dumps(recs))
     result = _run("catalog", "info", "--catalog", str(path))
-    _one_error_line(result, str(path), "record #3 (2004 MN4)", "field 'e'", "1.7 >= 1")
+    _one_error_line(
+        result, str(path), "record #3 (2004 MN4)", "field 'e'", "eccentricity 1.7 is outside [0, 1)"
+    )
 
 
 def test_bad_mpcorb_line(data_dir, own_cache, tmp_path):

@@ -90,8 +90,12 @@ def test_shipped_table_content(own_cache):
         "Distant Object": 3,
     }
     assert ((df["e"] >= 0) & (df["e"] < 1)).all() and (df["a_au"] > 0).all()
-    assert df["h_mag"].isna().sum() == 2  # two records lack H (shared/data/README.md)
-    assert (df["diameter_source"] == "unknown").sum() == 2
+    # two records lack H (shared/data/README.md) and nine give the MPC's H = 99.99
+    # placeholder (2010 NEOWISE discoveries with 1-3 day arcs, no visual magnitude)
+    assert df["h_mag"].isna().sum() == 2 + 9
+    # ... all without a diameter but 2010 MY112 (0.372 km from SBDB, NEOWISE)
+    assert (df["diameter_source"] == "unknown").sum() == 2 + 8
+    assert (df["diameter_km"] > 1e-5).sum() == len(df) - 10  # no 3.7e-17 km from H 99.99
     # the MPC file has no physical data: every measured value is joined from
     # catalogs/nea_physical.csv, whose README counts 2,976 albedos (SBDB 1,202,
     # SpitzerNEOs 1,774), 2,999 diameters and 1,166 Mahlke classes among these NEAs
