@@ -13,8 +13,8 @@ km^2/s^2, or a date, converts it here exactly once (as poliastro's
   is given),
 
 and refuses anything else with one :class:`~prospect.errors.InputError` line
-that names the Python parameter (``name``; the CLI passes its flag as well,
-e.g. ``"tof_min_days (--tof-min)"``).
+that names the Python parameter (``name``; the CLI names its own flag
+instead, :mod:`prospect.cli._flags`).
 
 Examples
 --------

@@ -29,13 +29,54 @@ class ProspectError(Exception):
 class InputError(ProspectError, ValueError):
     """A parameter value that cannot be used (empty window, min > max, ...).
 
-    ``option`` names the CLI option or keyword argument at fault.
+    Parameters
+    ----------
+    message : str
+        What is wrong.  With ``mentions``, each ``{name}`` in it stands for
+        another parameter the user may change.
+    option : str, optional
+        The Python parameter at fault (``"tof_max_days"``); the CLI replaces it
+        with its own flag (``prospect.cli._flags``).
+    mentions : dict, optional
+        Parameter name -> the value to suggest for it.  The library spells
+        each as Python (``resume=True``); :meth:`spelled` lets the CLI spell
+        them as its flags (``--resume``).
+
+    Examples
+    --------
+    >>> str(InputError("must be >= 1, got 0", option="top"))
+    'top: must be >= 1, got 0'
+    >>> err = InputError("pass {resume} to keep it", option="output", mentions={"resume": True})
+    >>> str(err)
+    'output: pass resume=True to keep it'
+    >>> str(err.spelled("--output", lambda name, value: "--" + name))
+    '--output: pass --resume to keep it'
     """
 
-    def __init__(self, message: str, *, option: str | None = None):
+    def __init__(self, message: str, *, option: str | None = None, mentions=None):
         self.option = option
-        self.reason = message
-        super().__init__(f"{option}: {message}" if option else message)
+        self.template = message
+        self.mentions = dict(mentions or {})
+        self.reason = self._render(lambda name, value: f"{name}={value!r}")
+        super().__init__(f"{option}: {self.reason}" if option else self.reason)
+
+    def _render(self, spell) -> str:
+        text = self.template
+        for name, value in self.mentions.items():
+            text = text.replace("{" + name + "}", spell(name, value))
+        return text
+
+    def spelled(self, option: str | None, spell) -> InputError:
+        """The same error naming ``option`` and spelling each mention with ``spell``.
+
+        ``spell(name, value) -> str`` renders one mentioned parameter (the CLI:
+        as its flag).  The new error chains nothing; its ``template`` and
+        ``mentions`` are this one's, so it can be spelled again.
+        """
+        out = InputError(self.template, option=option, mentions=self.mentions)
+        out.reason = self._render(spell)
+        out.args = (f"{option}: {out.reason}" if option else out.reason,)
+        return out
 
 
 class CatalogFormatError(ProspectError, ValueError):

@@ -258,7 +258,7 @@ def update_catalog(
     """
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https", "file"):
-        raise InputError(f"{url!r} is not an http, https or file URL", option="--url")
+        raise InputError(f"{url!r} is not an http, https or file URL", option="url")
     current = describe_active()
 
     def fail(verb: str, reason: str) -> DownloadError:

@@ -113,6 +113,9 @@ def _register() -> None:
         except ModuleNotFoundError as exc:
             if exc.name != f"prospect.cli.{mod}":
                 raise
+    from prospect.cli._flags import wrap_commands
+
+    wrap_commands(app)  # library errors name parameters; each command names its flags
 
 
 _register()

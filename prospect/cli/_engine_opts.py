@@ -1,12 +1,9 @@
 """The Dask options of ``prospect rank`` (where its scan's chunks run;
-:mod:`prospect.scan._engine`), their parameter -> flag map and the note printer."""
+:mod:`prospect.scan._engine`) and the note printer."""
 
 from __future__ import annotations
 
 import typer
-
-#: Python parameter of :func:`prospect.scan.rank` -> flag of ``prospect rank``.
-ENGINE_FLAGS = {"scheduler": "--scheduler", "workers": "--workers"}
 
 RANK_SCHEDULER = typer.Option(
     None,

@@ -127,10 +127,7 @@ def sites_cmd(
 
     from prospect import data
 
-    try:
-        sites = data.select_sites(data.load_moon_sites(path), resource=resource, category=category)
-    except InputError as exc:  # report the CLI option, not the keyword
-        raise InputError(exc.reason, option=f"--{exc.option}") from None
+    sites = data.select_sites(data.load_moon_sites(path), resource=resource, category=category)
     rows = []
     for _, s in sites.iterrows():
         ev = s["resource_evidence"] or ""

@@ -9,7 +9,6 @@ an error: the command says so and exits 0.
 
 from __future__ import annotations
 
-import contextlib
 import json
 import math
 from pathlib import Path
@@ -19,6 +18,7 @@ import typer
 
 from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
+from prospect.cli._flags import library_names
 from prospect.errors import InputError
 
 if TYPE_CHECKING:
@@ -29,15 +29,6 @@ if TYPE_CHECKING:
 
 __all__ = ["moon_cmd", "write_atomic"]
 
-#: Keyword of rank_moon -> CLI option, to name the option in error messages.
-_OPTION = {
-    "resource": "--resource",
-    "via": "--via",
-    "weights": "--weights",
-    "missing": "--missing",
-    "arrival_inc_deg": "--arrival-inc",
-    "mission": "--mission",
-}
 _FORMATS = ("table", "csv", "json")
 
 
@@ -250,6 +241,7 @@ _MOON_OPTS = {
 
 
 @app.command("moon")
+@library_names({"arrival_inc_deg": "arrival_inc", "path": "plot", "sites": "sites_file"})
 def moon_cmd(
     mission: str = _MOON_OPTS["mission"],
     profile: Path = _MOON_OPTS["profile"],
@@ -280,18 +272,17 @@ def moon_cmd(
 
     p = _pick_profile(mission, profile)
     sites = data.load_moon_sites(sites_file) if sites_file is not None else None
-    with _flags():
-        ranked = rank_moon(
-            p,
-            resource,
-            sites=sites,
-            weights=weights,
-            via=via,
-            arrival_inc_deg=arrival_inc,
-            reserve=not no_reserve,
-            missing=missing,
-            include_unreachable=show_all,
-        )
+    ranked = rank_moon(
+        p,
+        resource,
+        sites=sites,
+        weights=weights,
+        via=via,
+        arrival_inc_deg=arrival_inc,
+        reserve=not no_reserve,
+        missing=missing,
+        include_unreachable=show_all,
+    )
     shown = ranked.head(top) if top is not None else ranked
     shown.attrs = ranked.attrs
     _emit(_render(shown, fmt, explain), output, len(shown))
@@ -316,17 +307,6 @@ def _check_outputs(fmt: str, top, output: Path | None, plot: Path | None) -> Non
         raise InputError(f"directory {output.parent} does not exist", option="--output")
     if plot is not None and not plot.parent.is_dir():
         raise InputError(f"directory {plot.parent} does not exist", option="--plot")
-
-
-@contextlib.contextmanager
-def _flags():
-    """Re-raise rank_moon's errors naming this command's flag (:data:`_OPTION`)."""
-    try:
-        yield
-    except InputError as exc:
-        if exc.option in _OPTION:
-            raise InputError(exc.reason, option=_OPTION[exc.option]) from None
-        raise
 
 
 def _emit(text: str, output: Path | None, n_rows: int) -> None:

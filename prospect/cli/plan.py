@@ -6,7 +6,6 @@ library errors become one line on stderr (see :mod:`prospect.cli`).
 
 from __future__ import annotations
 
-import contextlib
 import csv
 import io
 import json
@@ -16,6 +15,7 @@ from pathlib import Path
 import typer
 
 from prospect.cli import app
+from prospect.cli._flags import library_names
 from prospect.errors import InputError
 
 __all__ = ["consortia_cmd", "plan_cmd", "render"]
@@ -219,33 +219,18 @@ def render(result, fmt: str) -> str:
     return _render_table(result) + "\n"
 
 
-#: Python parameter of :func:`prospect.cost.plan` (as named by its errors) -> the flag
-#: of ``prospect plan``; errors that already name a flag pass through.
-FLAGS = {
-    "ephemeris": "--ephemeris",
-    "mission": "--mission",
-    "consortium": "--consortium",
-    "start": "--start",
-    "percentile": "--percentile",
-    "rule": "--rule",
-    "fund_fraction": "--fund",
-    "stay_days": "--stay-days",
-    "launch_by": "--launch-by",
-    "feedstock_kg": "--feedstock-kg",
-    "recovery": "--recovery",
+#: Parameters of :func:`prospect.cost.plan` whose names differ from the options of
+#: ``prospect plan`` (library name -> option's Python name; :mod:`prospect.cli._flags`).
+LIBRARY_NAMES = {
+    "fund_fraction": "fund",
+    "n_draws": "draws",
+    "shares": "share",
+    "prices": "price",
+    "include_speculative": "speculative",
+    "consortia": "consortia_file",
+    "missions": "missions_file",
+    "path": "plot",
 }
-
-
-@contextlib.contextmanager
-def _plan_flags():
-    """Re-raise an :class:`InputError` naming a parameter of plan with its flag."""
-    try:
-        yield
-    except InputError as exc:
-        flag = FLAGS.get(exc.option or "")
-        if flag is None:
-            raise
-        raise InputError(exc.reason, option=flag) from None
 
 
 #: The options of ``prospect plan`` (one per :func:`prospect.cost.plan` parameter).
@@ -303,6 +288,7 @@ _PLAN_OPTS = {
 
 
 @app.command("plan")
+@library_names(LIBRARY_NAMES)
 def plan_cmd(
     target: str = typer.Argument(
         ..., help="Moon site id or name (S05, 'Haworth crater') or asteroid."
@@ -344,31 +330,30 @@ def plan_cmd(
 
     consortia = data.load_consortia(consortia_file) if consortia_file else None
     missions = data.load_missions(extra=missions_file) if missions_file else None
-    with _plan_flags():
-        result = plan(
-            target,
-            consortium,
-            mission=mission,
-            start=start,
-            seed=seed,
-            n_draws=draws,
-            method=method,
-            rule=rule,
-            fund_fraction=fund,
-            percentile=percentile,
-            prices=parse_prices(price),
-            feedstock_kg=feedstock_kg,
-            recovery=recovery,
-            target_class=target_class,
-            stay_days=stay_days,
-            launch_by=launch_by,
-            shares=_shares(share),
-            include_speculative=speculative,
-            allow_resize=allow_resize,
-            ephemeris=ephemeris,
-            consortia=consortia,
-            missions=missions,
-        )
+    result = plan(
+        target,
+        consortium,
+        mission=mission,
+        start=start,
+        seed=seed,
+        n_draws=draws,
+        method=method,
+        rule=rule,
+        fund_fraction=fund,
+        percentile=percentile,
+        prices=parse_prices(price),
+        feedstock_kg=feedstock_kg,
+        recovery=recovery,
+        target_class=target_class,
+        stay_days=stay_days,
+        launch_by=launch_by,
+        shares=_shares(share),
+        include_speculative=speculative,
+        allow_resize=allow_resize,
+        ephemeris=ephemeris,
+        consortia=consortia,
+        missions=missions,
+    )
     if plot is not None:
         _save_gantt(result, plot)
     typer.echo(render(result, fmt), nl=False)

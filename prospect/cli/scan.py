@@ -11,42 +11,31 @@ from __future__ import annotations
 import io
 import math
 import sys
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import typer
 
 from prospect._io import write_atomic as _write_atomic
 from prospect.cli import app
-from prospect.cli._engine_opts import ENGINE_FLAGS, RANK_SCHEDULER, RANK_WORKERS, say
-from prospect.errors import InputError
+from prospect.cli._engine_opts import RANK_SCHEDULER, RANK_WORKERS, say
+from prospect.cli._flags import library_names
+from prospect.errors import InputError, ProspectError
 
 FORMATS = ("table", "csv", "json", "parquet")
 
-#: Python parameter of :func:`prospect.scan.rank` / :func:`prospect.scan.porkchop`
-#: (as named by their errors) -> the flag of ``prospect rank`` / ``prospect porkchop``.
-FLAGS = {
-    "mission": "--mission",
-    "start": "--from",
-    "end": "--to",
-    "departure_start": "--from",
-    "departure_end": "--to",
-    "round_trip": "--round-trip",
-    "weights": "--weights",
-    "top": "--top",
-    "step_days": "--step",
-    "tof_step_days": "--tof-step",
-    "tof_min_days": "--tof-min",
-    "tof_max_days": "--tof-max",
-    "mode": "--mode",
-    "revs": "--revs",
-    "quantity": "--quantity",
-    "max_h": "--max-h",
-    "max_u": "--max-u",
-    "min_diameter_m": "--min-diameter-m",
-    "ephemeris": "--ephemeris",
-    **ENGINE_FLAGS,
+#: Parameters of :func:`prospect.scan.rank` / :func:`prospect.scan.porkchop` whose
+#: names differ from this module's options (library name -> option's Python name);
+#: the others are the options' own names (:mod:`prospect.cli._flags`).
+LIBRARY_NAMES = {
+    "start": "from_",
+    "end": "to",
+    "departure_start": "from_",
+    "departure_end": "to",
+    "step_days": "step",
+    "tof_step_days": "tof_step",
+    "tof_min_days": "tof_min",
+    "tof_max_days": "tof_max",
+    "path": "plot",
 }
 
 _RANK_EPHEMERIS = typer.Option(
@@ -62,18 +51,6 @@ _EPHEMERIS = typer.Option(
     help="nbody (targets integrated with JPL DE440 planets, Earth from DE440; cached) "
     "or two-body (Kepler from the elements, astropy's Earth).",
 )
-
-
-@contextmanager
-def cli_flags() -> Iterator[None]:
-    """Re-raise an :class:`InputError` naming a Python parameter with its CLI flag."""
-    try:
-        yield
-    except InputError as exc:
-        flag = FLAGS.get(exc.option or "")
-        if flag is None:
-            raise
-        raise InputError(exc.reason, option=flag) from exc
 
 
 _RANK_TABLE = [
@@ -225,6 +202,8 @@ def _consortium_window(prof, start, from_, to):
     from prospect.cost.timeline import to_date
     from prospect.scan.rank import default_window
 
+    if start is not None:
+        to_date(start, option="--start")  # rank's own `start` is --from: name this one here
     ready = consortium_ready(prof, start)
     first = to_date(from_, option="--from") if from_ is not None else None
     first = max(first or to_date(default_window()[0]), ready)
@@ -303,6 +282,7 @@ _RANK_OPTS = {
 
 
 @app.command("rank")
+@library_names(LIBRARY_NAMES)
 def rank_cmd(
     mission: str | None = _MISSION,
     profile: Path | None = _PROFILE,
@@ -338,6 +318,7 @@ def rank_cmd(
     Default launch period: from the first day of next month, for two years.
     """
     from prospect.scan import rank
+    from prospect.scan.rank import CheckpointError
 
     fmt = _check_format(fmt, output)
     prof = resolve_mission(mission, profile)
@@ -349,9 +330,9 @@ def rank_cmd(
         from_, to = _consortium_window(prof, start, from_, to)
     from prospect._progress import progress
 
-    with cli_flags():
-        if top < 1:
-            raise InputError(f"must be >= 1, got {top}", option="top")
+    if top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="top")
+    try:
         with progress("scanning targets") as cb:
             df = rank(
                 prof,
@@ -379,6 +360,8 @@ def rank_cmd(
                 workers=workers,
                 log=say,
             )
+    except CheckpointError as exc:  # its hint names the keyword; here the flag
+        raise ProspectError(str(exc).replace("checkpoint=False", "--no-checkpoint")) from None
     df, cons_note = _with_costs(df, consortium_obj, prof, top, start, seed)
     _show_rank(df, fmt, output, explain=explain, costs=consortium is not None, note=cons_note)
 
@@ -509,6 +492,7 @@ _PORKCHOP_OPTS = {
 
 
 @app.command("porkchop")
+@library_names(LIBRARY_NAMES)
 def porkchop_cmd(
     name: str = typer.Argument(..., help='Target: asteroid ("2000 SG344", "433") or planet.'),
     mission: str | None = _MISSION,
@@ -535,26 +519,25 @@ def porkchop_cmd(
 
     fmt = _check_format(fmt, output)
     prof = resolve_mission(mission, profile) if (mission or profile) else None
-    with cli_flags():
-        if quantity not in ("c3", "dv"):
-            raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
-        start = from_ or default_window()[0]
-        end = to or plus_two_years(start, option="departure_start")
-        pc = porkchop(
-            name,
-            start,
-            end,
-            tof_min,
-            tof_max,
-            step_days=step,
-            tof_step_days=tof_step,
-            mode=mode,
-            revs=revs,
-            mission=prof,
-            catalog=catalog,
-            ephemeris=ephemeris,
-        )
-        best = pc.best(quantity, refine=refine)
+    if quantity not in ("c3", "dv"):
+        raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
+    start = from_ or default_window()[0]
+    end = to or plus_two_years(start, option="departure_start")
+    pc = porkchop(
+        name,
+        start,
+        end,
+        tof_min,
+        tof_max,
+        step_days=step,
+        tof_step_days=tof_step,
+        mode=mode,
+        revs=revs,
+        mission=prof,
+        catalog=catalog,
+        ephemeris=ephemeris,
+    )
+    best = pc.best(quantity, refine=refine)
     if plot is not None:
         from prospect.plot import save_porkchop
 

@@ -12,6 +12,7 @@ from pathlib import Path
 import typer
 
 from prospect.cli import app
+from prospect.cli._flags import library_names
 from prospect.errors import InputError
 
 survey_app = typer.Typer(
@@ -45,6 +46,7 @@ def _say(text: str) -> None:
 
 
 @survey_app.callback()
+@library_names({"step_days": "step"})
 def survey_cmd(
     ctx: typer.Context,
     mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
@@ -115,6 +117,14 @@ def _table(df) -> str:
 
 
 @survey_app.command("show")
+@library_names(
+    {
+        "max_dv_km_s": "max_dv",
+        "max_duration_days": "max_duration",
+        "min_stay_days": "min_stay",
+        "path": "plot",
+    }
+)
 def show_cmd(
     directory: Path = typer.Argument(..., help="Survey directory."),
     max_dv: float | None = typer.Option(None, "--max-dv", help="Maximum delta-v, km/s."),
@@ -132,7 +142,7 @@ def show_cmd(
     if fmt not in ("table", "csv", "json"):
         raise InputError(f"unknown format {fmt!r}; choose table, csv or json", option="--format")
     if not directory.is_dir():
-        raise InputError(f"{directory}: no such directory", option="DIR")
+        raise InputError(f"{directory}: no such directory", option="directory")
     df = query(
         directory,
         max_dv_km_s=max_dv,

@@ -42,7 +42,7 @@ def _profile(mission):
     profile = _data.get_mission(mission) if isinstance(mission, str) else mission
     why = costable(profile)
     if why:
-        raise InputError(f"mission '{profile.name}' cannot be costed: {why}", option="--mission")
+        raise InputError(f"mission '{profile.name}' cannot be costed: {why}", option="mission")
     return profile
 
 

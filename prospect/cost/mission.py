@@ -112,12 +112,12 @@ def _check_profile(target: TargetInfo, profile) -> str:
     name = getattr(profile, "name", "mission")
     why = costable(profile)
     if why:
-        raise InputError(f"mission '{name}' cannot be costed: {why}", option="--mission")
+        raise InputError(f"mission '{name}' cannot be costed: {why}", option="mission")
     if profile.target != target.kind:
         raise InputError(
             f"mission '{name}' flies to a {profile.target} target, not a "
             f"{'Moon site' if target.kind == 'moon' else 'near-Earth asteroid'}",
-            option="--mission",
+            option="mission",
         )
     return name
 
@@ -274,7 +274,7 @@ def _trajectory(
         raise InputError(
             f"first launch opportunity {traj.launch.isoformat()} is after the launch window "
             f"closing {sched.deadline.isoformat()}",
-            option="--launch-by",
+            option="launch_by",
         )
     return traj
 

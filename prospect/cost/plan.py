@@ -42,13 +42,22 @@ from prospect.errors import InputError
 __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
 
 
-def _check_settings(
-    model: CostModel, percentile, rule: str, fund_fraction: float, ephemeris: str
-) -> float:
-    """Validate the plan's settings (each error names its parameter); the percentile used."""
-    from prospect.nbody import check_ephemeris
+#: Memory of one Monte Carlo draw while a mission is costed, bytes: 120 B measured
+#: (tracemalloc peak of :func:`prospect.cost.montecarlo.simulate`, 8 cost
+#: elements, mx-1 to S05, 200,000 draws), rounded up for profiles with more elements.
+BYTES_PER_DRAW = 160
 
-    check_ephemeris(ephemeris)
+
+def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: float, **kw) -> float:
+    """Validate the plan's settings before any work (each error names its parameter).
+
+    ``kw``: ``ephemeris``, ``n_draws``, ``feedstock_kg``, ``recovery``.  Returns
+    the percentile used.
+    """
+    from prospect.nbody import check_ephemeris
+    from prospect.scan._common import memory_budget_bytes
+
+    check_ephemeris(kw["ephemeris"])
     if percentile is None:
         percentile = model.number("sharing", "percentile")
     if not (math.isfinite(percentile) and 0 < percentile < 100):
@@ -59,6 +68,27 @@ def _check_settings(
         )
     if not (math.isfinite(fund_fraction) and 0.0 <= fund_fraction < 1.0):
         raise InputError(f"must be in [0, 1), got {fund_fraction!r}", option="fund_fraction")
+    feedstock, recovery = kw["feedstock_kg"], kw["recovery"]
+    if not (math.isfinite(feedstock) and feedstock >= 0):
+        raise InputError(f"must be >= 0 kg, got {feedstock!r}", option="feedstock_kg")
+    if not (math.isfinite(recovery) and 0 < recovery <= 1):
+        raise InputError(f"must be in (0, 1], got {recovery!r}", option="recovery")
+    n = kw["n_draws"]
+    if n is not None:
+        try:
+            whole = not isinstance(n, bool) and float(n).is_integer() and n >= 1
+        except (TypeError, ValueError, OverflowError):
+            whole = False
+        if not whole:
+            raise InputError(f"must be a whole number >= 1, got {n!r}", option="n_draws")
+        budget = memory_budget_bytes()
+        if n * BYTES_PER_DRAW > budget:
+            raise InputError(
+                f"{n:,} draws need about {n * BYTES_PER_DRAW / 2**20:,.0f} MiB, over the memory "
+                f"budget of {budget / 2**20:,.0f} MiB (at most {budget // BYTES_PER_DRAW:,}; "
+                "or raise PROSPECT_SCAN_MEMORY_MB)",
+                option="n_draws",
+            )
     return float(percentile)
 
 
@@ -343,7 +373,16 @@ def plan(
     launchers = _data.load_launchers() if launchers is None else launchers
     if isinstance(consortium, str):
         consortium = _data.get_consortium(consortium, consortia)
-    percentile = _check_settings(model, percentile, rule, fund_fraction, ephemeris)
+    percentile = _check_settings(
+        model,
+        percentile,
+        rule,
+        fund_fraction,
+        ephemeris=ephemeris,
+        n_draws=n_draws,
+        feedstock_kg=feedstock_kg,
+        recovery=recovery,
+    )
     stay_days = as_days(stay_days, "stay_days", allow_none=True)
     start, flags = _start_date(start)
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)

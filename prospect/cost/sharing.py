@@ -245,7 +245,7 @@ def cost_shares(
                 "shares must name exactly the consortium's members"
                 + (f"; unknown: {', '.join(unknown)}" if unknown else "")
                 + (f"; missing: {', '.join(missing)}" if missing else ""),
-                option="--share",
+                option="shares",
             )
         for name, s in explicit.items():
             if not (isinstance(s, int | float) and math.isfinite(s) and s >= 0):
@@ -255,7 +255,7 @@ def cost_shares(
             raise InputError(
                 f"shares add up to {total:.6g}, not 1 "
                 f"({', '.join(f'{k}={v:g}' for k, v in explicit.items())})",
-                option="--share",
+                option="shares",
             )
         return {k: float(explicit[k]) for k in contributions}
     total = float(sum(contributions.values()))

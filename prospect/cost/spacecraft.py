@@ -379,7 +379,7 @@ def _as_profile(launchers, profile, trajectory, head, would, craft, common):
     try:
         lift = _lift(launchers, wet, float(profile.isp_s), trajectory.c3_km2_s2, **common)
     except InputError as exc:
-        raise InputError(f"{head}; and no launcher lifts it: {exc}", option="--mission") from None
+        raise InputError(f"{head}; and no launcher lifts it: {exc}", option="mission") from None
     needed = trajectory.details.get("spacecraft_dv_km_s", math.nan)
     if not math.isfinite(needed) and would is not None:
         needed = would["spacecraft_dv_km_s"]

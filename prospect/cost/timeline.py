@@ -106,15 +106,15 @@ def schedule(profile, start, launch_by=None, *, model: CostModel | None = None) 
     model = model or load_cost_model()
     months, src = model.development_months(profile.development_class)
     dpm = model.number("timeline", "days_per_month", positive=True)
-    start_d = to_date(start, option="--start")
+    start_d = to_date(start, option="start")
     ready = add_days(start_d, months * dpm)
-    deadline = to_date(launch_by, option="--launch-by") if launch_by is not None else None
+    deadline = to_date(launch_by, option="launch_by") if launch_by is not None else None
     if deadline is not None and ready > deadline:
         raise InputError(
             f"start {start_d.isoformat()} + {months:g} months of development "
             f"({profile.development_class}) = ready {ready.isoformat()}, after the launch "
             f"window closing {deadline.isoformat()}",
-            option="--start",
+            option="start",
         )
     return Schedule(start_d, ready, deadline, float(months), src)
 
@@ -213,7 +213,7 @@ def build_timeline(
     """
     model = model or load_cost_model()
     dpm = model.number("timeline", "days_per_month", positive=True)
-    s = to_date(start, option="--start")
+    s = to_date(start, option="start")
     ready = add_days(s, development_months * dpm)
     launch_d = to_date(launch, option="launch")
     if launch_d < ready:

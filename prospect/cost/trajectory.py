@@ -182,7 +182,7 @@ def nea_trajectory(
     if df.empty or pd.isna(df.loc[0, "departure"]):
         raise InputError(
             f"no transfer to {target.label} departs between {window['start']} and {window['end']}",
-            option="--start",
+            option="start",
         )
     how = {
         "rule": "least spacecraft delta-v within the profile's limits, as prospect rank "

@@ -68,7 +68,7 @@ def parse_prices(items: Sequence[str] | None) -> dict[str, float]:
             value = math.nan
         if not sep or not name or not (math.isfinite(value) and value >= 0):
             raise InputError(
-                f"expected COMMODITY=US$/kg with a number >= 0, got {item!r}", option="--price"
+                f"expected COMMODITY=US$/kg with a number >= 0, got {item!r}", option="prices"
             )
         out[name] = value
     return out
@@ -217,9 +217,9 @@ def yield_value(
     if body not in ("nea", "moon"):
         raise InputError(f"body must be 'nea' or 'moon', got {body!r}", option="body")
     if not (math.isfinite(feedstock_kg) and feedstock_kg >= 0):
-        raise InputError(f"must be >= 0 kg, got {feedstock_kg!r}", option="--feedstock-kg")
+        raise InputError(f"must be >= 0 kg, got {feedstock_kg!r}", option="feedstock_kg")
     if not (math.isfinite(recovery) and 0 < recovery <= 1):
-        raise InputError(f"must be in (0, 1], got {recovery!r}", option="--recovery")
+        raise InputError(f"must be in (0, 1], got {recovery!r}", option="recovery")
     if resources is None:
         from prospect.data import load_resources
 

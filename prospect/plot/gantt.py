@@ -113,6 +113,6 @@ def save_gantt(timeline, path, *, title: str | None = None, dpi: int = 120) -> P
     """Draw the timeline and write it to ``path`` (PNG, PDF or SVG by extension)."""
     path = Path(path)
     fig = plot_gantt(timeline, title=title)
-    with atomic_path(path, option="--plot") as tmp:
+    with atomic_path(path, option="path") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
     return path

@@ -291,6 +291,6 @@ def save_moon_sites(ranked, path, *, dpi: int = 120, **kwargs) -> Path:
     """
     path = Path(path)
     fig = plot_moon_sites(ranked, **kwargs)
-    with atomic_path(path, option="--plot") as tmp:
+    with atomic_path(path, option="path") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
     return path

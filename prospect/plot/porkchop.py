@@ -154,6 +154,6 @@ def save_porkchop(result, path, *, dpi: int = 120, **kwargs) -> Path:
     """Draw (:func:`plot_porkchop`) and write a PNG (or any Agg format) atomically."""
     path = Path(path)
     fig = plot_porkchop(result, **kwargs)
-    with atomic_path(path, option="--plot") as tmp:
+    with atomic_path(path, option="path") as tmp:
         fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
     return path

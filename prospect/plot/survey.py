@@ -55,6 +55,6 @@ def plot_counts(counts: pd.DataFrame, path, *, title: str = "", curves: int = 5)
         ax.grid(alpha=0.3)
     if title:
         fig.suptitle(title)
-    with atomic_path(path, option="--plot") as tmp:
+    with atomic_path(path, option="path") as tmp:
         fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1] if "." in str(path) else "png")
     return fig

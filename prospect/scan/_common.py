@@ -142,8 +142,8 @@ def default_step_days(
     end,
     *,
     max_steps: int = 400,
-    start_option: str = "departure_start (--from)",
-    end_option: str = "departure_end (--to)",
+    start_option: str = "departure_start",
+    end_option: str = "departure_end",
 ) -> float:
     """Whole-day step splitting the window ``start``-``end`` in at most ``max_steps`` steps.
 
@@ -234,7 +234,7 @@ def parse_term_weights(text, terms, *, option: str) -> dict[str, float]:
 
     Examples
     --------
-    >>> parse_term_weights("dv=2, size=0", ("dv", "size", "u"), option="--weights")
+    >>> parse_term_weights("dv=2, size=0", ("dv", "size", "u"), option="weights")
     {'dv': 2.0, 'size': 0.0}
     """
     terms = list(terms)

@@ -51,7 +51,7 @@ def scheduler_address(scheduler: str | None) -> str | None:
     return scheduler or os.environ.get("DASK_SCHEDULER_ADDRESS") or None
 
 
-def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = "--scheduler"):
+def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = "scheduler"):
     """A :class:`distributed.Client` of the scheduler at ``address``.
 
     Raises

@@ -230,7 +230,7 @@ def _one_way_shape(spec: MissionSpec, h: float) -> tuple:
     if abs(st_k - round(st_k)) > 1e-9:
         raise InputError(
             f"one-way surveys need a step that divides {st:g} d, got {h:g}",
-            option="step_days (--step)",
+            option="step_days",
         )
     k_lo = math.ceil(lo / h - 1e-9)
     k_hi = math.floor(hi / h + 1e-9)
@@ -258,7 +258,7 @@ def make_plan(
     Raises
     ------
     InputError
-        Bad period or step (named by the CLI's flags), a profile whose
+        Bad period or step (named by their parameters), a profile whose
         trip cannot fit, a one-way step that does not divide 10 d.
 
     Examples
@@ -273,9 +273,9 @@ def make_plan(
         start,
         end,
         step_days,
-        start_option="start (--from)",
-        end_option="end (--to)",
-        step_option="step_days (--step)",
+        start_option="start",
+        end_option="end",
+        step_option="step_days",
     )
     h = grid.step_days
     blocks, bins = _blocks_and_bins(grid.seconds)

@@ -133,7 +133,7 @@ def survey(
     if chunk_size < 1:
         raise InputError(f"must be >= 1, got {chunk_size}", option="chunk_size")
     if workers is not None and workers < 0:
-        raise InputError(f"must be >= 0, got {workers}", option="--workers")
+        raise InputError(f"must be >= 0, got {workers}", option="workers")
     if ephemeris == "nbody":
         from prospect.survey._ephemeris import _require
 

@@ -33,14 +33,14 @@ def filter_class(man: dict, min_stay_days=None, max_duration_days=None) -> tuple
     ------
     InputError
         A stay above the largest class or a duration below the smallest
-        (``--min-stay`` / ``--max-duration``).
+        (``min_stay_days`` / ``max_duration_days``).
     """
     stays, durs = _classes(man)
     s = stays[0] if min_stay_days is None else next((x for x in stays if x >= min_stay_days), None)
     if s is None:
         raise InputError(
             f"the survey offers stays up to {stays[-1]:g} d, got {min_stay_days:g}",
-            option="--min-stay",
+            option="min_stay_days",
         )
     if max_duration_days is None:
         d = durs[-1]
@@ -49,7 +49,7 @@ def filter_class(man: dict, min_stay_days=None, max_duration_days=None) -> tuple
         if not below:
             raise InputError(
                 f"the survey's shortest duration class is {durs[0]:g} d, got {max_duration_days:g}",
-                option="--max-duration",
+                option="max_duration_days",
             )
         d = below[-1]
     return s, d

@@ -47,15 +47,17 @@ def read_manifest(directory) -> dict:
     Raises
     ------
     InputError
-        ``directory`` holds no survey (named by ``--output`` / the ``show`` argument).
+        ``directory`` holds no survey (names the parameter ``directory``).
     """
     path = Path(directory) / MANIFEST
     if not path.is_file():
-        raise InputError(f"{directory} holds no survey ({MANIFEST} is missing)", option="DIR")
+        raise InputError(f"{directory} holds no survey ({MANIFEST} is missing)", option="directory")
     try:
         return json.loads(path.read_text())
     except (OSError, ValueError) as exc:
-        raise InputError(f"{path}: unreadable survey manifest ({exc})", option="DIR") from None
+        raise InputError(
+            f"{path}: unreadable survey manifest ({exc})", option="directory"
+        ) from None
 
 
 def write_manifest(directory, manifest: dict) -> None:
@@ -79,27 +81,31 @@ def open_survey_dir(directory, key: str, parts: dict, *, resume: bool) -> dict |
     """
     directory = Path(directory)
     if directory.exists() and not directory.is_dir():
-        raise InputError(f"{directory} is not a directory", option="--output")
+        raise InputError(f"{directory} is not a directory", option="output")
     if (directory / MANIFEST).is_file():
-        old = read_manifest(directory)
+        try:
+            old = read_manifest(directory)
+        except InputError as exc:
+            raise InputError(exc.reason, option="output") from None
         if old.get("key") != key:
             diff = _differing(old.get("inputs", {}), parts) or ["format"]
             raise InputError(
                 f"{directory} holds a survey of different inputs ({', '.join(diff)} differ); "
-                "refusing to mix them: choose another --output directory",
-                option="--output",
+                "refusing to mix them: choose another directory",
+                option="output",
             )
         if not resume:
             raise InputError(
-                f"{directory} already holds this survey; pass --resume to keep its finished "
+                f"{directory} already holds this survey; pass {{resume}} to keep its finished "
                 "chunks and compute the rest",
-                option="--output",
+                option="output",
+                mentions={"resume": True},
             )
         return old
     if directory.is_dir() and any(directory.iterdir()):
         raise InputError(
             f"{directory} is not empty and holds no survey; choose an empty or new directory",
-            option="--output",
+            option="output",
         )
     (directory / "chunks").mkdir(parents=True, exist_ok=True)
     return None

@@ -164,7 +164,7 @@ def test_file_url_and_bad_scheme(data_dir, own_cache):
     assert len(df) == 16
     with pytest.raises(InputError) as info:
         update_catalog("ftp://example.invalid/nea.json.gz")
-    assert info.value.option == "--url"
+    assert info.value.option == "url"
     assert DEFAULT_URL.startswith("https://minorplanetcenter.net/")
 
 

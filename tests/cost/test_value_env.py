@@ -48,9 +48,9 @@ def test_m_type_has_two_resources_and_unknown_class_flags():
 
 def test_parse_prices():
     assert parse_prices(["water=500", " pgm = 1e4"]) == {"water": 500.0, "pgm": 10000.0}
-    with pytest.raises(InputError, match=r"^--price: expected COMMODITY"):
+    with pytest.raises(InputError, match=r"^prices: expected COMMODITY"):
         parse_prices(["water"])
-    with pytest.raises(InputError, match=r"^--price"):
+    with pytest.raises(InputError, match=r"^prices"):
         parse_prices(["water=-3"])
 
 

@@ -103,7 +103,7 @@ def test_unreachable_scheduler_one_line(sample200, tmp_path):
     elapsed = time.monotonic() - t0
     msg = str(err.value)
     assert "\n" not in msg and address in msg and "2 s" in msg
-    assert err.value.option == "--scheduler"
+    assert err.value.option == "scheduler"
     assert elapsed < 30  # the 2 s timeout, not a hang
     assert not (tmp_path / "u").exists()
 

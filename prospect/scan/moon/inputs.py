@@ -72,7 +72,7 @@ def resolve_mission(mission):
     if mission.target != "moon":
         raise InputError(
             f"profile {mission.name!r} targets {mission.target!r}, not the Moon "
-            "(see `prospect missions --target moon`)",
+            "(the Moon landers: load_missions() profiles with target 'moon')",
             option="mission",
         )
     return mission

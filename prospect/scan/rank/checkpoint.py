@@ -51,7 +51,7 @@ class CheckpointError(ProspectError):
             detail = f": {exc}"
         super().__init__(
             f"rank checkpoint store {path}: {what}{detail} (run without checkpoints: "
-            "checkpoint=False, or --no-checkpoint on the command line)"
+            "checkpoint=False)"
         )
 
 

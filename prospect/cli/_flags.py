@@ -1,0 +1,146 @@
+"""Library errors name the Python parameter; the command line names its flag.
+
+Every command callback is wrapped (:func:`wrap_commands`, called once when the
+app is built) so that an :class:`~prospect.errors.InputError` raised inside it
+naming a Python parameter (``"tof_max_days"``) leaves the CLI naming the flag
+of the command that ran (``--tof-max``).  The map of a command is derived from
+its own options (the Python name typer gives each option -> its long flag),
+plus the library parameters whose names differ from the command's
+(:func:`library_names`, e.g. ``tof_max_days`` -> ``tof_max``).  An error that
+already names a flag (``--format``) or an argument (``DIR``) passes through.
+
+The maps are read from each command function's signature (typer's
+``OptionInfo.param_decls``), so they need no click context: typer releases that
+vendor click work the same.
+
+Examples
+--------
+>>> import typer
+>>> def cmd(tof_max: float = typer.Option(720.0, "--tof-max"),
+...         refine: bool = typer.Option(True, "--refine/--no-refine")):
+...     pass
+>>> flags = flag_map(cmd, {"tof_max_days": "tof_max"})
+>>> flags["tof_max_days"], flags["refine"]
+('--tof-max', '--refine')
+>>> err = InputError("must be > 0", option="tof_max_days")
+>>> str(translate(err, cmd, {"tof_max_days": "tof_max"}))
+'--tof-max: must be > 0'
+"""
+
+from __future__ import annotations
+
+import functools
+import inspect
+from collections.abc import Callable, Mapping
+
+from typer.models import ArgumentInfo, OptionInfo
+
+from prospect.errors import InputError
+
+__all__ = ["flag_map", "library_names", "translate", "wrap_commands"]
+
+_ATTR = "__prospect_library_names__"
+
+
+def library_names(names: Mapping[str, str]) -> Callable:
+    """Declare library parameters of a command whose names differ from its options.
+
+    ``names`` maps the library's parameter (as its errors name it) to the Python
+    name of this command's option (``{"tof_max_days": "tof_max"}``).
+    """
+
+    def mark(fn):
+        setattr(fn, _ATTR, {**getattr(fn, _ATTR, {}), **names})
+        return fn
+
+    return mark
+
+
+def _decls(fn: Callable) -> dict[str, tuple[list[str], list[str]]]:
+    """Option's Python name -> (its flags, its ``--no-`` flags); an argument -> ([NAME], [])."""
+    out = {}
+    for name, p in inspect.signature(fn).parameters.items():
+        d = p.default
+        if isinstance(d, OptionInfo):
+            on, off = [], []
+            for decl in d.param_decls or (f"--{name.replace('_', '-')}",):
+                first, _, second = decl.partition("/")
+                on.append(first.strip())
+                if second:
+                    off.append(second.strip())
+            out[name] = (on, off)
+        elif isinstance(d, ArgumentInfo):
+            out[name] = ([d.metavar or name.upper()], [])
+    return out
+
+
+def _long(flags: list[str]) -> str | None:
+    longs = [f for f in flags if f.startswith("--")]
+    return (longs or flags or [None])[0]
+
+
+def flag_map(fn: Callable, names: Mapping[str, str] | None = None) -> dict[str, str]:
+    """Python parameter -> flag (or argument name) of the command function ``fn``."""
+    own = {k: _long(on) for k, (on, _) in _decls(fn).items() if _long(on)}
+    out = dict(own)
+    for lib, opt in (names or {}).items():
+        if opt in own:
+            out[lib] = own[opt]
+    return out
+
+
+def _spell(fn: Callable, flags: Mapping[str, str]) -> Callable[[str, object], str]:
+    """How a mentioned parameter reads on this command line (``--resume``, ``--step 5``)."""
+    off = {_long(on): _long(no) for on, no in _decls(fn).values() if _long(on)}
+
+    def spell(name: str, value) -> str:
+        flag = flags.get(name)
+        if flag is None:
+            return f"{name}={value!r}"
+        if isinstance(value, bool):
+            return flag if value else (off.get(flag) or f"no {flag}")
+        return f"{flag} {value}"
+
+    return spell
+
+
+def translate(exc: InputError, fn: Callable, names=None) -> InputError:
+    """``exc`` naming the flag of the command function ``fn`` instead of the Python parameter."""
+    flags = flag_map(fn, names)
+    option = exc.option
+    if option is not None and not option.startswith("-"):
+        option = flags.get(option, option)
+    if option == exc.option and not exc.mentions:
+        return exc
+    return exc.spelled(option, _spell(fn, flags))
+
+
+def _wrapped(fn: Callable) -> Callable:
+    if getattr(fn, "__prospect_flags__", False):
+        return fn
+    names = getattr(fn, _ATTR, {})
+
+    @functools.wraps(fn)
+    def run(*args, **kwargs):
+        try:
+            return fn(*args, **kwargs)
+        except InputError as exc:
+            new = translate(exc, fn, names)
+            if new is exc:
+                raise
+            raise new from None
+
+    run.__prospect_flags__ = True
+    return run
+
+
+def wrap_commands(app) -> None:
+    """Wrap every command (and group callback) of a typer ``app``, recursively."""
+    for info in app.registered_commands:
+        info.callback = _wrapped(info.callback)
+    if app.registered_callback is not None and callable(app.registered_callback.callback):
+        app.registered_callback.callback = _wrapped(app.registered_callback.callback)
+    for group in app.registered_groups:
+        if callable(group.callback):  # typer's DefaultPlaceholder when unset
+            group.callback = _wrapped(group.callback)
+        wrap_commands(group.typer_instance)
