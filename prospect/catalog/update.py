@@ -4,43 +4,54 @@
 https://minorplanetcenter.net/Extended_Files/nea_extended.json.gz (or another
 URL) into the user cache and makes it the active catalog:
 
-1. download to a temporary file next to the active copy (urllib, with a
-   timeout; the size must match the server's Content-Length);
-2. parse it (any supported format; bad records are skipped and counted, but
-   invalid JSON or a truncated gzip rejects the file);
-3. check the record count is plausible: at least :data:`MIN_FRACTION` (90 %)
-   of the shipped catalog's count, so a partial or wrong file (an error page,
-   a subset) is never installed;
-4. convert it and replace the active copy atomically (``os.replace``), then
+1. download to a ``.part`` file next to the active copy
+   (:func:`prospect.catalog.download.fetch`: a per-read timeout, a
+   whole-download deadline, a size cap, the declared ``Content-Length``
+   checked; ``.part`` files of killed runs are removed first);
+2. check the body is whole by its format's own end (gzip trailer and CRC,
+   JSON that closes, a last line that ends), unpacking no further than
+   ``max_unpacked`` bytes (a gzip bomb stops there);
+3. parse it (any supported format; bad records are skipped and counted);
+4. check the record count: at least :data:`MIN_FRACTION` (99 %) of the active
+   catalog's count, so a partial or wrong file (an error page, a subset, a
+   body cut at a line end) is never installed;
+5. convert it and replace the active copy atomically (``os.replace``), then
    keep the downloaded file beside it.
 
-Any failure raises :class:`prospect.errors.DownloadError` with one line and
-leaves the previous catalog active.  ``reset_catalog`` removes the
-downloaded copy (the shipped catalog becomes active again).
+Any failure raises :class:`prospect.errors.DownloadError` with one line naming
+the URL and the check, and leaves the previous catalog active, byte for byte.
+``reset_catalog`` removes the downloaded copy (the shipped catalog becomes
+active again).
 """
 
 from __future__ import annotations
 
 import datetime as _dt
-import http.client
 import math
 import os
-import socket
-import tempfile
-import urllib.error
 import urllib.parse
-import urllib.request
 from pathlib import Path
 
 import pandas as pd
 
-from prospect._version import __version__
 from prospect.catalog import fast as _fast
+from prospect.catalog.download import (
+    DEFAULT_DEADLINE_S,
+    DEFAULT_TIMEOUT_S,
+    MAX_DOWNLOAD_BYTES,
+    FetchError,
+    fetch,
+    part_file,
+)
 from prospect.catalog.files import SHIPPED_FAST, SHIPPED_JSON, load_file, parse_bytes
 from prospect.errors import CatalogFormatError, DownloadError, InputError
 
 __all__ = [
+    "DEFAULT_DEADLINE_S",
+    "DEFAULT_TIMEOUT_S",
     "DEFAULT_URL",
+    "MAX_DOWNLOAD_BYTES",
+    "MAX_UNPACKED_BYTES",
     "MIN_FRACTION",
     "active_catalog_path",
     "default_min_records",
@@ -52,14 +63,18 @@ __all__ = [
 
 #: The MPC's NEA file (the live copy of the shipped catalog).
 DEFAULT_URL = "https://minorplanetcenter.net/Extended_Files/nea_extended.json.gz"
-#: A downloaded catalog must hold at least this fraction of the shipped count.
-MIN_FRACTION = 0.9
-#: Largest download accepted, bytes (the NEA file is ~5 MB gzipped).
-MAX_DOWNLOAD_BYTES = 512 * 1024**2
-#: Largest unpacked size accepted, bytes (guards against gzip bombs).
-MAX_UNPACKED_BYTES = 4 * 1024**3
-#: Network timeout for connecting and for each read, s.
-DEFAULT_TIMEOUT_S = 60.0
+#: A download must hold at least this fraction of the active catalog's count.
+#: The NEA lists only grow between two files: the shipped MPC file holds 3,121
+#: NEAs first designated in 2024 and 3,217 in 2025 (by principal designation),
+#: +0.6 % of its 40,874 a month.  1 % (409 objects, ~6 weeks of discoveries)
+#: leaves room for identifications and orbits revised out of the NEA region and
+#: for switching between the MPC's and JPL's lists; a smaller file needs
+#: ``min_records``.
+MIN_FRACTION = 0.99
+#: Largest size a download may unpack to, bytes: the largest file the loaders
+#: read is MPCORB.DAT (~1.5 million 203-byte lines, ~300 MB, 2025); the NEA
+#: JSON unpacks to 25.8 MB (shipped file, Nov 2025).
+MAX_UNPACKED_BYTES = 512 * 1024**2
 
 _RAW_NAME = "downloaded"
 
@@ -164,20 +179,29 @@ def _reconvert_user(exc: CatalogFormatError) -> pd.DataFrame:
 
 
 def default_min_records() -> int:
-    """Fewest records a downloaded catalog may hold: ceil(MIN_FRACTION * shipped count).
+    """Fewest records a download may hold: ceil(MIN_FRACTION * the active catalog's count).
 
     Examples
     --------
-    >>> default_min_records()  # 90 % of the shipped 40,874
-    36787
+    >>> default_min_records()  # 99 % of the shipped 40,874 (no update installed)
+    40466
     """
+    return max(1, math.ceil(MIN_FRACTION * _active_count()))
+
+
+def _active_count() -> int:
+    """Objects in the active catalog (the shipped one's if the active file is unreadable)."""
     from prospect._resources import catalog_path
 
+    for path in (active_catalog_path(), catalog_path(SHIPPED_FAST)):
+        try:
+            return int(_fast.read_meta(path)["n_objects"])
+        except (CatalogFormatError, OSError, KeyError, TypeError, ValueError):
+            continue
     try:
-        n = int(_fast.read_meta(catalog_path(SHIPPED_FAST))["n_objects"])
-    except (CatalogFormatError, OSError, KeyError, TypeError, ValueError):
-        return 1
-    return math.ceil(MIN_FRACTION * n)
+        return len(load_active())
+    except CatalogFormatError:
+        return 1  # nothing readable to compare with: min_records is the only floor
 
 
 def describe_active() -> str:
@@ -191,27 +215,65 @@ def describe_active() -> str:
         return f"{path.name}"
 
 
-def _download(url: str, out, *, timeout: float, max_bytes: int) -> int:
-    """Stream ``url`` into the open binary file ``out``; return the byte count.
+def _verify_complete(raw: bytes, url: str, max_unpacked: int) -> None:
+    """Refuse a body that is not whole by its format's own end.
 
-    Raises plain exceptions (caller words them); checks Content-Length.
+    gzip: the trailer's CRC-32 and length (zlib checks both), unpacked through
+    :func:`_inflate` so a bomb stops at ``max_unpacked``.  MPC JSON: the parser
+    refuses text that does not close (``json.loads``).  MPCORB / SBDB CSV: the
+    last line must end with a line break (both publishers end every line with
+    one), so a body cut mid-line is refused; one cut at a line end is left to
+    the record floor.
+
+    Raises
+    ------
+    CatalogFormatError
+        Naming the check that failed.
     """
-    req = urllib.request.Request(url, headers={"User-Agent": f"prospect/{__version__}"})
-    total = 0
-    with urllib.request.urlopen(req, timeout=timeout) as resp:
-        expected = resp.headers.get("Content-Length") if resp.headers else None
-        while True:
-            chunk = resp.read(1 << 16)
-            if not chunk:
-                break
-            total += len(chunk)
-            if total > max_bytes:
-                raise ValueError(f"larger than {max_bytes:,} bytes")
-            out.write(chunk)
-    expected = (expected or "").strip()
-    if expected.isascii() and expected.isdigit() and total != int(expected):
-        raise ValueError(f"received {total:,} of {int(expected):,} bytes")
-    return total
+    from prospect.catalog._io import FORMATS, detect_format
+
+    data = _inflate(raw, url, max_unpacked)
+    fmt = detect_format(data, url)
+    if fmt != "mpc-json" and not data.endswith((b"\n", b"\r")):
+        name = FORMATS[fmt].split(" (")[0]
+        raise CatalogFormatError(
+            f"the last line is incomplete (every line of the {name} format ends with a "
+            "line break): the file was cut short",
+            path=url,
+        )
+
+
+def _inflate(raw: bytes, url: str, max_unpacked: int) -> bytes:
+    """``raw`` unpacked if gzipped, never past ``max_unpacked`` bytes (stream-capped:
+    zlib stops there; a 5 GiB bomb costs ``max_unpacked`` of memory, not 5 GiB)."""
+    from prospect.catalog._io import decompress
+
+    return decompress(raw, url, max_bytes=max_unpacked)
+
+
+def _check_floor(df: pd.DataFrame, need: int, min_records: int | None) -> str | None:
+    """Why ``df`` is too small to replace the active catalog, or None."""
+    if len(df) >= need:
+        return None
+    rule = (
+        f"{MIN_FRACTION:.0%} of the active catalog's {_active_count():,}"
+        if min_records is None
+        else "min_records"
+    )
+    return f"it holds {len(df):,} objects, fewer than the {need:,} required ({rule})"
+
+
+def _check_limits(**values) -> None:
+    """Refuse limits that are not positive finite numbers (naming the parameter)."""
+    for name, value in values.items():
+        if value is None:
+            continue
+        try:
+            ok = math.isfinite(float(value)) and float(value) > 0
+        except (TypeError, ValueError):
+            ok = False
+        if not ok:
+            raise InputError(f"must be a positive number, not {value!r}", option=name)
 
 
 def update_catalog(
@@ -219,7 +281,9 @@ def update_catalog(
     *,
     min_records: int | None = None,
     timeout: float = DEFAULT_TIMEOUT_S,
+    deadline: float = DEFAULT_DEADLINE_S,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
+    max_unpacked: int = MAX_UNPACKED_BYTES,
 ) -> pd.DataFrame:
     """Download a catalog and make it the active one, or leave everything as it was.
 
@@ -228,12 +292,16 @@ def update_catalog(
     url : str
         http(s) or file URL of a catalog (default: the MPC's NEA extended JSON).
     min_records : int, optional
-        Fewest objects accepted; default :func:`default_min_records` (90 % of
-        the shipped catalog's count).
+        Fewest objects accepted; default :func:`default_min_records`
+        (:data:`MIN_FRACTION` of the active catalog's count).
     timeout : float
         Seconds to wait for the connection and for each read.
+    deadline : float
+        Seconds the whole download may take (default :data:`DEFAULT_DEADLINE_S`).
     max_bytes : int
-        Largest download accepted.
+        Largest download accepted, bytes.
+    max_unpacked : int
+        Largest size a gzipped download may unpack to, bytes; unpacking stops there.
 
     Returns
     -------
@@ -244,11 +312,13 @@ def update_catalog(
     Raises
     ------
     prospect.errors.DownloadError
-        Offline, HTTP error, timeout, short download, unreadable or
-        implausibly small file: "could not download URL: reason; the current
-        catalog (..., N objects) stays active".
+        Offline, HTTP error, timeout, deadline, short download (declared
+        length or the format's own end), too large, unreadable or implausibly
+        small file: "could not download URL: reason; the current catalog
+        (..., N objects) stays active".
     prospect.errors.InputError
-        A URL that is not http, https or file.
+        A URL that is not http, https or file; a limit that is not a positive
+        number (names the parameter).
 
     Examples
     --------
@@ -259,7 +329,16 @@ def update_catalog(
     scheme = urllib.parse.urlsplit(url).scheme.lower()
     if scheme not in ("http", "https", "file"):
         raise InputError(f"{url!r} is not an http, https or file URL", option="url")
+    _check_limits(
+        min_records=min_records,
+        timeout=timeout,
+        deadline=deadline,
+        max_bytes=max_bytes,
+        max_unpacked=max_unpacked,
+    )
+    max_bytes, max_unpacked = math.ceil(max_bytes), math.ceil(max_unpacked)
     current = describe_active()
+    need = default_min_records() if min_records is None else int(min_records)
 
     def fail(verb: str, reason: str) -> DownloadError:
         return DownloadError(
@@ -269,61 +348,47 @@ def update_catalog(
     target = user_catalog_path()
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp_raw = tempfile.mkstemp(dir=target.parent, prefix=".download-", suffix=".part")
+        with part_file(target.parent) as (part, out):
+            try:
+                fetch(url, out, timeout=timeout, deadline=deadline, max_bytes=max_bytes)
+                out.flush()
+            except FetchError as exc:
+                raise fail("download", str(exc)) from None
+            df = _checked_table(part.read_bytes(), url, max_unpacked, need, min_records, fail)
+            _install(df, part, url, fail)
     except OSError as exc:
         raise fail("download", f"cannot write to the cache ({exc})") from None
-    try:
-        try:
-            with os.fdopen(fd, "wb") as out:
-                _download(url, out, timeout=timeout, max_bytes=max_bytes)
-        except urllib.error.HTTPError as exc:
-            exc.close()  # the error is also the open response
-            raise fail("download", f"HTTP {exc.code} {exc.reason}") from None
-        except urllib.error.URLError as exc:
-            reason = exc.reason
-            if isinstance(reason, (TimeoutError, socket.timeout)):
-                reason = f"no answer within {timeout:g} s"
-            raise fail("download", str(reason)) from None
-        except TimeoutError:
-            raise fail("download", f"no answer within {timeout:g} s") from None
-        except http.client.IncompleteRead as exc:
-            raise fail(
-                "download", f"connection closed early ({len(exc.partial):,} bytes)"
-            ) from None
-        except (http.client.HTTPException, OSError, ValueError) as exc:
-            raise fail("download", str(exc) or type(exc).__name__) from None
+    return df
 
-        raw = Path(tmp_raw).read_bytes()
-        try:
-            df = parse_bytes(raw, path=url, skip_bad=True, max_unpacked=MAX_UNPACKED_BYTES)
-        except CatalogFormatError as exc:
-            raise fail("use", exc.reason) from None
-        need = default_min_records() if min_records is None else int(min_records)
-        if len(df) < need:
-            rule = (
-                f"{MIN_FRACTION:.0%} of the shipped catalog's count"
-                if min_records is None
-                else "--min-records"
-            )
-            raise fail(
-                "use", f"it holds {len(df):,} objects, fewer than the {need:,} required ({rule})"
-            )
-        df.attrs["url"] = url
-        df.attrs["downloaded"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
-        suffix = "".join(Path(urllib.parse.urlsplit(url).path).suffixes[-2:])[:16]
-        try:
-            _fast.write_fast(df, target)  # atomic: temp file + os.replace
-            for old in _raw_files():
-                old.unlink(missing_ok=True)
-            os.replace(tmp_raw, target.parent / f"{_RAW_NAME}{suffix}")
-        except OSError as exc:
-            raise fail("install", f"cannot write to the cache ({exc})") from None
-    finally:
-        if os.path.exists(tmp_raw):
-            os.unlink(tmp_raw)
+
+def _checked_table(raw: bytes, url: str, max_unpacked: int, need: int, min_records, fail):
+    """The downloaded table once it passed every check (else ``fail``'s error)."""
+    try:
+        _verify_complete(raw, url, max_unpacked)
+        df = parse_bytes(raw, path=url, skip_bad=True, max_unpacked=max_unpacked)
+    except CatalogFormatError as exc:
+        raise fail("use", exc.reason) from None
+    too_few = _check_floor(df, need, min_records)
+    if too_few:
+        raise fail("use", too_few)
+    return df
+
+
+def _install(df: pd.DataFrame, part: Path, url: str, fail) -> None:
+    """Make ``df`` the active catalog and keep the download (``part``) beside it."""
+    target = user_catalog_path()
+    df.attrs["url"] = url
+    df.attrs["downloaded"] = _dt.datetime.now(_dt.UTC).isoformat(timespec="seconds")
+    suffix = "".join(Path(urllib.parse.urlsplit(url).path).suffixes[-2:])[:16]
+    try:
+        _fast.write_fast(df, target)  # atomic: temp file + os.replace
+        for old in _raw_files():
+            old.unlink(missing_ok=True)
+        os.replace(part, target.parent / f"{_RAW_NAME}{suffix}")
+    except OSError as exc:
+        raise fail("install", f"cannot write to the cache ({exc})") from None
     df.attrs["path"] = str(target)
     df.attrs["active"] = "updated"
-    return df
 
 
 def reset_catalog() -> bool:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from prospect.cli import app
+from prospect.cli._flags import library_names
 
 __all__ = ["catalog_app"]
 
@@ -97,6 +98,7 @@ def info(
 
 
 @catalog_app.command("update")
+@library_names({"max_unpacked": "max_unpacked_mb"})
 def update(
     url: str = typer.Option(
         None, "--url", help="Where to download from (default: the MPC's nea_extended.json.gz)."
@@ -105,13 +107,25 @@ def update(
         None,
         "--min-records",
         min=1,
-        help="Fewest objects the new file must hold (default: 90% of the shipped count).",
+        help="Fewest objects the new file must hold (default: 99% of the active catalog's).",
     ),
-    timeout: float = typer.Option(60.0, "--timeout", min=0.1, help="Network timeout, seconds."),
+    timeout: float = typer.Option(
+        60.0, "--timeout", min=0.1, help="Seconds to wait for the connection and each read."
+    ),
+    deadline: float = typer.Option(
+        600.0, "--deadline", min=0.1, help="Seconds the whole download may take."
+    ),
+    max_unpacked_mb: float = typer.Option(
+        512.0,
+        "--max-unpacked-mb",
+        min=1.0,
+        help="Largest size (MiB) a gzipped download may unpack to.",
+    ),
 ) -> None:
     """Download the newest MPC NEA file and make it the active catalog.
 
-    The download is checked (complete, parseable, plausible object count)
+    The download is checked (complete by its declared length or its format's
+    own end, parseable, at least 99% of the active catalog's object count)
     before it replaces the active copy; on any failure the current catalog
     stays active.
     """
@@ -119,7 +133,13 @@ def update(
 
     url = url or DEFAULT_URL
     typer.echo(f"Downloading {url} ...")
-    df = update_catalog(url, min_records=min_records, timeout=timeout)
+    df = update_catalog(
+        url,
+        min_records=min_records,
+        timeout=timeout,
+        deadline=deadline,
+        max_unpacked=max_unpacked_mb * 1024**2,
+    )
     n_skipped = len(df.attrs.get("skipped") or [])
     typer.echo(
         f"Installed {len(df):,} objects ({df.attrs.get('epoch_summary', '')})"

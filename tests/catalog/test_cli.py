@@ -140,7 +140,7 @@ def test_update_rejects_a_small_file_by_default(data_dir, own_cache):
     result = _run("catalog", "update", "--url", url)
     _one_error_line(
         result,
-        "holds 16 objects, fewer than the 36,787 required",
+        "holds 16 objects, fewer than the 40,466 required",
         stdout=f"Downloading {url} ...\n",
     )
 

@@ -133,12 +133,15 @@ def test_failure_with_shipped_catalog_active(server, own_cache):
 
 def test_too_few_records_is_rejected_by_default(server, own_cache):
     need = default_min_records()
-    assert need == -(-40_874 * 9 // 10) == 36_787  # ceil(0.9 * shipped count)
-    assert MIN_FRACTION == 0.9
+    assert need == -(-40_874 * 99 // 100) == 40_466  # ceil(0.99 * shipped count)
+    assert MIN_FRACTION == 0.99
     with pytest.raises(DownloadError) as info:
         update_catalog(f"{server}/good.json.gz", timeout=5)
     msg = str(info.value)
-    assert "holds 16 objects, fewer than the 36,787 required (90% of the shipped" in msg
+    assert (
+        "holds 16 objects, fewer than the 40,466 required (99% of the active catalog's 40,874)"
+        in msg
+    )
     assert not user_catalog_path().exists()
 
 
