@@ -363,6 +363,7 @@ def test_cli_deadline_and_caps(srv, good):
         (["--url", srv.url("/cli-bomb.json.gz"), "--max-unpacked-mb", "1"], "1,048,576 bytes"),
         (["--url", srv.url("/good.json.gz"), "--deadline", "inf"], "--deadline: must be"),
         (["--url", srv.url("/good.json.gz"), "--timeout", "inf"], "--timeout: must be"),
+        (["--url", srv.url("/good.json.gz"), "--max-unpacked-mb", "inf"], "--max-unpacked-mb: "),
     ]
     for args, part in cases:
         res = runner.invoke(app, ["catalog", "update", *args])
