@@ -187,8 +187,12 @@ def fetch(
         daemon=True,  # a worker stuck in DNS must not keep the program alive
     )
     worker.start()
-    worker.join(deadline)
-    if worker.is_alive() or watch.expired:
+    try:
+        worker.join(deadline)
+    except BaseException:  # Ctrl-C while waiting: the worker stops writing too
+        watch.expire()
+        raise
+    if worker.is_alive():
         watch.expire()
         worker.join(_GRACE_S)
         raise FetchError(

@@ -42,6 +42,7 @@ from prospect.catalog.download import (
     FetchError,
     fetch,
     part_file,
+    remove_stale_parts,
 )
 from prospect.catalog.files import SHIPPED_FAST, SHIPPED_JSON, load_file, parse_bytes
 from prospect.errors import CatalogFormatError, DownloadError, InputError
@@ -392,7 +393,8 @@ def _install(df: pd.DataFrame, part: Path, url: str, fail) -> None:
 
 
 def reset_catalog() -> bool:
-    """Remove the downloaded copy so the shipped catalog is active again.
+    """Remove the downloaded copy so the shipped catalog is active again (and the
+    ``.part`` files of killed downloads; never one a live update is writing).
 
     Returns
     -------
@@ -403,4 +405,5 @@ def reset_catalog() -> bool:
     user_catalog_path().unlink(missing_ok=True)
     for raw in _raw_files():
         raw.unlink(missing_ok=True)
+    remove_stale_parts(_user_dir())
     return had
