@@ -127,7 +127,8 @@ class UnknownNameError(ProspectError, LookupError):
         self.kind = kind
         self.name = name
         self.suggestions = list(suggestions)
-        msg = f"unknown {kind} '{name}'"
+        shown = name if name.isprintable() else repr(name)[1:-1]  # one line, whatever the name
+        msg = f"unknown {kind} '{shown}'"
         if self.suggestions:
             msg += "; did you mean " + ", ".join(f"'{s}'" for s in self.suggestions) + "?"
         super().__init__(msg)

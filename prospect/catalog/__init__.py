@@ -35,7 +35,9 @@ __all__ = [
 ]
 
 
-def load_neas(path: str | PathLike | None = None, *, skip_bad: bool = False) -> pd.DataFrame:
+def load_neas(
+    path: str | PathLike | None = None, *, skip_bad: bool = False, max_unpacked: int | None = None
+) -> pd.DataFrame:
     """Load an NEA catalog as a table of osculating elements and physical data.
 
     Parameters
@@ -49,6 +51,10 @@ def load_neas(path: str | PathLike | None = None, *, skip_bad: bool = False) -> 
     skip_bad : bool
         Skip bad records instead of raising; ``attrs["skipped"]`` lists them
         (one line each) and ``attrs["n_skipped"]`` counts them.
+    max_unpacked : int, optional
+        Cap on the unpacked size of a gzipped file, bytes (default: the environment
+        variable ``PROSPECT_MAX_UNPACKED_BYTES``, else 512 MiB); a file that
+        unpacks to more is refused while it is being unpacked.
 
     Returns
     -------
@@ -85,4 +91,4 @@ def load_neas(path: str | PathLike | None = None, *, skip_bad: bool = False) -> 
         from prospect.catalog.update import load_active
 
         return load_active()
-    return load_file(path, skip_bad=skip_bad)
+    return load_file(path, skip_bad=skip_bad, max_unpacked=max_unpacked)

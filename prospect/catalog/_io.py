@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import gzip
+import os
 import zlib
 from os import PathLike
 from pathlib import Path
 
 from prospect.errors import CatalogFormatError
 
-__all__ = ["FORMATS", "decompress", "detect_format", "read_raw"]
+__all__ = [
+    "FORMATS",
+    "MAX_UNPACKED_DEFAULT",
+    "UNPACKED_ENV",
+    "decompress",
+    "detect_format",
+    "read_raw",
+    "unpack_limit",
+]
 
 #: Format key -> human name.
 FORMATS = {
@@ -20,6 +29,59 @@ FORMATS = {
 
 _GZIP_MAGIC = b"\x1f\x8b"
 
+#: Default cap on the bytes one gzip catalog may unpack to: 512 MiB, 20 times the
+#: MPC NEA extended JSON (25.8 MB unpacked, 2025-11, the shipped catalog) and 1.7
+#: times the MPC's full MPCORB.DAT (about 1.5 million 203-byte lines, ~300 MB),
+#: the largest catalog prospect reads.  A gzip bomb of 2 MB used to unpack to 4 GB.
+MAX_UNPACKED_DEFAULT = 512 * 1024**2
+
+#: Environment variable that overrides :data:`MAX_UNPACKED_DEFAULT` (bytes).
+UNPACKED_ENV = "PROSPECT_MAX_UNPACKED_BYTES"
+
+
+def unpack_limit(max_bytes: int | None = None) -> int:
+    """The cap on unpacked bytes: ``max_bytes`` if given, else ``$PROSPECT_MAX_UNPACKED_BYTES``,
+    else :data:`MAX_UNPACKED_DEFAULT`.
+
+    Parameters
+    ----------
+    max_bytes : int, optional
+        Explicit cap, bytes (> 0).
+
+    Returns
+    -------
+    int
+        The cap, bytes.
+
+    Raises
+    ------
+    prospect.errors.InputError
+        A cap (argument or environment variable) that is not a positive whole number.
+
+    Examples
+    --------
+    >>> unpack_limit(1000)
+    1000
+    """
+    from prospect.errors import InputError
+
+    if max_bytes is not None:
+        if isinstance(max_bytes, bool) or not isinstance(max_bytes, int) or max_bytes < 1:
+            raise InputError(
+                f"must be a positive number of bytes, got {max_bytes!r}", option="max_unpacked"
+            )
+        return max_bytes
+    text = os.environ.get(UNPACKED_ENV, "").strip()
+    if not text:
+        return MAX_UNPACKED_DEFAULT
+    try:
+        value = int(text)
+    except ValueError:
+        value = 0
+    if value < 1:
+        raise InputError(f"must be a positive number of bytes, got {text!r}", option=UNPACKED_ENV)
+    return value
+
 
 def read_raw(path: str | PathLike) -> bytes:
     """Bytes of a file as stored (OSError propagates: missing/unreadable file)."""
@@ -29,22 +91,38 @@ def read_raw(path: str | PathLike) -> bytes:
 def decompress(raw: bytes, path, *, max_bytes: int | None = None) -> bytes:
     """Gunzip ``raw`` if it is gzip data (by its magic number), else return it.
 
+    Never inflates more than the cap plus one byte: zlib's ``max_length`` bounds
+    each step, so a gzip bomb costs at most the cap in memory.
+
+    Parameters
+    ----------
+    raw : bytes
+        The file as stored.
+    path : str or PathLike
+        File name for messages.
+    max_bytes : int, optional
+        Cap on the unpacked size, bytes; default :func:`unpack_limit` (the
+        environment variable ``PROSPECT_MAX_UNPACKED_BYTES``, else 512 MiB).
+
     Raises
     ------
     CatalogFormatError
-        Truncated or corrupt gzip data, or more than ``max_bytes`` once unpacked.
+        Truncated or corrupt gzip data, or more than the cap once unpacked.
     """
     if not raw.startswith(_GZIP_MAGIC):
         return raw
+    max_bytes = unpack_limit(max_bytes)
     out = bytearray()
     data = raw
     try:
         while data:  # concatenated gzip members are legal
             d = zlib.decompressobj(wbits=31)
-            out += d.decompress(data, 0 if max_bytes is None else max_bytes + 1 - len(out))
-            if max_bytes is not None and len(out) > max_bytes:
+            out += d.decompress(data, max_bytes + 1 - len(out))
+            if len(out) > max_bytes:
                 raise CatalogFormatError(
-                    f"unpacks to more than {max_bytes:,} bytes; refusing it", path=path
+                    f"unpacks to more than {max_bytes:,} bytes; refusing it (raise the cap "
+                    f"with {UNPACKED_ENV} or max_unpacked=)",
+                    path=path,
                 )
             if not d.eof:
                 raise CatalogFormatError(

@@ -19,9 +19,11 @@ import json
 from os import PathLike
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from prospect._io import atomic_path
+from prospect.catalog.ranges import check_table
 from prospect.catalog.schema import NEA_COLUMNS, SCHEMA_VERSION
 from prospect.errors import CatalogFormatError
 
@@ -106,14 +108,21 @@ def _decode_meta(meta: dict, path) -> dict:
     return attrs
 
 
-def read_fast(path: str | PathLike) -> pd.DataFrame:
-    """Read an NEA table written by :func:`write_fast`.
+def read_fast(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
+    """Read an NEA table written by :func:`write_fast`, and check its values.
+
+    Every row passes the range checks of the parsers
+    (:func:`prospect.catalog.ranges.check_table`): a Parquet file may have been
+    written by anything.  ``skip_bad`` drops bad rows (listed in
+    ``attrs["skipped"]``) instead of raising.
 
     Raises
     ------
     CatalogFormatError
-        Unreadable file, missing metadata, another schema version, or columns
-        that differ from :data:`prospect.catalog.schema.NEA_COLUMNS`.
+        Unreadable file, missing metadata, another schema version, columns
+        that differ from :data:`prospect.catalog.schema.NEA_COLUMNS` (names or
+        kinds), designations missing or repeated, or (unless ``skip_bad``) a
+        value out of range, naming the record and field.
     FileNotFoundError
         If the file does not exist.
 
@@ -143,9 +152,28 @@ def read_fast(path: str | PathLike) -> pd.DataFrame:
     if table.column_names != list(NEA_COLUMNS):
         raise CatalogFormatError("columns differ from the NEA table's", path=path)
     df = table.to_pandas()
+    _check_columns(df, path)
     df.attrs.update(attrs)
     df.attrs["path"] = str(path)
-    return df
+    return check_table(df, path=path, skip_bad=skip_bad)
+
+
+def _check_columns(df: pd.DataFrame, path) -> None:
+    """Kinds of the columns (numbers where numbers belong) and unique designations."""
+    for col, dtype in NEA_COLUMNS.items():
+        if dtype in ("float64", "Int64") and not pd.api.types.is_numeric_dtype(df[col]):
+            raise CatalogFormatError(
+                f"column holds {df[col].dtype}, not numbers", path=path, field=col
+            )
+    des = df["designation"]
+    if des.isna().any() or not des.is_unique:
+        i = int(np.flatnonzero(des.isna().to_numpy() | des.duplicated().to_numpy())[0])
+        raise CatalogFormatError(
+            f"designation {des.iloc[i]!r} is missing or repeated",
+            path=path,
+            record=f"#{i + 1}",
+            field="designation",
+        )
 
 
 def prune_cache(directory: Path, keep: int = CACHE_KEEP) -> None:

@@ -36,7 +36,9 @@ def parse_bytes(
     skip_bad : bool
         Skip bad records instead of raising.
     max_unpacked : int, optional
-        Refuse gzip data that unpacks to more bytes than this.
+        Refuse gzip data that unpacks to more bytes than this (default
+        :func:`prospect.catalog._io.unpack_limit`: ``$PROSPECT_MAX_UNPACKED_BYTES``,
+        else 512 MiB).
 
     Returns
     -------
@@ -61,15 +63,18 @@ def parse_bytes(
     return parse(data, path=path, skip_bad=skip_bad, extra_attrs=extra)
 
 
-def load_file(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
+def load_file(
+    path: str | PathLike, *, skip_bad: bool = False, max_unpacked: int | None = None
+) -> pd.DataFrame:
     """One catalog file as the NEA table, through the user cache of converted tables
-    (parquet files are read as they are); see :func:`prospect.catalog.load_neas`."""
+    (parquet files are read as they are, range-checked); see
+    :func:`prospect.catalog.load_neas`."""
     from prospect.catalog import fast
     from prospect.catalog._io import read_raw
 
     p = Path(path)
     if p.suffix.lower() == ".parquet":
-        return fast.read_fast(p)
+        return fast.read_fast(p, skip_bad=skip_bad)
     raw = read_raw(p)
     key = fast.cache_key(raw, skip_bad=skip_bad)
     try:
@@ -87,7 +92,7 @@ def load_file(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
             df.attrs["path"] = str(p)
             _touch(cached)
             return df
-    df = parse_bytes(raw, path=str(p), skip_bad=skip_bad)
+    df = parse_bytes(raw, path=str(p), skip_bad=skip_bad, max_unpacked=max_unpacked)
     if cached is not None:
         try:
             fast.write_fast(df, cached)

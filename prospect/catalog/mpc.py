@@ -16,14 +16,13 @@ import json
 import math
 import re
 
+from prospect.catalog.ranges import H_UNKNOWN_MPC, check_orbit
 from prospect.catalog.schema import (
-    H_UNKNOWN_MPC,
     MPC_ATTRIBUTION,
     PARSED_COLUMNS,
     RecordSink,
     build_frame,
     check_number,
-    check_orbit,
     to_count,
     to_float,
 )

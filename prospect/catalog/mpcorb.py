@@ -46,12 +46,12 @@ import re
 
 from prospect.catalog._io import decode_text
 from prospect.catalog.designations import unpack_epoch_jd, unpack_number, unpack_provisional
+from prospect.catalog.ranges import check_orbit
 from prospect.catalog.schema import (
     MPC_ATTRIBUTION,
     PARSED_COLUMNS,
     RecordSink,
     build_frame,
-    check_orbit,
     to_count,
     to_float,
 )

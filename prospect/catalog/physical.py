@@ -50,6 +50,7 @@ __all__ = [
     "join_physical",
     "physical_digest",
     "population_albedo",
+    "read_physical",
     "shipped_physical",
     "size_for_score_km",
 ]
@@ -298,28 +299,48 @@ _SHIPPED: dict[str, pd.DataFrame] = {}
 
 
 def shipped_physical() -> pd.DataFrame:
-    """The shipped physical table (:data:`PHYSICAL_FILE`), columns used by the join.
+    """The shipped physical table (:data:`PHYSICAL_FILE`) read by :func:`read_physical`,
+    once per process."""
+    if "table" not in _SHIPPED:
+        from prospect._resources import catalog_path
 
-    Read once per process.  ``spec_source`` is derived from the table's
-    ``source`` column: ``spec_b_source``, ``spec_t_source`` and
-    ``spec_mahlke_source`` name the catalogue each class came from
-    ("Mahlke2022", "SBDB-PHA-2025-10", "DeMeo2009", "Tholen1984", ...).
+        _SHIPPED["table"] = read_physical(catalog_path(PHYSICAL_FILE))
+    return _SHIPPED["table"]
+
+
+def read_physical(path) -> pd.DataFrame:
+    """A physical-properties table (the layout of :data:`PHYSICAL_FILE`), checked.
+
+    ``spec_source`` is derived from the table's ``source`` column:
+    ``spec_b_source``, ``spec_t_source`` and ``spec_mahlke_source`` name the
+    catalogue each class came from ("Mahlke2022", "SBDB-PHA-2025-10",
+    "DeMeo2009", "Tholen1984", ...).  Albedos and diameters must lie in the
+    NEA table's intervals (:data:`prospect.catalog.ranges.RANGES`) or be empty.
+
+    Parameters
+    ----------
+    path : str or PathLike
+        A UTF-8 CSV file.
+
+    Returns
+    -------
+    pandas.DataFrame
+        The columns the join uses (:func:`join_physical`).
 
     Raises
     ------
     prospect.errors.CatalogFormatError
-        The file lacks a needed column or cannot be parsed.
+        The file lacks a needed column, cannot be parsed, or holds a value out of
+        range (naming the line and field).
     """
-    if "table" in _SHIPPED:
-        return _SHIPPED["table"]
-    from prospect._resources import catalog_path
     from prospect.errors import CatalogFormatError
 
-    path = catalog_path(PHYSICAL_FILE)
     try:
         tab = pd.read_csv(path, usecols=list(_PHYS_COLUMNS), dtype=_PHYS_COLUMNS)
-    except ValueError as exc:
-        raise CatalogFormatError(f"cannot read the physical table ({exc})", path=path) from None
+    except (ValueError, OverflowError, TypeError) as exc:  # parser, dtype, encoding errors
+        reason = " ".join(str(exc).split())[:200]
+        raise CatalogFormatError(f"cannot read the physical table ({reason})", path=path) from None
+    _check_physical(tab, path)
     names = {"spec_Mahlke2022": "spec_mahlke", "spec_B": "spec_b", "spec_T": "spec_t"}
     field_src = [_field_sources(text) for text in tab["source"]]
     for old, new in names.items():
@@ -330,9 +351,30 @@ def shipped_physical() -> pd.DataFrame:
             ],
             dtype="str",
         )
-    tab = tab.rename(columns=names)
-    _SHIPPED["table"] = tab
-    return tab
+    return tab.rename(columns=names)
+
+
+def _check_physical(tab: pd.DataFrame, path) -> None:
+    """Designations present, numbers packable, albedo and diameter in range or empty."""
+    from prospect.catalog.designations import MAX_PACKED_NUMBER
+    from prospect.catalog.ranges import RANGES, range_message
+    from prospect.errors import CatalogFormatError
+
+    def fail(i: int, field: str, msg: str):
+        raise CatalogFormatError(msg, path=path, record=int(i) + 2, field=field)  # header: line 1
+
+    bad = np.flatnonzero(tab["designation"].isna().to_numpy())
+    if len(bad):
+        fail(bad[0], "designation", "missing designation")
+    num = tab["number"].to_numpy(dtype=float, na_value=np.nan)
+    bad = np.flatnonzero(~np.isnan(num) & ~((num >= 1) & (num <= MAX_PACKED_NUMBER)))
+    if len(bad):
+        fail(bad[0], "number", f"{num[bad[0]]:g} is not a minor-planet number")
+    for col in ("albedo", "diameter_km"):
+        x = tab[col].to_numpy(dtype=float)
+        bad = np.flatnonzero(~np.isnan(x) & ~RANGES[col].holds(x))
+        if len(bad):
+            fail(bad[0], col, range_message(col, x[bad[0]]))
 
 
 def _match(df: pd.DataFrame, tab: pd.DataFrame) -> np.ndarray:

@@ -23,13 +23,13 @@ import math
 import re
 
 from prospect.catalog._io import decode_text
+from prospect.catalog.ranges import check_orbit
 from prospect.catalog.schema import (
     JPL_ATTRIBUTION,
     PARSED_COLUMNS,
     RecordSink,
     build_frame,
     check_number,
-    check_orbit,
     to_count,
     to_float,
 )
@@ -287,7 +287,7 @@ def _orbit(row: dict, get, names, kw) -> None:
 
 def _physical(row: dict, get, kw) -> None:
     """H, G, diameter, albedo and spectral classes, where given (range-checked by
-    :func:`~prospect.catalog.schema.check_orbit` with the rest of the row)."""
+    :func:`~prospect.catalog.ranges.check_orbit` with the rest of the row)."""
     for col, src, field in (
         ("h_mag", "h", "H"),
         ("g_slope", "g", "G"),

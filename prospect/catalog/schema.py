@@ -54,7 +54,6 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from os import PathLike
-from typing import NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -160,11 +159,6 @@ _DERIVED_PHYSICAL = (
     "spec_source",
 )
 
-#: Epochs accepted as plausible, JD TT: 1800-01-01.0 to 2200-01-01.0 (the packed
-#: date form covers 1800-2099; anything outside is a unit or parsing error).
-EPOCH_JD_MIN = 2_378_496.5
-EPOCH_JD_MAX = 2_524_593.5
-
 #: CNEOS NEO group boundaries, au (https://cneos.jpl.nasa.gov/about/neo_groups.html):
 #: Atira a < 1.0 and Q < 0.983; Aten a < 1.0 and Q > 0.983; Apollo a > 1.0 and
 #: q < 1.017; Amor a > 1.0 and 1.017 < q < 1.3 (NEO: q < 1.3).
@@ -257,111 +251,6 @@ def check_number(number: int, *, path, record, field) -> int:
 def _short(value, n: int = 40) -> str:
     text = repr(value)
     return text if len(text) <= n else text[: n - 3] + "..."
-
-
-class Range(NamedTuple):
-    """Allowed interval of one column of the NEA table, and where the bound comes from."""
-
-    what: str
-    low: float
-    high: float
-    low_open: bool
-    high_open: bool
-    why: str
-
-    def holds(self, x):
-        """Whether ``x`` (scalar or array; NaN fails) lies in the interval."""
-        lo = x > self.low if self.low_open else x >= self.low
-        hi = x < self.high if self.high_open else x <= self.high
-        return lo & hi
-
-    def text(self) -> str:
-        """``(0, 1.5]`` style interval."""
-        return (
-            f"{'(' if self.low_open else '['}{self.low:g}, "
-            f"{self.high:g}{')' if self.high_open else ']'}"
-        )
-
-
-#: Largest semimajor axis accepted, au: bodies beyond ~1e5 au are not bound to
-#: the Sun against the Galaxy's tide (the Sun's sphere of action in the Galaxy is
-#: 2.3e5 au, Chebotarev 1965, Sov. Astron. 8, 787; the Oort cloud's outer edge
-#: ~1e5 au).  The largest a in the shipped MPC NEA file is 321 au.
-A_AU_MAX = 1.0e5
-
-#: Absolute magnitude H accepted: 0 is 3.3 mag brighter than Ceres, the brightest
-#: minor planet (H 3.34, JPL SBDB); 40 is 5.6 mag fainter than the faintest NEA of
-#: the shipped MPC file (2015 FF415, H 34.37), i.e. a body of a few centimetres.
-H_RANGE = (0.0, 40.0)
-
-#: MPC extended JSON writes H = 99.99 where no magnitude was fitted (9 objects
-#: of the 2025 NEA file, all 2010 NEOWISE discoveries with arcs of 1-3 days and no
-#: visual magnitude); read as "H unknown" (it would make a 3.7e-17 km body).
-H_UNKNOWN_MPC = 99.99
-
-#: Largest diameter accepted, km: Ceres, the largest minor planet, is 939.4 km
-#: (mean radius 469.7 km, Park et al. 2019, Icarus 319, 812); the largest NEA,
-#: 1036 Ganymed, 37.7 km (shipped physical table).
-DIAMETER_KM_MAX = 1000.0
-
-#: Largest geometric albedo accepted: pV can exceed 1 (opposition surge;
-#: Enceladus 1.38, Verbiscer et al. 2007, Science 315, 815); the largest measured
-#: NEA albedo in the shipped physical table is 1.482 (SpitzerNEOs).
-ALBEDO_MAX = 1.5
-
-#: Longest observed arc accepted, days: from Ceres' discovery (1801-01-01, the
-#: first minor-planet observation) to the last accepted epoch (2200-01-01).
-ARC_DAYS_MAX = 2_524_593.5 - 2_378_861.5
-
-#: Allowed interval of every checked column (one home: the parsers' per-record
-#: checks and the check of whole tables read from Parquet both use it).
-RANGES: dict[str, Range] = {
-    "a_au": Range("semimajor axis (au)", 0.0, A_AU_MAX, True, False, "a bound heliocentric orbit"),
-    "e": Range("eccentricity", 0.0, 1.0, False, True, "an asteroid orbit is an ellipse"),
-    "inc_deg": Range("inclination (deg)", 0.0, 180.0, False, False, "an inclination"),
-    "raan_deg": Range("angle (deg)", -360.0, 360.0, False, False, "an angle"),
-    "argp_deg": Range("angle (deg)", -360.0, 360.0, False, False, "an angle"),
-    "ma_deg": Range("angle (deg)", -360.0, 360.0, False, False, "an angle"),
-    "epoch_jd_tt": Range("epoch (JD)", EPOCH_JD_MIN, EPOCH_JD_MAX, False, False, "years 1800-2200"),
-    "h_mag": Range("absolute magnitude H", *H_RANGE, False, False, "Ceres to a few-cm body"),
-    "g_slope": Range(
-        "slope parameter G", -1.0, 2.0, False, False, "H,G phase law, Bowell et al. 1989"
-    ),
-    "albedo": Range("geometric albedo", 0.0, ALBEDO_MAX, True, False, "measured NEA albedos"),
-    "diameter_km": Range("diameter (km)", 0.0, DIAMETER_KM_MAX, True, False, "up to Ceres' 939 km"),
-    "arc_days": Range("observed arc (days)", 0.0, ARC_DAYS_MAX, False, False, "1801 to 2200"),
-}
-
-#: Columns every record must give; the other checked columns may be NaN (unknown).
-REQUIRED_RANGED = ("a_au", "e", "inc_deg", "raan_deg", "argp_deg", "ma_deg", "epoch_jd_tt")
-
-
-def range_message(col: str, value: float) -> str:
-    """What is wrong with ``value`` in column ``col``, naming the allowed interval."""
-    r = RANGES[col]
-    return f"{r.what} {value:g} is outside {r.text()} ({r.why})"
-
-
-def check_orbit(row: dict, names: dict[str, str], *, path, record) -> None:
-    """Range checks of one record's elements and physical values (:data:`RANGES`).
-
-    ``names`` maps canonical column -> the source format's field name.  Optional
-    columns (H, G, albedo, diameter, arc) may be NaN or absent; the elements must
-    be in range.
-
-    Raises
-    ------
-    CatalogFormatError
-        Naming the file, record, field, value and the allowed interval.
-    """
-    for col, rng in RANGES.items():
-        v = row.get(col)
-        if v is None or (col not in REQUIRED_RANGED and v != v):
-            continue
-        if not rng.holds(v):
-            raise CatalogFormatError(
-                range_message(col, v), path=path, record=record, field=names.get(col, col)
-            )
 
 
 def orbit_class_from_elements(a_au, e, rule: str = "cneos") -> np.ndarray:

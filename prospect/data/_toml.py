@@ -15,10 +15,10 @@ from typing import Any
 
 from prospect._resources import catalog_path
 from prospect.data.vocabulary import (
-    _DATE_RE,
     CURRENCIES,
     VALUE_CONFIDENCE,
     PathArg,
+    _is_date,
 )
 from prospect.errors import CatalogFormatError, UnknownNameError
 
@@ -41,16 +41,43 @@ class _Where:
         return CatalogFormatError(message, path=self.path, record=self.record, field=field)
 
 
-def _read_toml(path: Path) -> dict:
+def _read_utf8(path: Path, kind: str) -> str:
+    """Text of a UTF-8 data file (a BOM is allowed); CatalogFormatError naming the line
+    of the first byte that is not UTF-8, or a NUL byte (binary data)."""
     with open(path, "rb") as fh:
-        try:
-            return tomllib.load(fh)
-        except tomllib.TOMLDecodeError as exc:
-            msg = str(exc)
-            m = re.search(r"\(at line (\d+), column \d+\)", msg)
-            line = int(m.group(1)) if m else None
-            msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
-            raise CatalogFormatError(f"invalid TOML: {msg}", path=path, record=line) from None
+        data = fh.read()
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        start = exc.start + (3 if data.startswith(b"\xef\xbb\xbf") else 0)
+        raise CatalogFormatError(
+            f"not UTF-8 text (byte 0x{data[start]:02x}); save the {kind} file as UTF-8",
+            path=path,
+            record=data[:start].count(b"\n") + 1,
+        ) from None
+    if "\x00" in text:
+        raise CatalogFormatError(
+            f"binary data (a NUL byte) in a {kind} file",
+            path=path,
+            record=text[: text.index("\x00")].count("\n") + 1,
+        )
+    return text
+
+
+def _read_toml(path: Path) -> dict:
+    """The TOML document of ``path``; CatalogFormatError naming the line for text that
+    is not UTF-8, not TOML, or nested too deeply for the parser."""
+    text = _read_utf8(path, "TOML")
+    try:
+        return tomllib.loads(text)
+    except RecursionError:
+        raise CatalogFormatError("invalid TOML: nested too deeply", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        msg = str(exc)
+        m = re.search(r"\(at line (\d+), column \d+\)", msg)
+        line = int(m.group(1)) if m else None
+        msg = re.sub(r"\s*\(at line \d+, column \d+\)", "", msg)
+        raise CatalogFormatError(f"invalid TOML: {msg}", path=path, record=line) from None
 
 
 def _check_keys(table: Mapping, allowed: Iterable[str], where: _Where) -> None:
@@ -95,8 +122,10 @@ def _bool(table, key, where, *, default=False) -> bool:
 
 def _date(table, key, where, *, required=False) -> str:
     value = _str(table, key, where, required=required)
-    if value and not _DATE_RE.match(value):
-        raise where.error(f"date {value!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field=key)
+    if value and not _is_date(value):
+        raise where.error(
+            f"date {value!r} is not a calendar date YYYY, YYYY-MM or YYYY-MM-DD", field=key
+        )
     return value
 
 

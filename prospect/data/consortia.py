@@ -25,7 +25,6 @@ from prospect.data._toml import (
 )
 from prospect.data.vocabulary import (
     _COUNTRY_RE,
-    _DATE_RE,
     CONSORTIA_FILE,
     CONTRIBUTION_KINDS,
     CURRENCIES,
@@ -34,6 +33,7 @@ from prospect.data.vocabulary import (
     MEMBER_KINDS,
     VALUE_CONFIDENCE,
     PathArg,
+    _is_date,
 )
 
 # ----------------------------------------------------------------- consortia
@@ -150,7 +150,7 @@ def _parse_instrument(raw, key, where) -> LegalInstrument:
         raise where.error(f"confidence {conf!r} is not one of V, A, calc", field=key)
     for sub in ("date", "in_force"):
         v = raw.get(sub, "")
-        if not isinstance(v, str) or (v and not _DATE_RE.match(v)):
+        if not isinstance(v, str) or (v and not _is_date(v)):
             raise where.error(f"{sub} {v!r} is not YYYY, YYYY-MM or YYYY-MM-DD", field=key)
     return LegalInstrument(
         name=_str(raw, "name", where),
@@ -329,6 +329,8 @@ def _load_consortia_file(path: Path):
     doc = _read_toml(path)
     where = _Where(path)
     _check_keys(doc, ("consortium", "state"), where)
+    if not doc:
+        raise where.error("no [consortium.*] or [state.*] tables")
     states_raw = doc.get("state", {})
     cons_raw = doc.get("consortium", {})
     if not isinstance(states_raw, Mapping) or not isinstance(cons_raw, Mapping):

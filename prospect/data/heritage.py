@@ -92,12 +92,13 @@ def heritage_proximity(
     buf = np.where(agreed, own, float(default_buffer_km))
     lat = np.atleast_1d(np.asarray(lat_deg, dtype=float))[:, None]
     lon = np.atleast_1d(np.asarray(lon_deg, dtype=float))[:, None]
-    d = great_circle_km(
-        lat,
-        lon,
-        sites["lat_deg"].to_numpy(float)[index][None, :],
-        sites["lon_deg_east"].to_numpy(float)[index][None, :],
-        R_MOON_KM,
-    )
+    with np.errstate(invalid="ignore"):  # a NaN or infinite point: NaN distances, never inside
+        d = great_circle_km(
+            lat,
+            lon,
+            sites["lat_deg"].to_numpy(float)[index][None, :],
+            sites["lon_deg_east"].to_numpy(float)[index][None, :],
+            R_MOON_KM,
+        )
     d = np.broadcast_to(d, (lat.shape[0], index.size))
     return HeritageProximity(index, buf, agreed, d, d < buf[None, :])

@@ -288,7 +288,7 @@ def _parse_launcher(name: str, table: Any, where: _Where) -> Launcher:
     if not isinstance(modes, list) or not modes:
         raise where.error("expected a non-empty list of launch modes", field="modes")
     for m in modes:
-        if m not in LAUNCH_MODES:
+        if not isinstance(m, str) or m not in LAUNCH_MODES:
             raise where.error(
                 f"unknown launch mode {m!r} (expected some of: {', '.join(LAUNCH_MODES)})",
                 field="modes",

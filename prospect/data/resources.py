@@ -223,6 +223,8 @@ def load_resources(path: PathArg | None = None) -> ResourceCatalog:
     doc = _read_toml(path)
     where = _Where(path)
     _check_keys(doc, ("yield", "price"), where)
+    if not doc:
+        raise where.error("no [yield.*] or [price.*] tables")
     out = {}
     for section, parse in (("yield", _parse_yield), ("price", _parse_price)):
         raw = doc.get(section, {})

@@ -5,6 +5,7 @@ COSPAR category of a latitude.
 from __future__ import annotations
 
 import csv
+import io
 import math
 
 import numpy as np
@@ -12,6 +13,7 @@ import pandas as pd
 
 from prospect.data._toml import (
     _path_or_shipped,
+    _read_utf8,
     _suggest,
     _Where,
 )
@@ -244,8 +246,8 @@ def load_moon_sites(path: PathArg | None = None) -> pd.DataFrame:
     where = _Where(path)
     rows: list[dict] = []
     seen: dict[str, int] = {}
-    with open(path, newline="", encoding="utf-8") as fh:
-        reader = csv.DictReader(fh)
+    reader = csv.DictReader(io.StringIO(_read_utf8(path, "CSV"), newline=""))
+    try:
         header = reader.fieldnames or []
         for col in (*_SITE_REQUIRED, "confidence"):
             if col not in header:
@@ -266,6 +268,8 @@ def load_moon_sites(path: PathArg | None = None) -> pd.DataFrame:
                 raise w.error(f"duplicate id {parsed['id']!r} (first on line {seen[key]})", "id")
             seen[key] = line_start
             rows.append(parsed)
+    except csv.Error as exc:
+        raise where.at(reader.line_num).error(f"bad CSV: {exc}") from None
     extra = [c for c in header if c not in _SITE_COLUMNS]
     cols = [*_SITE_COLUMNS, *extra]
     df = pd.DataFrame({c: [r.get(c, "") for r in rows] for c in cols}, columns=cols)

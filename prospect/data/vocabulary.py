@@ -122,4 +122,27 @@ YIELD_UNITS = ("wt%", "ppm", "ppb")
 PRICE_LOCATIONS = ("earth", "leo", "cislunar", "lunar_surface")
 
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
+
+
+def _is_date(text: str) -> bool:
+    """Whether ``text`` is a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD
+    (proleptic Gregorian: "2016-13" and "2028-02-30" are not).
+
+    Examples
+    --------
+    >>> [_is_date(t) for t in ("2016", "2016-12", "2024-02-29", "2016-13", "2023-02-29", "16")]
+    [True, True, True, False, False, False]
+    """
+    import datetime
+
+    if not _DATE_RE.match(text):
+        return False
+    parts = [int(x) for x in text.split("-")] + [1, 1]
+    try:
+        datetime.date(parts[0] or 1, parts[1], parts[2])
+    except ValueError:
+        return False
+    return parts[0] >= 1
+
+
 _COUNTRY_RE = re.compile(r"^([A-Z]{2}|INT|--)$")
