@@ -12,6 +12,14 @@ The one engine of the analyses that split their work by target into chunks
   --nthreads 1`` with ``NUMBA_NUM_THREADS=1``;
 * otherwise: in this process.
 
+Every task runs through :func:`on_worker`, which first gives the worker
+process glibc's large-array allocation back (:func:`tune_worker_malloc`):
+Dask's Nanny starts workers with ``MALLOC_TRIM_THRESHOLD_=65536``, which
+also switches off glibc's adaptive mmap threshold, so every numpy temporary
+over 128 KiB became a fresh, page-faulted mapping -- 79,000 page faults and
+0.2 s of system time per 40-target survey chunk, the same work as in-process
+cost 1.7x the CPU (``benchmarks/bench_survey.py`` prints both).
+
 A task carries one chunk's inputs; its result comes back to this process,
 which writes it (so workers need only the installed package, no shared file
 system).  A worker that dies loses only its running task, which the scheduler
@@ -20,8 +28,10 @@ gives to another worker (``distributed.scheduler.allowed-failures``, default 3).
 
 from __future__ import annotations
 
+import ctypes
 import logging
 import os
+import sys
 import uuid
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
@@ -33,10 +43,12 @@ __all__ = [
     "Engine",
     "connect",
     "local_cluster",
+    "on_worker",
     "open_engine",
     "run_tasks",
     "scheduler_address",
     "submit_all",
+    "tune_worker_malloc",
 ]
 
 #: How long connecting to a ``--scheduler`` address may take before the
@@ -44,6 +56,51 @@ __all__ = [
 SCHEDULER_TIMEOUT_S = 10.0
 
 Log = Callable[[str], None]
+
+#: glibc ``mallopt`` parameters (``<malloc.h>``): M_TRIM_THRESHOLD, M_MMAP_THRESHOLD.
+_M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
+#: What glibc's adaptive threshold converges to on 64-bit (mallopt(3):
+#: DEFAULT_MMAP_THRESHOLD_MAX = 4 MiB * sizeof(long) = 32 MiB), and the trim
+#: threshold glibc pairs with it (twice the mmap threshold), bytes.
+WORKER_MMAP_THRESHOLD_BYTES = 32 * 2**20
+WORKER_TRIM_THRESHOLD_BYTES = 2 * WORKER_MMAP_THRESHOLD_BYTES
+_malloc_tuned: list[bool] = []
+
+
+def tune_worker_malloc() -> bool:
+    """Give a Dask worker process glibc's large-array allocation back (once per process).
+
+    The Nanny sets ``MALLOC_TRIM_THRESHOLD_=65536`` in its workers
+    (``distributed.nanny.pre-spawn-environ``, to return memory to the OS
+    early); setting it switches off glibc's adaptive mmap threshold
+    (mallopt(3)), so each numpy array over 128 KiB is mapped and unmapped
+    again, and zero-filled page by page on first touch.  Here the thresholds
+    are set to what the adaptive rule reaches in a plain process
+    (:data:`WORKER_MMAP_THRESHOLD_BYTES`, :data:`WORKER_TRIM_THRESHOLD_BYTES`),
+    so freed temporaries are reused: a worker then holds up to 64 MiB of freed
+    heap beyond its working set.
+
+    Returns True when the thresholds were set (glibc), False elsewhere.
+    """
+    if _malloc_tuned:
+        return _malloc_tuned[0]
+    ok = False
+    if sys.platform.startswith("linux"):
+        try:
+            mallopt = ctypes.CDLL(None).mallopt
+            ok = bool(mallopt(_M_MMAP_THRESHOLD, WORKER_MMAP_THRESHOLD_BYTES)) and bool(
+                mallopt(_M_TRIM_THRESHOLD, WORKER_TRIM_THRESHOLD_BYTES)
+            )
+        except (AttributeError, OSError):  # not glibc: nothing to undo
+            ok = False
+    _malloc_tuned.append(ok)
+    return ok
+
+
+def on_worker(fn: Callable, *args):
+    """``fn(*args)`` on a worker, after :func:`tune_worker_malloc` (what every task runs)."""
+    tune_worker_malloc()
+    return fn(*args)
 
 
 def scheduler_address(scheduler: str | None) -> str | None:
@@ -72,20 +129,26 @@ def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = 
 
 
 def local_cluster(workers: int):
-    """``(cluster, client)``: ``workers`` processes on 127.0.0.1, one thread and numba on one."""
+    """``(cluster, client)``: ``workers`` processes on 127.0.0.1, one thread and numba on one,
+    without the workers' profiler."""
+    import dask
     from distributed import Client, LocalCluster
 
-    cluster = LocalCluster(
-        n_workers=workers,
-        threads_per_worker=1,
-        processes=True,
-        host="127.0.0.1",
-        dashboard_address="127.0.0.1:0",
-        silence_logs=logging.ERROR,
-        # one chunk per process at a time, and numba's kernels on one thread in each:
-        # the processes, not threads inside them, share out the cores
-        env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
-    )
+    # The workers' statistical profiler samples every task thread each 10 ms; on a
+    # cluster as large as the cores it took ~3 % of a core per worker from the chunks
+    # (benchmarks/bench_survey.py).  The Nanny hands this config to its workers.
+    with dask.config.set({"distributed.worker.profile.enabled": False}):
+        cluster = LocalCluster(
+            n_workers=workers,
+            threads_per_worker=1,
+            processes=True,
+            host="127.0.0.1",
+            dashboard_address="127.0.0.1:0",
+            silence_logs=logging.ERROR,
+            # one chunk per process at a time, and numba's kernels on one thread in each:
+            # the processes, not threads inside them, share out the cores
+            env={"NUMBA_NUM_THREADS": "1", "OMP_NUM_THREADS": "1"},
+        )
     return cluster, Client(cluster, set_as_default=False)
 
 
@@ -143,7 +206,7 @@ def submit_all(client, fn: Callable, tasks, done, name: str) -> None:
 
     futures = {}
     for index, args in tasks:
-        fut = client.submit(fn, *args, key=f"{name}-chunk-{index:05d}")
+        fut = client.submit(on_worker, fn, *args, key=f"{name}-chunk-{index:05d}")
         futures[fut] = index
     try:
         for fut in as_completed(futures, loop=client.loop):
