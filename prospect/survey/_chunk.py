@@ -8,7 +8,8 @@ memory is ``plan.batch`` times one target's lattice plus the chunk's states,
 whatever the catalog size (:meth:`SurveyPlan.worker_bound_bytes`).
 
 Target states are computed once per chunk over the whole period (for n-body,
-one integration of the chunk's targets as test particles) and sliced per block.
+one integration of the chunk's targets as test particles) and sliced per block;
+the Earth's, the same for every chunk, once per process (:func:`lattice_earth`).
 
 Round trips: each block goes through the stages of
 :func:`prospect.scan._lattice.lattice_search` (minimum-delta-v and
@@ -23,6 +24,7 @@ Across blocks: minima by ``min`` (ties keep the earlier block), counts by ``+``.
 from __future__ import annotations
 
 import math
+import os
 
 import numpy as np
 import pandas as pd
@@ -33,7 +35,7 @@ from prospect.scan.roundtrip import RoundTripLattice, evaluate_round_trip
 from prospect.survey._plan import SurveyPlan
 from prospect.survey._reduce import LIMIT_RTOL, objective_limit, screened_search
 
-__all__ = ["TRAJECTORY_FIELDS", "survey_chunk"]
+__all__ = ["TRAJECTORY_FIELDS", "lattice_earth", "survey_chunk"]
 
 #: Columns of one reported trajectory (prefixed ``min_dv_`` / ``min_dur_``).
 TRAJECTORY_FIELDS = (
@@ -83,6 +85,28 @@ def earth_states(epochs_s: np.ndarray, ephemeris: str):
     from prospect.scan._targets import earth_model
 
     return earth_model().states(epochs_s)
+
+
+#: Earth states per process, by (ephemeris, lattice origin, step, dates): a worker
+#: runs many chunks of one survey, and each needs the same Earth.
+_EARTH: dict[tuple, tuple[np.ndarray, np.ndarray]] = {}
+
+
+def lattice_earth(plan: SurveyPlan) -> tuple[np.ndarray, np.ndarray]:
+    """Earth states at every lattice date of ``plan`` (:func:`earth_states`), computed
+    once per process and shared read-only by its chunks: r, v (M, 3) km, km/s."""
+    # PROSPECT_EPHEMERIS picks astropy's kernel for two-body (prospect.ephem)
+    key = (plan.ephemeris, os.environ.get("PROSPECT_EPHEMERIS"), plan.start_s, plan.step_days,
+           plan.n_dep + plan.span_k)  # fmt: skip
+    hit = _EARTH.get(key)
+    if hit is None:
+        if len(_EARTH) >= 4:  # a process serves few surveys; keep memory flat anyway
+            _EARTH.clear()
+        r, v = earth_states(plan.lattice_seconds(), plan.ephemeris)
+        r.setflags(write=False)
+        v.setflags(write=False)
+        hit = _EARTH[key] = (r, v)
+    return hit
 
 
 class _LatticeStates:
@@ -303,7 +327,7 @@ def survey_chunk(rows: pd.DataFrame, plan: SurveyPlan) -> pd.DataFrame:
     state = _new_state(n, plan)
     block_fn = _round_trip_block if plan.round_trip else _one_way_block
     sec = plan.lattice_seconds()
-    r_e, v_e = earth_states(sec, plan.ephemeris)
+    r_e, v_e = lattice_earth(plan)
     # the chunk's states over the whole period at once (one n-body integration of
     # every target as test particles; 48 B per target and lattice date)
     r_all, v_all = target_states(rows, sec, plan.ephemeris)
