@@ -183,8 +183,8 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
     )
     done_count = [len(finished)]
 
-    def done(index: int, df: pd.DataFrame) -> None:
-        store.write_chunk(out, key, index, df)
+    def done(index: int, data: bytes) -> None:
+        store.write_chunk(out, key, index, data)
         done_count[0] += 1
         if progress is not None:
             progress(done_count[0], n_chunks)

@@ -17,6 +17,7 @@ another key is refused: chunks of different inputs never mix.
 
 from __future__ import annotations
 
+import io
 import json
 from pathlib import Path
 
@@ -25,7 +26,14 @@ import pandas as pd
 from prospect._io import atomic_path, write_atomic
 from prospect.errors import InputError
 
-__all__ = ["chunk_path", "finished_chunks", "open_survey_dir", "read_manifest", "read_results"]
+__all__ = [
+    "chunk_bytes",
+    "chunk_path",
+    "finished_chunks",
+    "open_survey_dir",
+    "read_manifest",
+    "read_results",
+]
 
 MANIFEST = "survey.json"
 
@@ -116,12 +124,18 @@ def finished_chunks(directory, key: str, n_chunks: int) -> list[int]:
     return [i for i in range(n_chunks) if chunk_path(directory, key, i).is_file()]
 
 
-def write_chunk(directory, key: str, index: int, df: pd.DataFrame) -> Path:
-    """Write one finished chunk atomically."""
+def chunk_bytes(df: pd.DataFrame) -> bytes:
+    """A finished chunk's file content (Parquet): what a worker sends back to be written."""
+    buf = io.BytesIO()
+    df.to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def write_chunk(directory, key: str, index: int, data: pd.DataFrame | bytes) -> Path:
+    """Write one finished chunk atomically: its table, or its :func:`chunk_bytes`."""
     path = chunk_path(directory, key, index)
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False)
+    write_atomic(path, data if isinstance(data, bytes) else chunk_bytes(data))
     return path
 
 
