@@ -1,46 +1,59 @@
 """Figures of ``prospect survey`` (not timed tests): run by hand, read the output.
 
-    python benchmarks/bench_survey.py            # ~2-4 min on 2 idle cores
+    python benchmarks/bench_survey.py --targets 960 --chunk 40   # ~1 min on 2 idle cores
     python benchmarks/bench_survey.py --targets 192 --ephemeris nbody
 
 In one run, on a seeded sample of the shipped catalog, NHATS profile
 (``nhats-human``), one launch year (2028) on the default 5-day lattice:
 
-1. **compute per target-year**: :func:`prospect.survey._chunk.survey_chunk`
-   in this process (numba warm), seconds per target per launch year;
-2. **1 worker against 2**: the same survey through a ``LocalCluster`` of one
-   worker process, then of two (started beforehand, so cluster start-up is
-   not counted), wall time ratio (target >= 1.8 on 2 idle cores);
-3. **scheduler overhead per chunk**: the round trip of a no-op task that
-   carries a chunk's rows and the plan (scheduling, sending the rows,
-   returning a table), one worker; also (1-worker wall time - in-process
-   compute time of the same chunks) / chunks, which includes the load of the
-   machine;
-4. **the default survey on this machine** (whole shipped catalog, 2027-01-01
-   to 2045-12-31, all cores): projected from 1 and 2 (targets x years x
-   per-target-year cost / (cores x measured parallel efficiency));
-5. **whole-catalog 19-year survey on 8, 64 and 256 workers**, with the
-   smallest chunk that keeps the per-chunk overhead under 5 % of its compute
-   time, and the largest that still gives every worker 4 chunks (load
-   balance).  With ``--ephemeris nbody`` the per-target cost includes the
-   n-body states (when :mod:`prospect.nbody` is installed).
+1. **compute**: :func:`prospect.survey._chunk.survey_chunk` chunk by chunk in
+   this process (numba warm, one thread): wall and CPU time per chunk, seconds
+   per target and launch year; with the n-body ephemeris installed, also one
+   chunk with n-body states (the default survey's cost);
+2. **1 worker against 2**: the same survey through prospect's own
+   ``LocalCluster`` (:func:`prospect.scan._engine.local_cluster`) of one
+   worker process, then of two, each started and warmed beforehand (one chunk
+   per worker: imports, numba's cache, the Earth's states), wall time ratio
+   (target >= 1.8 on 2 idle cores);
+3. **per-chunk overhead, in CPU time** (what a loaded machine cannot blur):
+   the workers' CPU time per chunk (``getrusage`` of each worker process,
+   before and after: the task and the worker's own threads) against the
+   in-process CPU time of the same chunks -- their difference and ratio,
+   the system time and page faults per chunk, and the CPU time this process
+   (client, scheduler, Parquet writes) spends per chunk;
+4. **task stream** (``Client.get_task_stream``): per worker its busy time,
+   the idle gaps between its tasks, the lead-in (survey call to first task),
+   the lead-out (last task to the survey's return: reading and writing the
+   results) and the tail (the first worker to run out of chunks waits for the
+   last); the warm-up's first chunk per worker against the same chunk later;
+5. **scheduler overhead per task**: no-op tasks carrying a chunk's rows and
+   the plan (scheduling, sending the rows, returning a table), one worker;
+6. **the default survey on this machine** (whole shipped catalog, 2027-01-01
+   to 2045-12-31, n-body when installed, all cores) and the **whole-catalog
+   19-year survey on 8, 64 and 256 workers**, with the smallest chunk that
+   keeps the per-chunk overhead (5) plus the measured CPU overhead (3) under
+   5 % of a chunk's compute, and the largest that still gives every worker 4
+   chunks (load balance).
 
-The machine is shared: timings vary with the load of other processes; the
-ratios in one run are the figures to read.
+The machine is shared: wall times vary with the load of other processes; the
+CPU-time figures of (3) and the ratios of one run are the figures to read.
 """
 
 from __future__ import annotations
 
 import argparse
-import logging
 import math
 import os
+import resource
 import sys
 import tempfile
 import time
 from pathlib import Path
 
 import numpy as np
+
+PERIOD = ("2028-01-01", "2028-12-31")
+YEARS_DEFAULT = 19  # 2027-01-01 .. 2045-12-31
 
 
 def _sample(n: int):
@@ -63,9 +76,13 @@ def _plan(ephemeris: str):
     from prospect.survey._plan import make_plan
 
     spec = nhats_spec("nhats-human")
-    return make_plan(
-        spec, round_trip=True, start="2028-01-01", end="2028-12-31", ephemeris=ephemeris
-    )
+    return make_plan(spec, round_trip=True, start=PERIOD[0], end=PERIOD[1], ephemeris=ephemeris)
+
+
+def _usage() -> tuple[float, float, int]:
+    """CPU seconds (user + system), system seconds and minor page faults of this process."""
+    ru = resource.getrusage(resource.RUSAGE_SELF)
+    return ru.ru_utime + ru.ru_stime, ru.ru_stime, ru.ru_minflt
 
 
 def _noop(rows, plan):
@@ -73,8 +90,7 @@ def _noop(rows, plan):
     return rows.iloc[:0]
 
 
-def _noop_overhead(client, sample, chunk: int, plan, n_tasks: int = 40) -> float:
-    parts = [sample.iloc[a : a + chunk] for a in range(0, len(sample), chunk)]
+def _noop_overhead(client, parts, plan, n_tasks: int = 40) -> float:
     client.submit(_noop, parts[0], plan, pure=False).result()  # warm
     t0 = time.perf_counter()
     futs = [client.submit(_noop, parts[k % len(parts)], plan, pure=False) for k in range(n_tasks)]
@@ -83,98 +99,209 @@ def _noop_overhead(client, sample, chunk: int, plan, n_tasks: int = 40) -> float
     return (time.perf_counter() - t0) / n_tasks
 
 
-def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path, plan=None):
-    from distributed import Client, LocalCluster
+def _in_process(parts, plan) -> dict:
+    """Chunk by chunk in this process: wall and CPU seconds, system seconds, page faults."""
+    from prospect.survey._chunk import survey_chunk
 
+    survey_chunk(parts[0].head(4), plan)  # numba and the Earth's states warm
+    u0, w0 = _usage(), time.perf_counter()
+    walls = []
+    for rows in parts:
+        walls.append(time.perf_counter())
+        survey_chunk(rows, plan)
+        walls[-1] = time.perf_counter() - walls[-1]
+    u1 = _usage()
+    return {"wall": time.perf_counter() - w0, "cpu": u1[0] - u0[0], "sys": u1[1] - u0[1],
+            "faults": u1[2] - u0[2], "walls": walls}  # fmt: skip
+
+
+def _stream(client, prefix: str, t0: float, t_end: float) -> dict:
+    """Per-worker busy time, idle gaps, lead-in, lead-out and tail of the tasks ``prefix*``."""
+    by: dict[str, list] = {}
+    for t in client.get_task_stream(start=t0 - 1):
+        if not str(t["key"]).startswith(prefix):
+            continue
+        for ss in t["startstops"]:
+            if ss["action"] == "compute" and ss["start"] >= t0:
+                by.setdefault(t["worker"], []).append((ss["start"], ss["stop"]))
+    out = {"busy": 0.0, "gaps": 0.0, "max_gap": 0.0, "workers": len(by)}
+    firsts, lasts = [], []
+    for iv in by.values():
+        iv.sort()
+        gaps = [iv[i + 1][0] - iv[i][1] for i in range(len(iv) - 1)]
+        out["busy"] += sum(b - a for a, b in iv)
+        out["gaps"] += sum(gaps)
+        out["max_gap"] = max([out["max_gap"], *gaps])
+        firsts.append(iv[0][0])
+        lasts.append(iv[-1][1])
+    out["lead_in"] = min(firsts) - t0 if firsts else math.nan
+    out["lead_out"] = t_end - max(lasts) if lasts else math.nan
+    out["tail"] = max(lasts) - min(lasts) if lasts else math.nan
+    out["first"] = {w: iv[0][1] - iv[0][0] for w, iv in by.items()}
+    return out
+
+
+def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path, parts, plan):
+    """One survey of ``sample`` on ``n_workers`` fresh, warmed workers; its figures."""
+    from prospect.scan._engine import local_cluster
     from prospect.survey import survey
 
-    cl = LocalCluster(
-        n_workers=n_workers, threads_per_worker=1, processes=True, host="127.0.0.1",
-        dashboard_address="127.0.0.1:0", silence_logs=logging.ERROR,
-        env={"NUMBA_NUM_THREADS": "1"},  # as prospect.survey's own LocalCluster
-    )  # fmt: skip
-    client = Client(cl, set_as_default=False)
+    cl, client = local_cluster(n_workers)
+    client.get_task_stream()  # the scheduler records the stream from now on
+    args = {"chunk_size": chunk, "scheduler": cl.scheduler_address, "start": PERIOD[0],
+            "end": PERIOD[1], "ephemeris": ephemeris}  # fmt: skip
     try:
-        # warm each worker's imports and numba cache on a tiny survey first
-        survey("nhats-human", output=tmp / f"warm{n_workers}", catalog=sample.head(2 * n_workers),
-               chunk_size=1, scheduler=cl.scheduler_address, start="2028-01-01",
-               end="2028-02-01", ephemeris=ephemeris)  # fmt: skip
-        t0 = time.perf_counter()
-        survey("nhats-human", output=tmp / f"w{n_workers}", catalog=sample, chunk_size=chunk,
-               scheduler=cl.scheduler_address, start="2028-01-01", end="2028-12-31",
-               ephemeris=ephemeris)  # fmt: skip
-        wall = time.perf_counter() - t0
-        noop = _noop_overhead(client, sample, chunk, plan) if plan is not None else None
-        return wall, noop
+        # warm-up: one chunk per worker (imports, numba's cache, the Earth's states)
+        tw = time.time()
+        survey("nhats-human", output=tmp / f"warm{n_workers}",
+               catalog=sample.head(chunk * n_workers), **args)  # fmt: skip
+        warm = _stream(client, "prospect-survey-", tw, time.time())
+        before = client.run(_usage)
+        c0 = _usage()
+        t0 = time.time()
+        survey("nhats-human", output=tmp / f"w{n_workers}", catalog=sample, **args)
+        t_end = time.time()
+        c1 = _usage()
+        after = client.run(_usage)
+        stream = _stream(client, "prospect-survey-", t0, t_end)
+        noop = _noop_overhead(client, parts, plan) if n_workers == 1 else None
     finally:
         client.close()
         cl.close()
+    workers = [tuple(b - a for a, b in zip(before[w], after[w], strict=True)) for w in after]
+    return {
+        "wall": t_end - t0,
+        "cpu": sum(w[0] for w in workers),
+        "sys": sum(w[1] for w in workers),
+        "faults": sum(w[2] for w in workers),
+        "client_cpu": c1[0] - c0[0],
+        "stream": stream,
+        "warm_first": warm["first"],
+        "noop": noop,
+    }
 
 
-def _projection(n_catalog, years, t_target_year, overhead_s, eff2) -> None:
-    per_target = t_target_year * years  # one target, the whole period, one core
-    total_cpu = n_catalog * per_target
+def _nbody_cost(sample, chunk: int) -> float | None:
+    """In-process seconds per target-year of one chunk with n-body states (None: not installed)."""
+    from prospect.survey._chunk import survey_chunk
+    from prospect.survey._run import default_ephemeris
+
+    if default_ephemeris() != "nbody":
+        return None
+    plan = _plan("nbody")
+    survey_chunk(sample.head(2), plan)  # the integrator's and the kernel's first use
+    rows = sample.iloc[:chunk]
+    c0 = _usage()[0]
+    survey_chunk(rows, plan)
+    return (_usage()[0] - c0) / len(rows)
+
+
+def _print_runs(n_chunks: int, inp: dict, runs: dict, chunk: int) -> float:
+    """Lines (2)-(4); returns the workers' CPU per chunk over the in-process one."""
+    t1, t2 = runs[1]["wall"], runs[2]["wall"]
+    print(f"[workers] 1 worker {t1:.1f} s, 2 workers {t2:.1f} s: ratio {t1 / t2:.2f} (target 1.8)")
+    c_in = inp["cpu"] / n_chunks
+    print(
+        f"[cpu] in-process {c_in * 1e3:.0f} ms CPU per chunk ({inp['sys'] / n_chunks * 1e3:.0f} ms "
+        f"system, {inp['faults'] / n_chunks:,.0f} page faults)"
+    )
+    ratio = 1.0
+    for n, r in runs.items():
+        c_w = r["cpu"] / n_chunks
+        ratio = max(ratio, c_w / c_in) if n == 1 else ratio
+        print(
+            f"[cpu] {n} worker(s): {c_w * 1e3:.0f} ms CPU per chunk on the workers "
+            f"({r['sys'] / n_chunks * 1e3:.0f} ms system, {r['faults'] / n_chunks:,.0f} page "
+            f"faults): overhead {(c_w - c_in) * 1e3:+.0f} ms per chunk, ratio {c_w / c_in:.3f}; "
+            f"this process (client, scheduler, Parquet) {r['client_cpu'] / n_chunks * 1e3:.0f} ms"
+        )
+    for n, r in runs.items():
+        st = r["stream"]
+        print(
+            f"[stream] {n} worker(s): busy {st['busy']:.1f} s of {r['wall']:.1f} s x {n}, idle "
+            f"gaps between tasks {st['gaps'] * 1e3:.0f} ms (max {st['max_gap'] * 1e3:.0f} ms), "
+            f"lead-in {st['lead_in']:.2f} s, lead-out {st['lead_out']:.2f} s, tail "
+            f"{st['tail']:.2f} s"
+        )
+    first = list(runs[2]["warm_first"].values())
+    same = sum(inp["walls"][: len(first)]) / max(1, len(first))
+    print(
+        f"[first task] a fresh worker's first chunk of {chunk}: "
+        f"{', '.join(f'{x:.2f}' for x in first)} s; the same chunks in-process {same:.2f} s each"
+    )
+    return ratio
+
+
+def _projection(n_catalog, per_ty, overhead_s, cpu_ratio, eff2, label) -> None:
+    """Lines (6): the whole catalog over 19 launch years on this machine and on clusters."""
+    per_target = per_ty * YEARS_DEFAULT  # one target, the whole period, one core
+    total_cpu = n_catalog * per_target * cpu_ratio
     cores = os.cpu_count() or 1
     here = total_cpu / (cores * (eff2 if cores > 1 else 1.0))
     print(
-        f"[default] whole catalog ({n_catalog:,} targets) x {years} launch years on this "
-        f"machine ({cores} cores): {here / 3600:,.1f} h (projected: {total_cpu / 3600:,.1f} "
+        f"[default] {label}: whole catalog ({n_catalog:,} targets) x {YEARS_DEFAULT} launch years "
+        f"on this machine ({cores} workers): {here / 3600:,.1f} h ({total_cpu / 3600:,.1f} "
         "core-hours)"
     )
-    min_chunk = max(1, math.ceil(overhead_s / (0.05 * per_target)))
+    budget = 0.05 - (cpu_ratio - 1.0)  # what the fixed per-task overhead may take
+    if budget <= 0:
+        print(f"[chunks] {label}: the workers' CPU overhead alone is {cpu_ratio - 1:.1%}")
+        budget = 0.05
+    min_chunk = max(1, math.ceil(overhead_s / (budget * per_target)))
     print(
-        f"[chunks] overhead < 5 % needs >= {min_chunk} target(s) per chunk "
-        f"({overhead_s * 1e3:.0f} ms overhead vs {per_target:.2f} s per target)"
+        f"[chunks] {label}: overhead < 5 % needs >= {min_chunk} target(s) per chunk "
+        f"({overhead_s * 1e3:.0f} ms per task + {cpu_ratio - 1:.1%} CPU vs {per_target:.2f} s per "
+        "target)"
     )
     for w in (8, 64, 256):
-        max_chunk = max(1, n_catalog // (4 * w))
-        chunk = max(min_chunk, min(max_chunk, 100))
+        chunk = max(min_chunk, min(max(1, n_catalog // (4 * w)), 100))
         n_chunks = math.ceil(n_catalog / chunk)
-        wall = (n_chunks * (chunk * per_target + overhead_s)) / w
-        ovh = overhead_s / (chunk * per_target)
+        wall = math.ceil(n_chunks / w) * (chunk * per_target * cpu_ratio + overhead_s)
+        ovh = overhead_s / (chunk * per_target) + cpu_ratio - 1
         print(
-            f"[projection] {w:>3} workers: chunk {chunk} targets ({n_chunks:,} chunks, "
+            f"[projection] {label}, {w:>3} workers: chunk {chunk} targets ({n_chunks:,} chunks, "
             f"overhead {ovh:.2%}), {wall / 3600:,.2f} h ({wall / 60:,.0f} min)"
         )
 
 
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--targets", type=int, default=96, help="sample size (default 96)")
-    ap.add_argument("--chunk", type=int, default=8, help="targets per chunk (default 8)")
+    ap.add_argument("--targets", type=int, default=960, help="sample size (default 960)")
+    ap.add_argument("--chunk", type=int, default=40, help="targets per chunk (default 40)")
     ap.add_argument("--ephemeris", default="two-body", choices=("two-body", "nbody"))
     args = ap.parse_args(argv)
 
     import numba
 
-    from prospect.survey._chunk import survey_chunk
-
     full, sample = _sample(args.targets)
     plan = _plan(args.ephemeris)
+    parts = [sample.iloc[a : a + args.chunk] for a in range(0, len(sample), args.chunk)]
     numba.set_num_threads(1)  # one core, as one worker process
-    survey_chunk(sample.head(4), plan)  # numba warm-up
-    t0 = time.perf_counter()
-    for a in range(0, len(sample), args.chunk):
-        survey_chunk(sample.iloc[a : a + args.chunk], plan)
-    t_inproc = time.perf_counter() - t0
-    n_chunks = math.ceil(len(sample) / args.chunk)
-    per_ty = t_inproc / len(sample)
+    inp = _in_process(parts, plan)
+    per_ty = inp["cpu"] / len(sample)
     print(
-        f"[compute] {len(sample)} targets x 1 launch year ({args.ephemeris}, 5-d lattice): "
-        f"{t_inproc:.1f} s in-process on one core, {per_ty * 1e3:.1f} ms per target-year"
+        f"[compute] {len(sample)} targets x 1 launch year ({args.ephemeris}, 5-d lattice) in "
+        f"{len(parts)} chunks of {args.chunk}: {inp['wall']:.1f} s wall, {inp['cpu']:.1f} s CPU "
+        f"in-process on one core, {per_ty * 1e3:.1f} ms CPU per target-year"
     )
+    nbody_ty = _nbody_cost(sample, args.chunk) if args.ephemeris == "two-body" else per_ty
+    if nbody_ty is not None:
+        print(f"[compute] n-body states: {nbody_ty * 1e3:.1f} ms CPU per target-year in-process")
+    runs = {}
     with tempfile.TemporaryDirectory() as tmp:
-        t1, noop = _cluster_run(1, sample, args.chunk, args.ephemeris, Path(tmp), plan)
-        t2, _ = _cluster_run(2, sample, args.chunk, args.ephemeris, Path(tmp))
-    diff = (t1 - t_inproc) / n_chunks
-    overhead = noop
-    print(f"[workers] 1 worker {t1:.1f} s, 2 workers {t2:.1f} s: ratio {t1 / t2:.2f} (target 1.8)")
+        for n in (1, 2):
+            runs[n] = _cluster_run(n, sample, args.chunk, args.ephemeris, Path(tmp), parts, plan)
+    cpu_ratio = _print_runs(len(parts), inp, runs, args.chunk)
+    noop = runs[1]["noop"]
     print(
         f"[overhead] {noop * 1e3:.0f} ms per task carrying a chunk of {args.chunk} targets "
-        f"(no-op tasks through the scheduler; {noop / (t1 / n_chunks):.1%} of a chunk here); "
-        f"1-worker survey minus in-process compute: {diff * 1e3:.0f} ms per chunk"
+        f"(no-op tasks through the scheduler; "
+        f"{noop / (inp['wall'] / len(parts)):.1%} of a chunk here)"
     )
-    _projection(len(full), 19, per_ty, overhead, (t1 / t2) / 2)
+    eff2 = runs[1]["wall"] / runs[2]["wall"] / 2
+    _projection(len(full), per_ty, noop, cpu_ratio, eff2, args.ephemeris)
+    if args.ephemeris == "two-body" and nbody_ty is not None:
+        _projection(len(full), nbody_ty, noop, cpu_ratio, eff2, "nbody (the default)")
 
 
 if __name__ == "__main__":
