@@ -411,3 +411,16 @@ def test_95_percent_of_the_real_catalog_as_sbdb_csv(srv, own_cache):
         with pytest.raises(DownloadError, match=check):
             update_catalog(srv.url(path), timeout=30)
     assert len(update_catalog(srv.url("/full.csv"), timeout=30)) >= 40_466  # 40,865: 9 out of range
+
+
+def test_cli_defaults_are_the_library_defaults():
+    """The CLI spells its defaults as literals (it may not import the library at start)."""
+    import inspect
+
+    from prospect.catalog.download import DEFAULT_TIMEOUT_S
+    from prospect.cli.catalog import update as cli_update
+
+    opts = {k: p.default.default for k, p in inspect.signature(cli_update).parameters.items()}
+    assert opts["timeout"] == DEFAULT_TIMEOUT_S
+    assert opts["deadline"] == DEFAULT_DEADLINE_S
+    assert opts["max_unpacked_mb"] * 1024**2 == MAX_UNPACKED_BYTES
