@@ -9,8 +9,9 @@ URL) into the user cache and makes it the active catalog:
    whole-download deadline, a size cap, the declared ``Content-Length``
    checked; ``.part`` files of killed runs are removed first);
 2. check the body is whole by its format's own end (gzip trailer and CRC,
-   JSON that closes, a last line that ends), unpacking no further than
-   ``max_unpacked`` bytes (a gzip bomb stops there);
+   JSON that closes, a last line that ends), unpacking no further than the
+   cap of :func:`prospect.catalog._io.unpack_limit` (``max_unpacked``, else
+   ``$PROSPECT_MAX_UNPACKED_BYTES``, else 512 MiB: a gzip bomb stops there);
 3. parse it (any supported format; bad records are skipped and counted);
 4. check the record count: at least :data:`MIN_FRACTION` (99 %) of the active
    catalog's count, so a partial or wrong file (an error page, a subset, a
@@ -52,7 +53,6 @@ __all__ = [
     "DEFAULT_TIMEOUT_S",
     "DEFAULT_URL",
     "MAX_DOWNLOAD_BYTES",
-    "MAX_UNPACKED_BYTES",
     "MIN_FRACTION",
     "active_catalog_path",
     "default_min_records",
@@ -72,10 +72,7 @@ DEFAULT_URL = "https://minorplanetcenter.net/Extended_Files/nea_extended.json.gz
 #: for switching between the MPC's and JPL's lists; a smaller file needs
 #: ``min_records``.
 MIN_FRACTION = 0.99
-#: Largest size a download may unpack to, bytes: the largest file the loaders
-#: read is MPCORB.DAT (~1.5 million 203-byte lines, ~300 MB, 2025); the NEA
-#: JSON unpacks to 25.8 MB (shipped file, Nov 2025).
-MAX_UNPACKED_BYTES = 512 * 1024**2
+
 
 _RAW_NAME = "downloaded"
 
@@ -216,7 +213,7 @@ def describe_active() -> str:
         return f"{path.name}"
 
 
-def _verify_complete(raw: bytes, url: str, max_unpacked: int) -> None:
+def _verify_complete(raw: bytes, url: str, max_unpacked: int | None) -> None:
     """Refuse a body that is not whole by its format's own end.
 
     gzip: the trailer's CRC-32 and length (zlib checks both), unpacked through
@@ -244,9 +241,10 @@ def _verify_complete(raw: bytes, url: str, max_unpacked: int) -> None:
         )
 
 
-def _inflate(raw: bytes, url: str, max_unpacked: int) -> bytes:
-    """``raw`` unpacked if gzipped, never past ``max_unpacked`` bytes (stream-capped:
-    zlib stops there; a 5 GiB bomb costs ``max_unpacked`` of memory, not 5 GiB)."""
+def _inflate(raw: bytes, url: str, max_unpacked: int | None) -> bytes:
+    """``raw`` unpacked if gzipped, never past the cap (``max_unpacked``, else
+    :func:`prospect.catalog._io.unpack_limit`): zlib stops there, so a 5 GiB bomb
+    costs the cap in memory, not 5 GiB."""
     from prospect.catalog._io import decompress
 
     return decompress(raw, url, max_bytes=max_unpacked)
@@ -284,7 +282,7 @@ def update_catalog(
     timeout: float = DEFAULT_TIMEOUT_S,
     deadline: float = DEFAULT_DEADLINE_S,
     max_bytes: int = MAX_DOWNLOAD_BYTES,
-    max_unpacked: int = MAX_UNPACKED_BYTES,
+    max_unpacked: int | None = None,
 ) -> pd.DataFrame:
     """Download a catalog and make it the active one, or leave everything as it was.
 
@@ -301,8 +299,10 @@ def update_catalog(
         Seconds the whole download may take (default :data:`DEFAULT_DEADLINE_S`).
     max_bytes : int
         Largest download accepted, bytes.
-    max_unpacked : int
-        Largest size a gzipped download may unpack to, bytes; unpacking stops there.
+    max_unpacked : int, optional
+        Largest size a gzipped download may unpack to, bytes; unpacking stops
+        there.  Default ``$PROSPECT_MAX_UNPACKED_BYTES``, else 512 MiB
+        (:data:`prospect.catalog._io.MAX_UNPACKED_DEFAULT`).
 
     Returns
     -------
@@ -337,7 +337,8 @@ def update_catalog(
         max_bytes=max_bytes,
         max_unpacked=max_unpacked,
     )
-    max_bytes, max_unpacked = math.ceil(max_bytes), math.ceil(max_unpacked)
+    max_bytes = math.ceil(max_bytes)
+    max_unpacked = None if max_unpacked is None else math.ceil(max_unpacked)
     current = describe_active()
     need = default_min_records() if min_records is None else int(min_records)
 
@@ -362,7 +363,7 @@ def update_catalog(
     return df
 
 
-def _checked_table(raw: bytes, url: str, max_unpacked: int, need: int, min_records, fail):
+def _checked_table(raw: bytes, url: str, max_unpacked, need: int, min_records, fail):
     """The downloaded table once it passed every check (else ``fail``'s error)."""
     try:
         _verify_complete(raw, url, max_unpacked)

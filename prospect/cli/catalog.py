@@ -116,10 +116,11 @@ def update(
         600.0, "--deadline", min=0.1, help="Seconds the whole download may take."
     ),
     max_unpacked_mb: float = typer.Option(
-        512.0,
+        None,
         "--max-unpacked-mb",
         min=1.0,
-        help="Largest size (MiB) a gzipped download may unpack to.",
+        help="Largest size (MiB) a gzipped download may unpack to "
+        "(default: $PROSPECT_MAX_UNPACKED_BYTES, else 512 MiB).",
     ),
 ) -> None:
     """Download the newest MPC NEA file and make it the active catalog.
@@ -138,7 +139,7 @@ def update(
         min_records=min_records,
         timeout=timeout,
         deadline=deadline,
-        max_unpacked=max_unpacked_mb * 1024**2,
+        max_unpacked=None if max_unpacked_mb is None else max_unpacked_mb * 1024**2,
     )
     n_skipped = len(df.attrs.get("skipped") or [])
     typer.echo(

@@ -21,10 +21,10 @@ import pytest
 from shared_data import REPO
 from update_server import LocalServer, Route
 
+from prospect.catalog._io import MAX_UNPACKED_DEFAULT, UNPACKED_ENV
 from prospect.catalog.download import LEGACY_PART_AGE_S, PART_PREFIX, PART_SUFFIX, part_file
 from prospect.catalog.update import (
     DEFAULT_DEADLINE_S,
-    MAX_UNPACKED_BYTES,
     MIN_FRACTION,
     _inflate,
     default_min_records,
@@ -270,7 +270,7 @@ def test_gzip_inflation_stops_at_the_cap():
     finally:
         tracemalloc.stop()
     assert peak < 4 << 20, peak
-    assert MAX_UNPACKED_BYTES == 512 * 1024**2 and DEFAULT_DEADLINE_S == 600.0
+    assert MAX_UNPACKED_DEFAULT == 512 * 1024**2 and DEFAULT_DEADLINE_S == 600.0
 
 
 @pytest.mark.parametrize(
@@ -423,4 +423,12 @@ def test_cli_defaults_are_the_library_defaults():
     opts = {k: p.default.default for k, p in inspect.signature(cli_update).parameters.items()}
     assert opts["timeout"] == DEFAULT_TIMEOUT_S
     assert opts["deadline"] == DEFAULT_DEADLINE_S
-    assert opts["max_unpacked_mb"] * 1024**2 == MAX_UNPACKED_BYTES
+    assert opts["max_unpacked_mb"] is None  # the library's cap (unpack_limit)
+
+
+def test_the_unpack_cap_also_comes_from_the_environment(srv, good, monkeypatch):
+    monkeypatch.setenv(UNPACKED_ENV, str(1 << 20))
+    srv.routes["/env-bomb.json.gz"] = Route(BOMB)
+    msg = _refused(srv.url("/env-bomb.json.gz"))
+    assert "unpacks to more than 1,048,576 bytes" in msg
+    assert _catalog_files() == good
