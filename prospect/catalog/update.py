@@ -357,6 +357,7 @@ def update_catalog(
             except FetchError as exc:
                 raise fail("download", str(exc)) from None
             df = _checked_table(part.read_bytes(), url, max_unpacked, need, min_records, fail)
+            out.close()  # Windows renames no open file; the pid in its name keeps it ours
             _install(df, part, url, fail)
     except OSError as exc:
         raise fail("download", f"cannot write to the cache ({exc})") from None
