@@ -59,3 +59,115 @@ def test_poor_orbit_flag_and_bad_row():
     assert list(ap["poor_orbit"]) == [True, False]
     assert np.isfinite(ap["approach_au"].iloc[0]) and np.isnan(ap["approach_au"].iloc[1])
     assert not ap["close_approach"].iloc[1]
+
+
+#: JPL's close-approach solution of Apophis' 2029 Earth encounter (JPL SBDB Close-Approach
+#: Data, https://ssd-api.jpl.nasa.gov/cad.api?des=99942, orbit JPL 220): closest approach
+#: 2029-Apr-13 21:46 TDB (printed to the minute) at a nominal 0.000254 au = 38,012 km
+#: from the Earth's centre.
+CAD_APOPHIS_TDB = "2029-04-13T21:46:00"
+CAD_APOPHIS_KM = 38_012.0
+
+
+def _tdb_s(iso: str) -> float:
+    from astropy.time import Time
+
+    from prospect.epochs import tdb_seconds
+
+    return float(tdb_seconds(Time(iso, scale="tdb")))
+
+
+def _jpl_apophis_row(catalog_row):
+    """A catalog row started from JPL's own 2029-01-02 Apophis state
+    (../shared/reference/jpl_states.md, ICRF rotated to ecliptic J2000)."""
+    from test_nbody import _jpl_rows
+
+    from prospect.core import kepler
+    from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
+    from prospect.ephem import ICRS_TO_ECLIPJ2000
+
+    ref, vel = _jpl_rows()
+    jd, x = min((k[1], v) for k, v in ref.items() if k[0] == "Apophis")
+    r = ICRS_TO_ECLIPJ2000 @ (x * AU_KM)
+    v = ICRS_TO_ECLIPJ2000 @ (vel * AU_KM / DAY_S)
+    a, e, i, raan, argp, nu = kepler.rv2coe(GM_SUN_KM3_S2, r, v)
+    row = catalog_row.copy()
+    row["designation"] = "Apophis (JPL state 2029-01-02)"
+    row["a_au"], row["e"], row["epoch_jd_tt"] = a / AU_KM, e, jd  # TT = TDB within 2 ms
+    deg = np.degrees([i, raan, argp, kepler.true_to_mean(nu, e)])
+    row["inc_deg"], row["raan_deg"], row["argp_deg"], row["ma_deg"] = deg
+    return row
+
+
+def test_apophis_2029_against_jpl_close_approach_data(table):
+    """Apophis 2029-04-13 against JPL's close-approach data (CAD_APOPHIS_*).
+
+    From JPL's own 2029-01-02 state (../shared/reference/jpl_states.md) the n-body
+    approach is 21:46:13 TDB at 38,011 km: within 10 km and 60 s of JPL (measured
+    1 km, 13 s; CAD prints the minute; we carry no Yarkovsky term).  From the shipped
+    MPC elements it is 21:46:15 TDB at 37,923 km: within 200 km and 120 s (measured
+    89 km: the MPC and JPL orbit solutions differ by 65 km in January 2029).
+    """
+    apo = table.iloc[:1]
+    jpl = _jpl_apophis_row(apo)
+    t_cad = _tdb_s(CAD_APOPHIS_TDB)
+    for rows, km_tol, s_tol in ((jpl, 10.0, 60.0), (apo, 200.0, 120.0)):
+        ap = earth_approaches(rows, "2029-12-31").iloc[0]
+        assert abs(ap["approach_km"] - CAD_APOPHIS_KM) < km_tol, ap["approach_km"]
+        assert abs(ap["approach_s"] - t_cad) < s_tol, ap["approach_s"] - t_cad
+        assert ap["approach_au"] * AU_KM == pytest.approx(ap["approach_km"], rel=1e-12)
+
+
+def test_co_orbital_2028_approaches_of_issue_9(table):
+    """Issue 9 (n-body and JPL): 2000 SG344 passes the Earth at 0.020 au in 2028, 2006
+    RH120 at 0.028 au; within half a unit of their last printed digit (0.0005 au)."""
+    t = load_neas()
+    rows = t.loc[[find_target(t, n) for n in ["2000 SG344", "2006 RH120"]]]
+    ap = earth_approaches(rows, "2028-12-31")
+    assert list(ap["approach_date"].str[:4]) == ["2028", "2028"]
+    np.testing.assert_allclose(ap["approach_au"], [0.020, 0.028], atol=0.0005)
+    assert ap["close_approach"].all()
+
+
+def test_reported_approach_is_the_minimum_of_finely_sampled_states(table):
+    """Invariant: the reported distance is the minimum of |r_target - r_earth| over the
+    n-body states of the whole span (every 0.1 day) and, around the reported instant,
+    every 10 s (Apophis moves 74 km in 10 s): never below it by more than 1 m, and the
+    fine minimum within 1 km above it (Apophis) or 1 m (slow co-orbital 2000 SG344)."""
+    from prospect.nbody import catalog_states, earth_states
+    from prospect.nbody.approach import _epochs_s
+
+    end = "2029-12-31"
+    ap = earth_approaches(table, end)
+    for k, near_tol_km in ((0, 1.0), (2, 1e-3)):
+        row = table.iloc[k : k + 1]
+        t0 = (row["epoch_jd_tt"].iloc[0] - 2451545.0) * 86400.0
+        t_ap = float(ap["approach_s"].iloc[k])
+        span = np.arange(t0, float(_epochs_s(end)), 8640.0)
+        fine = t_ap + np.arange(-86400.0, 86400.0, 10.0)
+        d = []
+        for t in (span, fine):
+            r, _, st = catalog_states(row, t)
+            assert not st.any()
+            d.append(np.linalg.norm(r[0] - earth_states(t)[0], axis=-1).min())
+        reported = float(ap["approach_km"].iloc[k])
+        assert min(d) > reported - 1e-3
+        assert d[1] < reported + near_tol_km
+
+
+def test_span_ends_at_each_rows_end(table):
+    """Ends per row: 2000 SG344's span ending a month before its 2028-05 encounter has its
+    closest point at the end itself (the distance still falling), the same row ending
+    after the encounter finds the encounter; NaN end gives NaN."""
+    sg = table.iloc[[2, 2, 2]]
+    ends = np.array([_tdb_s("2028-04-01T00:00:00"), _tdb_s("2028-12-31T00:00:00"), np.nan])
+    ap = earth_approaches(sg, ends)
+    assert ap["approach_s"].iloc[0] == pytest.approx(ends[0], abs=1.0)
+    assert ap["approach_date"].iloc[1].startswith("2028-05")
+    assert ap["approach_au"].iloc[0] > ap["approach_au"].iloc[1]
+    assert np.isnan(ap["approach_au"].iloc[2]) and not ap["close_approach"].iloc[2]
+
+
+def test_other_ephemeris_needs_its_states(table):
+    with pytest.raises(ValueError, match=r"^states: "):
+        earth_approaches(table, "2029-01-01", ephemeris="two-body")

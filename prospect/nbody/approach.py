@@ -3,11 +3,13 @@
 For each target the geocentric distance ``|r_target - r_earth|`` (both
 heliocentric from DE440 / the n-body cache, :func:`prospect.nbody.catalog_states`
 and :func:`prospect.nbody.earth_states`) is sampled every ``step_days`` between
-the catalog epoch and ``end``; the deepest local minima are then narrowed twice
-on finer grids (each 48 times finer, down to ~40 s for a 1-day step) so a
-fast flyby (Apophis 2029, ~7 km/s at 38,000 km) is resolved as well as a slow
+the catalog epoch and ``end`` (one end for all rows, or one per row: the end of
+each row's trajectory); the deepest local minima are then narrowed twice on
+finer grids (each 48 times finer, down to ~40 s for a 1-day step) so a fast
+flyby (Apophis 2029, ~7 km/s at 38,000 km) is resolved as well as a slow
 co-orbital approach.  The interpolant behind the states is good to ~15 m
-(:mod:`prospect.nbody.cache`).
+(:mod:`prospect.nbody.cache`).  Another pair of states (rank's two-body mode:
+Kepler targets and astropy's Earth) can be given as ``states``.
 
 Flags a mission analyst needs (issue 9, item 6): an approach under
 :data:`CLOSE_APPROACH_AU` means the target's path through the mission depends
@@ -18,68 +20,141 @@ orbit itself is poorly known.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 import numpy as np
 import pandas as pd
 
 from prospect.catalog.schema import U_POOR
 from prospect.core.constants import AU_KM, DAY_S, JD_J2000
 
-__all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches"]
+__all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches", "nbody_pair"]
 
-#: Earth approaches closer than this are flagged (au); the Hill radius of the Earth is
-#: 0.01 au, and within ~0.05 au the Earth turns a slow co-orbital's path by more than a
-#: mission's delta-v resolution (issue 9: 2000 SG344 at 0.020 au changes its NHATS
-#: round trip by 0.25 km/s).
+#: Earth approaches closer than this are flagged (au).  0.05 au is the Earth MOID
+#: below which the MPC and CNEOS call an asteroid potentially hazardous (PHA: MOID
+#: <= 0.05 au and H <= 22; https://cneos.jpl.nasa.gov/about/neo_groups.html,
+#: https://minorplanetcenter.net/mpc/summary); here it bounds the actual distance
+#: of a pass, not the MOID.  The Hill radius of the Earth is 0.01 au, and within
+#: ~0.05 au the Earth turns a slow co-orbital's path by more than a mission's
+#: delta-v resolution (issue 9: 2000 SG344 at 0.020 au changes its NHATS round
+#: trip by 0.25 km/s).
 CLOSE_APPROACH_AU = 0.05
 
+#: ``states(table, epochs_s (M,)) -> (r (N, M, 3) km, r_earth (M, 3) km)``, NaN rows
+#: where a target's state cannot be computed.
+StatePair = Callable[[pd.DataFrame, np.ndarray], tuple[np.ndarray, np.ndarray]]
 
-def _epochs_s(value) -> float:
-    if isinstance(value, (int, float, np.floating, np.integer)):
-        return float(value)
+
+def _epochs_s(value) -> np.ndarray:
+    """``end`` as TDB seconds since J2000: a float, an array of floats, or a date."""
+    arr = np.asarray(value) if not isinstance(value, str) else None
+    if arr is not None and arr.dtype.kind in "fiu":
+        return arr.astype(float)
     from prospect.epochs import as_time, tdb_seconds
 
-    return float(tdb_seconds(as_time(value, option="end")))
+    return np.asarray(tdb_seconds(as_time(value, option="end")), dtype=float)
 
 
-def _distances(table: pd.DataFrame, t_s: np.ndarray) -> np.ndarray:
-    """Geocentric distances (N, M) km of the table's targets at common epochs."""
+def nbody_pair(table: pd.DataFrame, t_s: np.ndarray):
+    """n-body states of the table's targets (cache) and DE440's Earth at common epochs."""
     from prospect.nbody.states import catalog_states, earth_states
 
     r, _, status = catalog_states(table, t_s)
     r_e, _ = earth_states(t_s)
-    d = np.linalg.norm(r - r_e[None], axis=-1)
-    d[status != 0] = np.nan
-    return d
+    r = np.where((status != 0)[..., None], np.nan, r)
+    return r, r_e
 
 
-def _narrow(row: pd.DataFrame, centres_s, half_s: float, n: int = 97):
-    """Finest minimum of one target's distance around candidate times: (t_s, d_km)."""
+def _distances(states: StatePair, table: pd.DataFrame, t_s: np.ndarray) -> np.ndarray:
+    """Geocentric distances (N, M) km of the table's targets at common epochs."""
+    r, r_e = states(table, np.asarray(t_s, dtype=float))
+    return np.linalg.norm(r - r_e[None], axis=-1)
+
+
+def _narrow(states: StatePair, row: pd.DataFrame, centres_s, half_s: float, span_s, n: int = 97):
+    """Finest minimum of one target's distance around candidate times, within
+    ``span_s = (lo, hi)``: (t_s, d_km).
+
+    Each of two levels samples ``n`` epochs around every candidate in one call
+    (the candidates side by side) and keeps each candidate's best sample; the
+    next level spans two samples of the previous one.
+    """
+    centres = np.asarray(centres_s, dtype=float)
+    half = float(half_s)
+    offsets = np.linspace(-1.0, 1.0, n)
     best = (np.nan, np.inf)
-    for c in centres_s:
-        lo_t, half = float(c), half_s
-        for _ in range(2):
-            t = lo_t + np.linspace(-half, half, n)
-            d = _distances(row, t)[0]
-            if not np.isfinite(d).any():
-                break
-            k = int(np.nanargmin(d))
-            lo_t, half = float(t[k]), 2.0 * half / (n - 1)
-            if d[k] < best[1]:
-                best = (lo_t, float(d[k]))
+    for _ in range(2):
+        t = np.clip(centres[:, None] + half * offsets[None], *span_s)  # (k, n)
+        d = _distances(states, row, t.ravel())[0].reshape(t.shape)
+        d = np.where(np.isfinite(d), d, np.inf)
+        j = np.argmin(d, axis=1)
+        centres, dmin = t[np.arange(t.shape[0]), j], d[np.arange(t.shape[0]), j]
+        k = int(np.argmin(dmin))
+        if np.isfinite(dmin[k]) and dmin[k] < best[1]:
+            best = (float(centres[k]), float(dmin[k]))
+        half = 2.0 * half / (n - 1)
     return best
 
 
-def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candidates: int = 3):
+def _coarse_minima(d: np.ndarray, candidates: int) -> np.ndarray:
+    """Indices of the ``candidates`` deepest local minima of one row of samples (NaN
+    outside the span, so a sample next to an end of the span can be a minimum)."""
+    e = np.where(np.isnan(d), np.inf, d)
+    nb_l = np.r_[np.inf, e[:-1]]
+    nb_r = np.r_[e[1:], np.inf]
+    with np.errstate(invalid="ignore"):
+        minima = np.flatnonzero(np.isfinite(d) & (e <= nb_l) & (e <= nb_r))
+    return minima[np.argsort(e[minima])][:candidates]
+
+
+def _closest(states, table, ep0, end_s, step_days: float, candidates: int):
+    """Time (TDB s) and distance (km) of each row's closest approach in its span (N,)."""
+    n = len(table)
+    out_t, out_d = np.full(n, np.nan), np.full(n, np.nan)
+    ok = np.isfinite(ep0) & np.isfinite(end_s)
+    if not ok.any():
+        return out_t, out_d
+    lo_s, hi_s = np.minimum(ep0, end_s), np.maximum(ep0, end_s)
+    step = step_days * DAY_S
+    grid = np.arange(lo_s[ok].min(), hi_s[ok].max() + step, step)
+    grid = np.unique(np.r_[grid, hi_s[ok]])  # every span's end is sampled
+    rows = np.flatnonzero(ok)
+    d = _distances(states, table.iloc[rows], grid)
+    d[~((grid[None] >= lo_s[rows, None]) & (grid[None] <= hi_s[rows, None]))] = np.nan
+    for j, i in enumerate(rows):
+        if np.isfinite(d[j]).any():
+            centres = grid[_coarse_minima(d[j], candidates)]
+            span = (lo_s[i], hi_s[i])
+            out_t[i], out_d[i] = _narrow(states, table.iloc[i : i + 1], centres, step, span)
+    return out_t, out_d
+
+
+def earth_approaches(
+    table: pd.DataFrame,
+    end,
+    *,
+    ephemeris: str = "nbody",
+    states: StatePair | None = None,
+    step_days: float = 1.0,
+    candidates: int = 3,
+) -> pd.DataFrame:
     """Closest Earth approach of each target between its catalog epoch and ``end``.
 
     Parameters
     ----------
     table : DataFrame, N rows
         NEA table (:func:`prospect.catalog.load_neas`).
-    end : Time, str or float
-        End of the span (e.g. the end of a launch window plus the longest
-        trajectory); a float is TDB seconds since J2000.  May lie before the
-        catalog epoch (the span is then taken backwards).
+    end : Time, str, float or array_like (N,)
+        End of the span (e.g. the arrival, or the Earth return of a round trip);
+        a float is TDB seconds since J2000, an array gives each row its own end
+        (NaN: no span, NaN approach).  May lie before the catalog epoch (the
+        span is then taken backwards).
+    ephemeris : str
+        Name of the states used, reported in the ``ephemeris`` column.
+    states : callable, optional
+        ``states(table, epochs_s (M,)) -> (r (N, M, 3) km, r_earth (M, 3) km)``,
+        heliocentric ecliptic J2000; default :func:`nbody_pair` (n-body cache and
+        DE440's Earth).  Required when ``ephemeris`` is not ``"nbody"``.
     step_days : float
         Coarse sampling step, days.
     candidates : int
@@ -89,9 +164,14 @@ def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candid
     -------
     DataFrame, N rows, index of ``table``
         ``approach_s`` (TDB s since J2000), ``approach_date`` (UTC ISO),
-        ``approach_au``, ``close_approach`` (``approach_au < CLOSE_APPROACH_AU``),
-        ``u_param``, ``poor_orbit`` (U >= :data:`U_POOR`), ``ephemeris`` ("nbody").
-        NaN distance where the states could not be computed.
+        ``approach_au``, ``approach_km``, ``close_approach`` (``approach_au <
+        CLOSE_APPROACH_AU``), ``u_param``, ``poor_orbit`` (U >= :data:`U_POOR`),
+        ``ephemeris``.  NaN distance where the states could not be computed.
+
+    Raises
+    ------
+    ValueError
+        ``states`` missing for an ephemeris other than n-body.
 
     Examples
     --------
@@ -103,29 +183,14 @@ def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candid
     """
     from prospect.epochs import quiet_erfa, time_from_tdb_seconds
 
-    end_s = _epochs_s(end)
-    ep0 = (table["epoch_jd_tt"].to_numpy(dtype=float) - JD_J2000) * DAY_S  # TT ~ TDB (2 ms)
+    if states is None:
+        if ephemeris != "nbody":
+            raise ValueError(f"states: needed for the {ephemeris!r} ephemeris")
+        states = nbody_pair
     n = len(table)
-    out_t, out_d = np.full(n, np.nan), np.full(n, np.nan)
-    if n:
-        lo, hi = min(ep0.min(), end_s), max(ep0.max(), end_s)
-        step = step_days * DAY_S
-        grid = np.arange(lo, hi + step, step)
-        d = _distances(table, grid)
-        inside = (grid[None] >= np.minimum(ep0, end_s)[:, None]) & (
-            grid[None] <= np.maximum(ep0, end_s)[:, None]
-        )
-        d[~inside] = np.nan
-        for i in range(n):
-            di = d[i]
-            if not np.isfinite(di).any():
-                continue
-            nb_l = np.r_[np.inf, di[:-1]]
-            nb_r = np.r_[di[1:], np.inf]
-            with np.errstate(invalid="ignore"):
-                minima = np.flatnonzero((di <= nb_l) & (di <= nb_r))
-            order = minima[np.argsort(di[minima])][:candidates]
-            out_t[i], out_d[i] = _narrow(table.iloc[i : i + 1], grid[order], step)
+    end_s = np.broadcast_to(_epochs_s(end), (n,)).astype(float)
+    ep0 = (table["epoch_jd_tt"].to_numpy(dtype=float) - JD_J2000) * DAY_S  # TT ~ TDB (2 ms)
+    out_t, out_d = _closest(states, table, ep0, end_s, step_days, candidates)
     dates = np.full(n, None, dtype=object)
     ok = np.isfinite(out_t)
     if ok.any():
@@ -139,10 +204,11 @@ def earth_approaches(table: pd.DataFrame, end, *, step_days: float = 1.0, candid
             "approach_s": out_t,
             "approach_date": dates,
             "approach_au": au,
+            "approach_km": out_d,
             "close_approach": au < CLOSE_APPROACH_AU,
             "u_param": u.to_numpy(dtype=float),
             "poor_orbit": u.to_numpy(dtype=float) >= U_POOR,
-            "ephemeris": "nbody",
+            "ephemeris": ephemeris,
         },
         index=table.index,
     )
