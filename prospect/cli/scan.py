@@ -70,8 +70,6 @@ _RANK_TABLE = [
     ("flags", "flags", "{}"),
 ]
 
-#: Table markers of rank's flag columns (CSV/JSON/Parquet carry the boolean columns).
-_FLAG_MARKS = {"orbit_poorly_known": "U>=7", "window_edge": "edge"}
 _RANK_RT_EXTRA = [
     ("stay_days", "stay", "{:.0f}"),
     ("entry_speed_km_s", "v entry", "{:.2f}"),
@@ -410,6 +408,8 @@ def _screen_line(df, note: str) -> str:
 
 
 def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool, note: str):
+    from prospect.scan.rank.output import FLAG_MARKS
+
     a = df.attrs
     what = "round trips" if a.get("round_trip") else "one-way rendezvous"
     screen = _screen_line(df, note)
@@ -424,7 +424,7 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
         return
     if df.empty:
         return
-    df = df.assign(flags=_flag_text(df))
+    df = df.assign(flags=_flag_text(df, FLAG_MARKS))
     cols = list(_RANK_TABLE)
     if a.get("round_trip"):
         cols[6:6] = _RANK_RT_EXTRA
@@ -432,10 +432,10 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
         cols += _COST_COLS
     if explain:
         cols += _EXPLAIN
+    legend = ", ".join(": ".join(m) for m in FLAG_MARKS.values())
     caption = (
         f"{screen}; dv s/c: the spacecraft's share, dv LEO: total from a "
-        f"{a['limits']['parking_alt_km']:.0f} km LEO; flags: U>=7 orbit poorly known, "
-        "edge: best departure on the edge of the window; weights "
+        f"{a['limits']['parking_alt_km']:.0f} km LEO; flags: {legend}; weights "
         + ", ".join(f"{k}={v:.2f}" for k, v in a["weights"].items())
     )
     _print_table(
@@ -447,9 +447,9 @@ def _show_rank(df, fmt: str, output: Path | None, *, explain: bool, costs: bool,
     )
 
 
-def _flag_text(df) -> list[str]:
-    """The table's flags cell of each row: markers of :data:`_FLAG_MARKS`."""
-    marks = [(df[c].to_numpy(dtype=bool), m) for c, m in _FLAG_MARKS.items() if c in df]
+def _flag_text(df, flag_marks: dict) -> list[str]:
+    """The table's flags cell of each row: markers of rank's ``FLAG_MARKS``."""
+    marks = [(df[c].to_numpy(dtype=bool), m) for c, (m, _) in flag_marks.items() if c in df]
     return [" ".join(m for flag, m in marks if flag[i]) for i in range(len(df))]
 
 

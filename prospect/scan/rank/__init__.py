@@ -219,8 +219,12 @@ def rank(
         ``designation``, ``orbit_class``, ``h_mag``, ``diameter_km``, ...),
         the trajectory (dates as ``datetime64`` UTC calendar dates, C3, every
         burn, the spacecraft's and the total delta-v), ``feasible``, the
-        flags ``orbit_poorly_known`` (U >= 7) and ``window_edge`` (best
-        departure on the first or last day of the window), the ``score_*``
+        flags ``orbit_poorly_known`` (U >= 7), ``window_edge`` (best
+        departure on the first or last day of the window) and
+        ``close_approach`` (the target passes the Earth within 0.05 au before
+        the trajectory ends), the closest Earth approach since the catalog
+        epoch (``approach_date`` UTC, ``approach_au``, ``approach_km``,
+        ``approach_ephemeris``; rows returned only), the ``score_*``
         columns, ``score``, ``pareto`` and ``rank``.  ``attrs`` holds the
         mission, window, grid, filters, screening counts, weights and
         ``n_feasible`` (feasible targets before ``top``).  An empty frame
@@ -286,7 +290,7 @@ def rank(
         res = order(score(feasibility(res, spec), spec, w))
     attrs = _attrs(spec, rt_mode, grid, w, ephemeris, nb_info, screened,
                    n_catalog=len(table), n_selected=len(selected), filters=filters)  # fmt: skip
-    return finish(res, top, grid.window_s, attrs)
+    return finish(res, top, grid.window_s, attrs, targets=survivors, ephemeris=ephemeris)
 
 
 def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, margin_km_s):

@@ -15,6 +15,19 @@ Flags (boolean columns):
     The best departure lies on the first or last departure date of the
     launch window (within :data:`WINDOW_EDGE_DAYS`): the optimum may lie
     outside the window, and a wider window may find a cheaper trajectory.
+``close_approach``
+    The target passes the Earth closer than
+    :data:`prospect.nbody.CLOSE_APPROACH_AU` (0.05 au, the PHA MOID threshold
+    of the MPC and CNEOS) between the catalog epoch and the end of the row's
+    trajectory (the arrival one way, the Earth return of a round trip): its
+    path through the mission depends on that encounter.
+
+The closest approach itself is computed only for the rows kept (after
+``top``) by :func:`prospect.nbody.earth_approaches`, with the ranking's
+ephemeris (``"nbody"``: the n-body cache the n-body stage filled, and DE440's
+Earth; ``"two-body"``: Kepler and astropy's Earth, as the two-body scan):
+``approach_date`` (UTC, ``datetime64``), ``approach_au``, ``approach_km``
+and ``approach_ephemeris``.
 """
 
 from __future__ import annotations
@@ -23,17 +36,22 @@ import numpy as np
 import pandas as pd
 
 from prospect.catalog.schema import U_POOR
-from prospect.core.constants import DAY_S
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, JD_J2000
 from prospect.scan.rank.screen import Screened
 
 __all__ = [
+    "APPROACH_COLUMNS",
     "DATE_COLUMNS",
     "FLAG_COLUMNS",
+    "FLAG_MARKS",
     "INFO_COLUMNS",
     "POOR_ORBIT_U",
     "WINDOW_EDGE_DAYS",
+    "approach_summary",
+    "approaches",
     "attach_catalog",
     "finish",
+    "flag_notes",
 ]
 
 #: Catalog columns carried into the ranking, in this order.
@@ -67,7 +85,18 @@ DATE_COLUMNS = (
 )
 
 #: Flag columns of the ranking (see the module docstring).
-FLAG_COLUMNS = ("orbit_poorly_known", "window_edge")
+FLAG_COLUMNS = ("orbit_poorly_known", "window_edge", "close_approach")
+
+#: Short table marker and meaning of each flag column (the CLI's table and caption;
+#: CSV, JSON and Parquet carry the boolean columns).
+FLAG_MARKS = {
+    "orbit_poorly_known": ("U>=7", "orbit poorly known"),
+    "window_edge": ("edge", "best departure on the edge of the window"),
+    "close_approach": ("CA", "passes the Earth within 0.05 au before the trajectory ends"),
+}
+
+#: Closest Earth approach columns of the ranking (see the module docstring).
+APPROACH_COLUMNS = ("approach_date", "approach_au", "approach_km", "approach_ephemeris")
 
 #: Orbit uncertainty parameter from which an orbit is flagged as poorly known
 #: (one home: :data:`prospect.catalog.schema.U_POOR`).
@@ -99,6 +128,129 @@ def _flags(res: pd.DataFrame, window_s: tuple[float, float]) -> pd.DataFrame:
     return res
 
 
+def _two_body_pair(t0_s: float, t1_s: float):
+    """States of Kepler targets and astropy's Earth (the two-body scan's pair) within
+    ``[t0_s, t1_s]``: the Earth as a cubic spline of 1-day nodes (good to ~0.2 km,
+    :meth:`prospect.scan._targets.TargetModel.interpolated`; astropy costs ~0.25 ms
+    an epoch)."""
+    from prospect.core import kepler
+    from prospect.elements import element_arrays
+    from prospect.scan._targets import earth_model
+
+    earth = earth_model("two-body").interpolated(t0_s, t1_s, step_days=1.0)
+
+    def states(table: pd.DataFrame, t_s: np.ndarray):
+        gm = float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))
+        r, _, status = kepler.propagate_elements(gm, **element_arrays(table), epochs_s=t_s)
+        return np.where((status != 0)[..., None], np.nan, r), earth(t_s)[0]
+
+    return states
+
+
+def _trajectory_end_s(res: pd.DataFrame) -> np.ndarray:
+    """End of each row's trajectory, TDB s: Earth return (round trip), else arrival."""
+    nan = pd.Series(np.nan, index=res.index)
+    dep = res.get("departure_s", nan).to_numpy(dtype=float)
+    end = dep + res.get("tof_days", nan).to_numpy(dtype=float) * DAY_S
+    if "return_s" in res:
+        end = res["return_s"].to_numpy(dtype=float)
+    return end
+
+
+def approaches(res: pd.DataFrame, targets: pd.DataFrame, ephemeris: str) -> pd.DataFrame:
+    """The closest Earth approach of each row's target before its trajectory ends.
+
+    Parameters
+    ----------
+    res : DataFrame
+        Rows with ``designation`` and the TDB-second dates (``departure_s`` and
+        ``tof_days``, or ``return_s``).
+    targets : DataFrame
+        Catalog records of the rows' targets (the scan's survivors).
+    ephemeris : {"nbody", "two-body"}
+        The ranking's ephemeris.
+
+    Returns
+    -------
+    DataFrame
+        ``res`` with ``close_approach`` and :data:`APPROACH_COLUMNS`.
+    """
+    from prospect.epochs import utc_datetimes
+    from prospect.nbody.approach import earth_approaches
+
+    des = res["designation"].astype(str).to_numpy()
+    wanted = set(des)
+    pos: dict[str, int] = {}  # each designation's first catalog record
+    for i, d in enumerate(targets["designation"].to_numpy(dtype=object)):
+        if d in wanted:
+            pos.setdefault(d, i)
+    known = np.array([d in pos for d in des], dtype=bool)
+    table = targets.iloc[[pos[d] for d in des[known]]]
+    end_s = _trajectory_end_s(res)[known]
+    t_s, au, km = (np.full(len(res), np.nan) for _ in range(3))
+    close = np.zeros(len(res), dtype=bool)
+    if known.any():
+        kw = {}
+        if ephemeris == "two-body":
+            ep0 = (table["epoch_jd_tt"].to_numpy(dtype=float) - JD_J2000) * DAY_S
+            span = np.r_[ep0, end_s][np.isfinite(np.r_[ep0, end_s])]
+            kw["states"] = _two_body_pair(span.min(), span.max())
+        ap = earth_approaches(table, end_s, ephemeris=ephemeris, **kw)
+        t_s[known] = ap["approach_s"].to_numpy(dtype=float)
+        au[known] = ap["approach_au"].to_numpy(dtype=float)
+        km[known] = ap["approach_km"].to_numpy(dtype=float)
+        close[known] = ap["close_approach"].to_numpy(dtype=bool)
+    res["close_approach"] = close
+    res["approach_date"] = utc_datetimes(t_s)
+    res["approach_au"] = au
+    res["approach_km"] = km
+    res["approach_ephemeris"] = ephemeris
+    return res
+
+
+def approach_summary(row) -> dict | None:
+    """The closest Earth approach of one rank row as a JSON-ready dict (None without one).
+
+    ``date`` (UTC ISO), ``distance_au``, ``distance_km``, ``close`` (under
+    ``threshold_au``), ``threshold_au``, ``ephemeris``, ``span``.
+    """
+    from prospect.nbody.approach import CLOSE_APPROACH_AU
+
+    au = row.get("approach_au", np.nan)
+    if au is None or not np.isfinite(au):
+        return None
+    return {
+        "date": pd.Timestamp(row["approach_date"]).isoformat(),
+        "distance_au": float(au),
+        "distance_km": float(row["approach_km"]),
+        "close": bool(row["close_approach"]),
+        "threshold_au": CLOSE_APPROACH_AU,
+        "ephemeris": str(row["approach_ephemeris"]),
+        "span": "catalog epoch to the end of the trajectory",
+    }
+
+
+def flag_notes(row) -> list[str]:
+    """Sentences for the raised ``orbit_poorly_known`` and ``close_approach`` flags of one
+    rank row (what ``prospect plan`` lists among its flags)."""
+    notes = []
+    if bool(row.get("orbit_poorly_known", False)):
+        notes.append(
+            f"ORBIT POORLY KNOWN: uncertainty parameter U = {float(row['u_param']):.0f} "
+            f"(>= {POOR_ORBIT_U} on the MPC's 0-9 scale): the target's position during the "
+            "mission is uncertain"
+        )
+    ap = approach_summary(row) if bool(row.get("close_approach", False)) else None
+    if ap is not None:
+        notes.append(
+            f"CLOSE EARTH APPROACH: the target passes the Earth at {ap['distance_au']:.4f} au "
+            f"({ap['distance_km']:,.0f} km) on {ap['date'][:16].replace('T', ' ')} UTC, before "
+            f"the trajectory ends (under {ap['threshold_au']:g} au, the PHA threshold): the "
+            f"target's path depends on that encounter ({ap['ephemeris']} states)"
+        )
+    return notes
+
+
 def _dates(res: pd.DataFrame) -> pd.DataFrame:
     for c in DATE_COLUMNS:
         if c in res:
@@ -108,17 +260,26 @@ def _dates(res: pd.DataFrame) -> pd.DataFrame:
 
 
 def finish(
-    res: pd.DataFrame, top: int | None, window_s: tuple[float, float], attrs: dict
+    res: pd.DataFrame,
+    top: int | None,
+    window_s: tuple[float, float],
+    attrs: dict,
+    *,
+    targets: pd.DataFrame | None = None,
+    ephemeris: str = "nbody",
 ) -> pd.DataFrame:
     """The first ``top`` rows numbered from 1, with flags and typed dates; ``attrs`` set.
 
     ``attrs`` gets ``n_feasible`` (feasible rows before ``top`` is applied)
-    besides the entries given.
+    besides the entries given.  With ``targets`` (the catalog records), the
+    rows kept get their closest Earth approach (:func:`approaches`).
     """
     res = _flags(res, window_s)
     n_feasible = int(res["feasible"].sum()) if len(res) else 0
     if top is not None:
         res = res.head(top).reset_index(drop=True)
+    if targets is not None:
+        res = approaches(res, targets, ephemeris)
     res.insert(0, "rank", np.arange(1, len(res) + 1))
     # TDB-second columns are internal (dates are shown as UTC calendar dates)
     res = res.drop(columns=[c for c in res.columns if c.endswith("_s") and not c.endswith("km_s")])
