@@ -94,6 +94,18 @@ def _spacecraft_lines(sz: dict, lv: dict) -> list[str]:
     return lines
 
 
+def _approach_lines(ap: dict | None) -> list[str]:
+    """The target's closest Earth approach before the trajectory ends (asteroids)."""
+    if not ap:
+        return []
+    tag = f" [CLOSE: under {ap['threshold_au']:g} au]" if ap["close"] else ""
+    return [
+        f"  closest Earth approach{tag}: {ap['date'][:16].replace('T', ' ')} UTC at "
+        f"{ap['distance_au']:.4f} au ({_fmt(ap['distance_km'], ',.0f')} km), "
+        f"{ap['span']} ({ap['ephemeris']})"
+    ]
+
+
 def _cost_table_lines(table: list[dict]) -> list[str]:
     rows = [
         [
@@ -172,6 +184,7 @@ def _render_table(result) -> str:
         f"Launch: {lv['launcher']} ({lv['service']}, {lv['delivered']})"
         f"{' [estimate]' if lv['estimate'] else ''}: ${_fmt(lv['price_musd'], ',.2f')} M",
         *_spacecraft_lines(d["sizing"], lv),
+        *_approach_lines(d["trajectory"].get("earth_approach")),
         "",
         f"Cost (FY{yr} $M, {cost['method']} CERs, {cost['n_draws']} draws, seed "
         f"{cost['seed']}): P10 {_fmt(cost['p10_musd'])}  P50 {_fmt(cost['p50_musd'])}  "

@@ -49,6 +49,13 @@ class PlanResult:
         return {"p10_musd": d.p10, "p50_musd": d.p50, "p90_musd": d.p90}
 
     @property
+    def earth_approach(self) -> dict | None:
+        """The asteroid's closest Earth approach between the catalog epoch and the end of
+        the trajectory (``date`` UTC, ``distance_au``, ``distance_km``, ``close``: under
+        0.05 au; :func:`prospect.scan.rank.output.approach_summary`); None for the Moon."""
+        return self.mission.trajectory.get("earth_approach")
+
+    @property
     def timeline(self) -> _tl.Timeline:
         return self.mission.timeline
 

@@ -210,6 +210,8 @@ def from_rank_row(row, profile, *, round_trip: bool, window: dict | None = None)
     round_trip : bool
         The table's ``attrs["round_trip"]``.
     """
+    from prospect.scan.rank.output import flag_notes
+
     how = dict(window or {"rule": "the ranking table's trajectory"})
     if pd.notna(row.get("launch_days", math.nan)):
         how["feasible_launch_days"] = float(row["launch_days"])
@@ -229,12 +231,15 @@ def from_rank_row(row, profile, *, round_trip: bool, window: dict | None = None)
             ["round trip: the least-delta-v trip of the search span is planned"]
             if round_trip
             else []
-        ),
+        )
+        + flag_notes(row),
     )
 
 
 def _details(row, round_trip: bool, profile) -> dict:
     """JSON description of rank's row (one way or round trip)."""
+    from prospect.scan.rank.output import approach_summary
+
     cap = getattr(profile, "delta_v_capacity_km_s", None)
 
     def num(key):
@@ -260,6 +265,7 @@ def _details(row, round_trip: bool, profile) -> dict:
         "profile_dv_capacity_km_s": cap,
         "feasible": bool(row.get("feasible", True)),
         "refined": bool(row.get("refined", False)),
+        "earth_approach": approach_summary(row),
     }
     if round_trip:
         d.update(
