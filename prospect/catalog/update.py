@@ -269,7 +269,7 @@ def _check_limits(**values) -> None:
             continue
         try:
             ok = math.isfinite(float(value)) and float(value) > 0
-        except (TypeError, ValueError):
+        except (TypeError, ValueError, OverflowError):
             ok = False
         if not ok:
             raise InputError(f"must be a positive number, not {value!r}", option=name)

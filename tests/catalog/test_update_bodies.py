@@ -283,6 +283,8 @@ def test_gzip_inflation_stops_at_the_cap():
         ({"max_unpacked": 0}, "max_unpacked"),
         ({"max_bytes": float("nan")}, "max_bytes"),
         ({"min_records": 0}, "min_records"),
+        ({"max_bytes": 10**400}, "max_bytes"),
+        ({"deadline": "soon"}, "deadline"),
     ],
 )
 def test_limits_that_are_not_positive_numbers_name_the_parameter(own_cache, kw, name):
