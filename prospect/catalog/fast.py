@@ -91,8 +91,13 @@ def read_meta(path: str | PathLike) -> dict:
     except (OSError, ValueError) as exc:
         if isinstance(exc, FileNotFoundError):
             raise
-        raise CatalogFormatError(f"unreadable Parquet file ({exc})", path=path) from None
+        raise CatalogFormatError(f"unreadable Parquet file ({_one_line(exc)})", path=path) from None
     return _decode_meta(meta, path)
+
+
+def _one_line(exc: Exception) -> str:
+    """pyarrow's message on one line, at most 200 characters."""
+    return " ".join(str(exc).split())[:200]
 
 
 def _decode_meta(meta: dict, path) -> dict:
@@ -133,15 +138,7 @@ def read_fast(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
     >>> len(df), df.attrs["source_file"]
     (40874, 'mpc_nea_extended.json.gz')
     """
-    import pyarrow.parquet as pq
-
-    try:
-        table = pq.read_table(path)
-    except (OSError, ValueError) as exc:
-        if isinstance(exc, FileNotFoundError):
-            raise
-        raise CatalogFormatError(f"unreadable Parquet file ({exc})", path=path) from None
-    attrs = _decode_meta(table.schema.metadata or {}, path)
+    df, attrs = _read_frame(path)
     version = attrs.get("schema_version")
     if version != SCHEMA_VERSION:
         raise CatalogFormatError(
@@ -149,17 +146,37 @@ def read_fast(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
             "convert it again",
             path=path,
         )
-    if table.column_names != list(NEA_COLUMNS):
-        raise CatalogFormatError("columns differ from the NEA table's", path=path)
-    df = table.to_pandas()
     _check_columns(df, path)
     df.attrs.update(attrs)
     df.attrs["path"] = str(path)
     return check_table(df, path=path, skip_bad=skip_bad)
 
 
+def _read_frame(path) -> tuple[pd.DataFrame, dict]:
+    """The table as pandas (its pandas metadata gives the nullable dtypes) and prospect's
+    attrs.  A damaged file can fail anywhere in pyarrow (thrift, names that are not
+    UTF-8, pandas metadata that is not JSON): each is a CatalogFormatError."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        table = pq.read_table(path)
+        attrs = _decode_meta(table.schema.metadata or {}, path)
+        if table.column_names != list(NEA_COLUMNS):
+            raise CatalogFormatError("columns differ from the NEA table's", path=path)
+        return table.to_pandas(), attrs
+    except FileNotFoundError:
+        raise
+    except (pa.ArrowException, OSError, ValueError, TypeError, KeyError, IndexError) as exc:
+        if isinstance(exc, CatalogFormatError):
+            raise
+        raise CatalogFormatError(f"unreadable Parquet file ({_one_line(exc)})", path=path) from None
+
+
 def _check_columns(df: pd.DataFrame, path) -> None:
     """Kinds of the columns (numbers where numbers belong) and unique designations."""
+    if list(df.columns) != list(NEA_COLUMNS):  # pandas metadata can rename them
+        raise CatalogFormatError("columns differ from the NEA table's", path=path)
     for col, dtype in NEA_COLUMNS.items():
         if dtype in ("float64", "Int64") and not pd.api.types.is_numeric_dtype(df[col]):
             raise CatalogFormatError(

@@ -336,7 +336,9 @@ def read_physical(path) -> pd.DataFrame:
     from prospect.errors import CatalogFormatError
 
     try:
-        tab = pd.read_csv(path, usecols=list(_PHYS_COLUMNS), dtype=_PHYS_COLUMNS)
+        tab = pd.read_csv(
+            path, usecols=list(_PHYS_COLUMNS), dtype={**_PHYS_COLUMNS, "number": "str"}
+        )
     except (ValueError, OverflowError, TypeError) as exc:  # parser, dtype, encoding errors
         reason = " ".join(str(exc).split())[:200]
         raise CatalogFormatError(f"cannot read the physical table ({reason})", path=path) from None
@@ -366,10 +368,13 @@ def _check_physical(tab: pd.DataFrame, path) -> None:
     bad = np.flatnonzero(tab["designation"].isna().to_numpy())
     if len(bad):
         fail(bad[0], "designation", "missing designation")
-    num = tab["number"].to_numpy(dtype=float, na_value=np.nan)
-    bad = np.flatnonzero(~np.isnan(num) & ~((num >= 1) & (num <= MAX_PACKED_NUMBER)))
+    text = tab["number"]
+    num = pd.to_numeric(text, errors="coerce").to_numpy(dtype=float, na_value=np.nan)
+    ok = (num >= 1) & (num <= MAX_PACKED_NUMBER) & (num == np.round(num))
+    bad = np.flatnonzero(text.notna().to_numpy() & ~ok)
     if len(bad):
-        fail(bad[0], "number", f"{num[bad[0]]:g} is not a minor-planet number")
+        fail(bad[0], "number", f"{text.iloc[bad[0]]!r} is not a minor-planet number")
+    tab["number"] = pd.array(np.where(ok, num, np.nan), dtype="Float64").astype("Int64")
     for col in ("albedo", "diameter_km"):
         x = tab[col].to_numpy(dtype=float)
         bad = np.flatnonzero(~np.isnan(x) & ~RANGES[col].holds(x))
