@@ -220,27 +220,58 @@ def submit_all(client, fn: Callable, tasks, done, name: str) -> None:
 class Engine:
     """Where an analysis's chunks run: a connected ``client`` or ``workers`` local processes.
 
-    ``client`` (of a scheduler) is used for every run and closed by
-    :meth:`close`; without it, each :meth:`run` with more than one task starts
-    a LocalCluster of ``workers`` processes and closes it when done.
+    ``client`` (of a scheduler) is used for every run; without it, the first
+    :meth:`run` with more than one task starts a LocalCluster of ``workers``
+    processes, which later runs (rank's scan, n-body re-scan and refinement)
+    share.  :meth:`close` (or leaving a ``with`` block) closes the client and
+    the cluster it started.
     """
 
     client: object = None
     workers: int | None = None
     log: Log = lambda s: None
     name: str = "prospect"
+    _cluster: object = None
+    _runs: int = 0
 
-    def run(self, fn: Callable, tasks, done, memory_note: str = "") -> str:
-        """:func:`run_tasks` on this engine; returns the engine used."""
-        return run_tasks(
-            fn, tasks, done, workers=self.workers, log=self.log, memory_note=memory_note,
-            name=self.name, client=self.client, close=False,
-        )  # fmt: skip
+    def run(self, fn: Callable, tasks, done, memory_note: str = "", stage: str = "") -> str:
+        """:func:`run_tasks` on this engine; returns the engine used.
+
+        Task keys are ``{name}-{stage}{run number}-chunk-{index}`` (what the
+        dashboard shows).
+        """
+        if self.client is None and self.workers and len(tasks) > 1:
+            self._cluster, self.client = local_cluster(self.workers)
+            self.log(f"Dask LocalCluster of {self.workers} worker process(es); "
+                     f"dashboard {self.client.dashboard_link}")  # fmt: skip
+        if self.client is None:
+            return run_tasks(fn, tasks, done)
+        if memory_note:
+            self.log(memory_note)
+        self._runs += 1  # each run its own task keys: a stage never gets another's result
+        submit_all(self.client, fn, tasks, done, f"{self.name}-{stage}{self._runs}")
+        return "scheduler" if self._cluster is None else "local-cluster"
+
+    def slots(self) -> int:
+        """Tasks that can run at once: the cluster's worker threads (``workers`` before
+        a local cluster starts)."""
+        if self.client is None:
+            return max(1, self.workers or 1)
+        return max(1, sum(self.client.nthreads().values()))
 
     def close(self) -> None:
-        """Close the scheduler's client (if any)."""
+        """Close the client, and the local cluster if this engine started it."""
         if self.client is not None:
             self.client.close()
+        if self._cluster is not None:
+            self._cluster.close()
+        self.client = self._cluster = None
+
+    def __enter__(self) -> Engine:
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.close()
 
 
 def open_engine(
@@ -268,7 +299,9 @@ def open_engine(
         raise InputError(f"must be >= 0, got {workers}", option=workers_option)
     name = f"{name}-{uuid.uuid4().hex[:12]}"
     if scheduler:
-        return Engine(client=connect(scheduler, timeout_s, scheduler_option), log=log, name=name)
+        client = connect(scheduler, timeout_s, scheduler_option)
+        log(f"Dask scheduler {scheduler}; dashboard {client.dashboard_link}")
+        return Engine(client=client, log=log, name=name)
     if workers:
         return Engine(workers=workers, log=log, name=name)
     return None

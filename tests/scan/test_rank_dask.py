@@ -24,8 +24,8 @@ from prospect.scan import rank
 pytestmark = pytest.mark.filterwarnings("ignore::DeprecationWarning")
 
 FIXTURE = Path(__file__).resolve().parent / "data" / "rank_catalog.json"
-#: two-body: the Dask part is the two-body scan stage (the n-body stage and refinement
-#: run in this process)
+#: two-body, no refinement: the scan stage (test_nbody_and_refinement_on_a_cluster adds
+#: the other two stages that run on the cluster)
 KW = dict(catalog=str(FIXTURE), start="2027-01-01", end="2029-01-01", refine=False,
           checkpoint=False, include_infeasible=True, ephemeris="two-body")  # fmt: skip
 #: one-way: the fine grid, 5 MB per chunk; round trips: the lattice search of one
@@ -37,9 +37,12 @@ CASES = {
 
 
 @pytest.fixture(scope="module")
-def cluster():
+def cluster(tmp_path_factory):
     from distributed import Client, LocalCluster
 
+    # the workers read and fill the tests' n-body cache (tests/conftest.py), as this process
+    cache = tmp_path_factory.getbasetemp() / "prospect-cache"
+    cache.mkdir(exist_ok=True)
     cl = LocalCluster(
         n_workers=2,
         threads_per_worker=1,
@@ -47,7 +50,7 @@ def cluster():
         host="127.0.0.1",
         dashboard_address="127.0.0.1:0",  # not 8787, which another test may hold
         silence_logs=logging.ERROR,
-        env={"NUMBA_NUM_THREADS": "1"},
+        env={"NUMBA_NUM_THREADS": "1", "PROSPECT_CACHE_DIR": str(cache)},
     )
     client = Client(cl, set_as_default=False)
     yield cl, client
@@ -88,6 +91,26 @@ def test_rank_on_a_cluster_equals_in_process(cluster, case):
     # the chunks ran on the workers: the scheduler saw rank's tasks
     keys = client.run_on_scheduler(lambda dask_scheduler: list(dask_scheduler.task_prefixes))
     assert any("prospect-rank" in k for k in keys)
+
+
+def test_nbody_and_refinement_on_a_cluster(cluster):
+    """With the n-body default and refinement, the n-body re-scan's chunks and the
+    refined rows are tasks on the cluster too, and the table is the in-process one."""
+    pytest.importorskip("assist")
+    cl, client = cluster
+    kw = {**KW, "ephemeris": "nbody", "refine": True, "refine_top": 2, "round_trip": True,
+          "end": "2028-01-01", "include_infeasible": False}  # fmt: skip
+    here = rank("nhats-human", **kw)
+    from distributed import get_task_stream
+
+    with get_task_stream(client) as ts:
+        there = rank("nhats-human", scheduler=cl.scheduler_address, **kw)
+    assert here.attrs["n_nbody"] >= 2 and here["refined"].sum() >= 2
+    assert set(there["ephemeris"]) == {"nbody"}
+    assert_same_rows(there, here)
+    keys = [str(t["key"]) for t in ts.data]
+    assert sum("-nbody" in k for k in keys) >= 2  # split so both workers get a chunk
+    assert sum("-refine" in k for k in keys) == 2
 
 
 def test_rank_on_local_workers_equals_in_process():

@@ -35,6 +35,7 @@ from __future__ import annotations
 
 import hashlib
 from collections.abc import Callable
+from contextlib import nullcontext
 
 import pandas as pd
 
@@ -204,9 +205,10 @@ def rank(
         within ``scheduler_timeout_s``.
     workers : int, optional
         Without ``scheduler``: a LocalCluster of this many worker processes on
-        this machine for the scan stage (when it has more than one chunk).
-        Default (and 0): the scan runs in this process.  The n-body stage and
-        the refinement always run in this process.
+        this machine (started when a stage has more than one task).  Default
+        (and 0): everything runs in this process.  With either, the scan's
+        chunks, the n-body re-scan's chunks and the refinement's rows are
+        Dask tasks; the table equals the in-process one row for row.
     scheduler_timeout_s : float
         How long to try to reach ``scheduler``, seconds (default 10).
     log : callable, optional
@@ -266,7 +268,7 @@ def rank(
     filters = {"max_h": max_h, "max_u": max_u, "min_diameter_m": min_diameter_m}
     engine = open_engine(scheduler, workers, timeout_s=scheduler_timeout_s,
                          log=log or (lambda s: None), name="prospect-rank")  # fmt: skip
-    try:
+    with engine or nullcontext():  # the scan, the n-body re-scan and refinement share it
         table = _load_catalog(catalog).reset_index(drop=True)
         selected = select(table, **filters)
         screened = screen(selected, spec, exhaustive=exhaustive, margin_km_s=screen_margin_km_s)
@@ -274,34 +276,32 @@ def rank(
         store = (checkpoint or resume) and {"write": checkpoint, "resume": resume}
         res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive,
                           engine)  # fmt: skip
-    finally:
-        if engine is not None:
-            engine.close()
-    res, nb_info = _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris,
-                                    nbody_margin_km_s)  # fmt: skip
-    res = add_composition(attach_catalog(res, screened))
-    res = feasibility(res, spec)
-    if not include_infeasible:
-        res = res[res["feasible"]].reset_index(drop=True)
-    res = order(score(res, spec, w))
-    n_ref = min(refine_top, len(res), top or len(res)) if refine else 0
-    if n_ref:
-        res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris)
-        res = order(score(feasibility(res, spec), spec, w))
+        res, nb_info = _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris,
+                                        nbody_margin_km_s, engine)  # fmt: skip
+        res = add_composition(attach_catalog(res, screened))
+        res = feasibility(res, spec)
+        if not include_infeasible:
+            res = res[res["feasible"]].reset_index(drop=True)
+        res = order(score(res, spec, w))
+        n_ref = min(refine_top, len(res), top or len(res)) if refine else 0
+        if n_ref:
+            res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris, engine=engine)
+            res = order(score(feasibility(res, spec), spec, w))
     attrs = _attrs(spec, rt_mode, grid, w, ephemeris, nb_info, screened,
                    n_catalog=len(table), n_selected=len(selected), filters=filters)  # fmt: skip
     return finish(res, top, grid.window_s, attrs, targets=survivors, ephemeris=ephemeris)
 
 
-def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, margin_km_s):
-    """Stage 2b: the n-body re-scan of the candidates (:mod:`.nbody`), or the
-    two-body rows as they are; returns the rows and the stage's ``attrs``."""
+def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, margin_km_s,
+                     engine=None):  # fmt: skip
+    """Stage 2b: the n-body re-scan of the candidates (:mod:`.nbody`; on ``engine`` when
+    given), or the two-body rows as they are; returns the rows and the stage's ``attrs``."""
     if ephemeris != "nbody":
         res["ephemeris"] = "two-body"
         return res, {}
     return nbody_stage(
         feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
-        round_trip=rt_mode, margin_km_s=margin_km_s,
+        round_trip=rt_mode, margin_km_s=margin_km_s, engine=engine,
     )  # fmt: skip
 
 

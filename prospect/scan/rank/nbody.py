@@ -152,6 +152,7 @@ def nbody_stage(
     *,
     round_trip: bool,
     margin_km_s: float | None = None,
+    engine=None,
 ) -> tuple[pd.DataFrame, dict]:
     """Replace the two-body rows of the candidates by an n-body re-scan.
 
@@ -167,6 +168,8 @@ def nbody_stage(
     margin_km_s : float, optional
         Override the margin, km/s (default the limit times :data:`NBODY_MARGINS`;
         ``inf`` sends every target).
+    engine : prospect.scan._engine.Engine, optional
+        Where the re-scan's chunks run (default: this process).
 
     Returns
     -------
@@ -216,6 +219,7 @@ def nbody_stage(
         chunk,
         states=_nbody_states(sub_table, sub_el, gm),
         ephemeris="nbody",
+        engine=engine,
     )
     nb["row"] = cand_rows[nb["row"].to_numpy(dtype=int)]
     nb["ephemeris"] = "nbody"

@@ -50,9 +50,9 @@ def _scan_chunk(
     return chunks.oneway_frame(scan_1(sub_el, grid.oneway, spec), spec)
 
 
-def _chunk_task(a, b, sub_el, sub_table, grid, spec, exhaustive, batch, ephemeris):
+def _chunk_task(a, b, sub_el, sub_table, grid, spec, exhaustive, batch, ephemeris, states=None):
     """One chunk of targets ``a:b`` as a Dask task: its table, with ``row``."""
-    part = _scan_chunk(sub_el, sub_table, grid, spec, exhaustive, batch, None, ephemeris)
+    part = _scan_chunk(sub_el, sub_table, grid, spec, exhaustive, batch, states, ephemeris)
     part.insert(0, "row", np.arange(a, b))
     return part
 
@@ -97,8 +97,8 @@ def scan(
     ephemeris : str
         Ephemeris of ``states`` (for the models of round-trip legs).
     engine : Engine, optional
-        Run the chunks to compute as Dask tasks there (not with ``states``);
-        default: in this process, one chunk after the other.
+        Run the chunks to compute as Dask tasks there (``states`` goes with
+        each task); default: in this process, one chunk after the other.
     """
     n = len(survivors)
     parts = []
@@ -107,9 +107,9 @@ def scan(
         # the search keeps far less per target than the fine grid the chunk size is
         # sized for (search.SEARCH_CHUNK_FACTOR); fewer, larger chunks save overhead
         chunk *= search.SEARCH_CHUNK_FACTOR
-    if engine is not None and states is None:
+    if engine is not None:
         args = (survivors, el, grid, spec, chunk, store, progress, exhaustive, batch, ephemeris)
-        return _scan_engine(engine, *args)
+        return _scan_engine(engine, *args, states=states)
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
         part = store.load(c) if store is not None else None
@@ -128,9 +128,15 @@ def scan(
 
 
 def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exhaustive, batch,
-                 ephemeris) -> pd.DataFrame:  # fmt: skip
-    """:func:`scan` with the chunks to compute run by ``engine``, gathered in chunk order."""
+                 ephemeris, states=None) -> pd.DataFrame:  # fmt: skip
+    """:func:`scan` with the chunks to compute run by ``engine``, gathered in chunk order.
+
+    The n-body re-scan (``states`` given, no checkpoints) is cut so that every
+    worker gets two chunks: its rows do not depend on the chunking.
+    """
     n = len(survivors)
+    if states is not None and store is None:
+        chunk = min(chunk, max(1, -(-n // (2 * engine.slots()))))
     parts, tasks = {}, []
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
@@ -140,7 +146,7 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
             continue
         sub = {k: v[a:b] for k, v in el.items()}
         tasks.append((c, (a, b, sub, survivors.iloc[a:b], grid, spec, exhaustive, batch,
-                          ephemeris)))  # fmt: skip
+                          ephemeris, states)))  # fmt: skip
     done_targets = [sum(len(p) for p in parts.values())]
     if progress is not None and parts:
         progress(done_targets[0], n)
@@ -156,6 +162,7 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
     if tasks:
         note = (f"{len(tasks)} of {len(tasks) + len(parts)} scan chunk(s) of up to {chunk} "
                 "targets to compute; one chunk at a time per worker")  # fmt: skip
-        engine.run(_chunk_task, tasks, done, memory_note=note)
+        engine.run(_chunk_task, tasks, done, memory_note=note,
+                   stage="scan" if states is None else "nbody")  # fmt: skip
     ordered = [parts[c] for c in sorted(parts)]
     return pd.concat(ordered, ignore_index=True) if ordered else pd.DataFrame({"row": []})
