@@ -171,3 +171,16 @@ def test_span_ends_at_each_rows_end(table):
 def test_other_ephemeris_needs_its_states(table):
     with pytest.raises(ValueError, match=r"^states: "):
         earth_approaches(table, "2029-01-01", ephemeris="two-body")
+
+
+def test_earth_interpolant_is_de440_within_metres(table):
+    """nbody_pair's Earth (cubic Hermite of DE440 states every EARTH_NODE_DAYS) against
+    DE440 itself at 2,000 random epochs over four years: within 10 m (measured 5.7 m)."""
+    from prospect.nbody import earth_states
+    from prospect.nbody.approach import nbody_pair
+
+    t0, t1 = _tdb_s("2026-01-01T00:00:00"), _tdb_s("2030-01-01T00:00:00")
+    t = np.sort(np.random.default_rng(9).uniform(t0, t1, 2000))
+    _, r_e = nbody_pair(table, t0, t1)(np.array([0]), t)
+    err_km = np.linalg.norm(r_e - earth_states(t)[0], axis=-1)
+    assert err_km.max() < 0.010, err_km.max()

@@ -28,7 +28,7 @@ import pandas as pd
 from prospect.catalog.schema import U_POOR
 from prospect.core.constants import AU_KM, DAY_S, JD_J2000
 
-__all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches", "nbody_pair"]
+__all__ = ["CLOSE_APPROACH_AU", "EARTH_NODE_DAYS", "U_POOR", "earth_approaches", "nbody_pair"]
 
 #: Earth approaches closer than this are flagged (au).  0.05 au is the Earth MOID
 #: below which the MPC and CNEOS call an asteroid potentially hazardous (PHA: MOID
@@ -40,9 +40,20 @@ __all__ = ["CLOSE_APPROACH_AU", "U_POOR", "earth_approaches", "nbody_pair"]
 #: trip by 0.25 km/s).
 CLOSE_APPROACH_AU = 0.05
 
-#: ``states(table, epochs_s (M,)) -> (r (N, M, 3) km, r_earth (M, 3) km)``, NaN rows
+#: ``pair(rows (n,) int, epochs_s (M,)) -> (r (n, M, 3) km, r_earth (M, 3) km)``: states
+#: of the given rows of a table and the Earth's, heliocentric ecliptic J2000; NaN rows
 #: where a target's state cannot be computed.
-StatePair = Callable[[pd.DataFrame, np.ndarray], tuple[np.ndarray, np.ndarray]]
+StatePair = Callable[[np.ndarray, np.ndarray], tuple[np.ndarray, np.ndarray]]
+
+#: ``states(table, t0_s, t1_s) -> StatePair``, valid within ``[t0_s, t1_s]`` (TDB s).
+StateSource = Callable[[pd.DataFrame, float, float], StatePair]
+
+#: Node spacing of the Earth's cubic Hermite interpolant, days.  Its error is
+#: h^4/384 max|r''''| (:mod:`prospect.nbody.interpolant`), set by the Earth's 4,670 km
+#: monthly motion about the Earth-Moon barycentre: 4,670 km x (2 pi / 27.3 d)^4 x
+#: (0.5 d)^4 / 384 = 2 m; measured 5.7 m at most over 2026-2029
+#: (tests/test_nbody_approach.py), against ~15 m for the targets' own interpolant.
+EARTH_NODE_DAYS = 0.5
 
 
 def _epochs_s(value) -> np.ndarray:
@@ -55,23 +66,40 @@ def _epochs_s(value) -> np.ndarray:
     return np.asarray(tdb_seconds(as_time(value, option="end")), dtype=float)
 
 
-def nbody_pair(table: pd.DataFrame, t_s: np.ndarray):
-    """n-body states of the table's targets (cache) and DE440's Earth at common epochs."""
-    from prospect.nbody.states import catalog_states, earth_states
+def nbody_pair(table: pd.DataFrame, t0_s: float, t1_s: float) -> StatePair:
+    """n-body states of the table's targets (the cache behind :func:`catalog_states`) and
+    DE440's Earth (:func:`earth_states` sampled every :data:`EARTH_NODE_DAYS` over
+    ``[t0_s, t1_s]`` once, then interpolated: DE440 through ASSIST costs ~0.1 ms an
+    epoch, and a whole-catalog ranking asks for ~600 epochs per row)."""
+    from prospect.core.constants import GM_SUN_KM3_S2
+    from prospect.elements import element_arrays
+    from prospect.nbody.cache import cached_states
+    from prospect.nbody.interpolant import hermite_eval
+    from prospect.nbody.states import earth_states
 
-    r, _, status = catalog_states(table, t_s)
-    r_e, _ = earth_states(t_s)
-    r = np.where((status != 0)[..., None], np.nan, r)
-    return r, r_e
+    el = element_arrays(table)
+    labels = table["designation"].astype(str).to_numpy()
+    gm = float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))
+    h = EARTH_NODE_DAYS * DAY_S
+    nodes = np.arange(np.floor(t0_s / h) - 1, np.ceil(t1_s / h) + 2) * h
+    r_n, v_n = earth_states(nodes)
+
+    def pair(rows: np.ndarray, t_s: np.ndarray):
+        sub = {k: np.asarray(v)[rows] for k, v in el.items()}
+        r, _, status = cached_states(labels[rows], sub, t_s, gm)
+        r = np.where((status != 0)[..., None], np.nan, r)
+        return r, hermite_eval(nodes, r_n, v_n, t_s)[0]
+
+    return pair
 
 
-def _distances(states: StatePair, table: pd.DataFrame, t_s: np.ndarray) -> np.ndarray:
-    """Geocentric distances (N, M) km of the table's targets at common epochs."""
-    r, r_e = states(table, np.asarray(t_s, dtype=float))
+def _distances(pair: StatePair, rows, t_s: np.ndarray) -> np.ndarray:
+    """Geocentric distances (n, M) km of the given rows at common epochs."""
+    r, r_e = pair(np.atleast_1d(rows), np.asarray(t_s, dtype=float))
     return np.linalg.norm(r - r_e[None], axis=-1)
 
 
-def _narrow(states: StatePair, row: pd.DataFrame, centres_s, half_s: float, span_s, n: int = 97):
+def _narrow(pair: StatePair, row: int, centres_s, half_s: float, span_s, n: int = 97):
     """Finest minimum of one target's distance around candidate times, within
     ``span_s = (lo, hi)``: (t_s, d_km).
 
@@ -85,7 +113,7 @@ def _narrow(states: StatePair, row: pd.DataFrame, centres_s, half_s: float, span
     best = (np.nan, np.inf)
     for _ in range(2):
         t = np.clip(centres[:, None] + half * offsets[None], *span_s)  # (k, n)
-        d = _distances(states, row, t.ravel())[0].reshape(t.shape)
+        d = _distances(pair, row, t.ravel())[0].reshape(t.shape)
         d = np.where(np.isfinite(d), d, np.inf)
         j = np.argmin(d, axis=1)
         centres, dmin = t[np.arange(t.shape[0]), j], d[np.arange(t.shape[0]), j]
@@ -111,7 +139,7 @@ def _coarse_minima(d: np.ndarray, candidates: int) -> np.ndarray:
 _CHUNK = 256
 
 
-def _closest(states, table, ep0, end_s, step_days: float, candidates: int):
+def _closest(source: StateSource, table, ep0, end_s, step_days: float, candidates: int):
     """Time (TDB s) and distance (km) of each row's closest approach in its span (N,)."""
     n = len(table)
     out_t, out_d = np.full(n, np.nan), np.full(n, np.nan)
@@ -122,16 +150,17 @@ def _closest(states, table, ep0, end_s, step_days: float, candidates: int):
     step = step_days * DAY_S
     grid = np.arange(lo_s[ok].min(), hi_s[ok].max() + step, step)
     grid = np.unique(np.r_[grid, hi_s[ok]])  # every span's end is sampled
+    pair = source(table, grid[0] - step, grid[-1] + step)
     all_rows = np.flatnonzero(ok)
     for a in range(0, all_rows.size, _CHUNK):  # bounded memory: (chunk, M, 3) states
         rows = all_rows[a : a + _CHUNK]
-        d = _distances(states, table.iloc[rows], grid)
+        d = _distances(pair, rows, grid)
         d[~((grid[None] >= lo_s[rows, None]) & (grid[None] <= hi_s[rows, None]))] = np.nan
         for j, i in enumerate(rows):
             if np.isfinite(d[j]).any():
                 centres = grid[_coarse_minima(d[j], candidates)]
                 span = (lo_s[i], hi_s[i])
-                out_t[i], out_d[i] = _narrow(states, table.iloc[i : i + 1], centres, step, span)
+                out_t[i], out_d[i] = _narrow(pair, i, centres, step, span)
     return out_t, out_d
 
 
@@ -140,7 +169,7 @@ def earth_approaches(
     end,
     *,
     ephemeris: str = "nbody",
-    states: StatePair | None = None,
+    states: StateSource | None = None,
     step_days: float = 1.0,
     candidates: int = 3,
 ) -> pd.DataFrame:
@@ -158,8 +187,9 @@ def earth_approaches(
     ephemeris : str
         Name of the states used, reported in the ``ephemeris`` column.
     states : callable, optional
-        ``states(table, epochs_s (M,)) -> (r (N, M, 3) km, r_earth (M, 3) km)``,
-        heliocentric ecliptic J2000; default :func:`nbody_pair` (n-body cache and
+        ``states(table, t0_s, t1_s) -> pair`` with ``pair(rows (n,) int, epochs_s
+        (M,)) -> (r (n, M, 3) km, r_earth (M, 3) km)``, heliocentric ecliptic J2000,
+        valid within ``[t0_s, t1_s]``; default :func:`nbody_pair` (n-body cache and
         DE440's Earth).  Required when ``ephemeris`` is not ``"nbody"``.
     step_days : float
         Coarse sampling step, days.

@@ -36,7 +36,7 @@ import numpy as np
 import pandas as pd
 
 from prospect.catalog.schema import U_POOR
-from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, JD_J2000
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
 from prospect.scan.rank.screen import Screened
 
 __all__ = [
@@ -128,7 +128,7 @@ def _flags(res: pd.DataFrame, window_s: tuple[float, float]) -> pd.DataFrame:
     return res
 
 
-def _two_body_pair(t0_s: float, t1_s: float):
+def _two_body_pair(table: pd.DataFrame, t0_s: float, t1_s: float):
     """States of Kepler targets and astropy's Earth (the two-body scan's pair) within
     ``[t0_s, t1_s]``: the Earth as a cubic spline of 1-day nodes (good to ~0.2 km,
     :meth:`prospect.scan._targets.TargetModel.interpolated`; astropy costs ~0.25 ms
@@ -138,13 +138,15 @@ def _two_body_pair(t0_s: float, t1_s: float):
     from prospect.scan._targets import earth_model
 
     earth = earth_model("two-body").interpolated(t0_s, t1_s, step_days=1.0)
+    el = element_arrays(table)
+    gm = float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))
 
-    def states(table: pd.DataFrame, t_s: np.ndarray):
-        gm = float(table.attrs.get("gm_km3_s2", GM_SUN_KM3_S2))
-        r, _, status = kepler.propagate_elements(gm, **element_arrays(table), epochs_s=t_s)
+    def pair(rows: np.ndarray, t_s: np.ndarray):
+        sub = {k: np.asarray(v)[rows] for k, v in el.items()}
+        r, _, status = kepler.propagate_elements(gm, **sub, epochs_s=t_s)
         return np.where((status != 0)[..., None], np.nan, r), earth(t_s)[0]
 
-    return states
+    return pair
 
 
 def _trajectory_end_s(res: pd.DataFrame) -> np.ndarray:
@@ -190,11 +192,7 @@ def approaches(res: pd.DataFrame, targets: pd.DataFrame, ephemeris: str) -> pd.D
     t_s, au, km = (np.full(len(res), np.nan) for _ in range(3))
     close = np.zeros(len(res), dtype=bool)
     if known.any():
-        kw = {}
-        if ephemeris == "two-body":
-            ep0 = (table["epoch_jd_tt"].to_numpy(dtype=float) - JD_J2000) * DAY_S
-            span = np.r_[ep0, end_s][np.isfinite(np.r_[ep0, end_s])]
-            kw["states"] = _two_body_pair(span.min(), span.max())
+        kw = {"states": _two_body_pair} if ephemeris == "two-body" else {}
         ap = earth_approaches(table, end_s, ephemeris=ephemeris, **kw)
         t_s[known] = ap["approach_s"].to_numpy(dtype=float)
         au[known] = ap["approach_au"].to_numpy(dtype=float)
