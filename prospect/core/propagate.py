@@ -143,64 +143,6 @@ def _element_cell(cst, ei, ma0i, ep0i, t):
     return rx, ry, rz, vx, vy, vz, _OK
 
 
-# Epochs per warm-started run: the first epoch of each run is solved cold (Markley
-# 1995 starter), the others start from the previous epoch's root.  Runs are the same
-# for every driver (serial, threads over rows, threads over epochs), so the drivers
-# stay bit-identical.  1 = every epoch cold (the kernel before warm starts; used by
-# benchmarks/bench_kepler.py for the old-vs-new ratio).
-_WARM_CHUNK = 64
-
-
-@njit(cache=True, inline="always")
-def _kepler_elliptic_warm(m, e, m_prev, E_prev, s_prev, c_prev):
-    """Root E of E - e sin E = m (0 < e < 1) started from a nearby solved epoch.
-
-    ``(m_prev, E_prev, s_prev, c_prev)`` is the previous epoch's mean anomaly and
-    root, with sin and cos, in the same revolution as ``m``.  The guess is the
-    second-order Taylor step of E(M) (``E' = 1/D``, ``E'' = -e sin E / D^3``,
-    ``D = 1 - e cos E``); it is then corrected with the fifth-order steps of
-    Markley (1995, eqs. 21-22) and verified with a Newton step, to the same
-    8-ulp tolerance as :func:`prospect.core.anomaly._kepler_elliptic_reduced`.
-    Returns ``(E, sin E, cos E, ok)``; ``ok`` False asks the caller for a cold solve.
-    """
-    if m == 0.0:
-        return 0.0, 0.0, 1.0, True
-    dm = m - m_prev
-    dinv = 1.0 / (1.0 - e * c_prev)
-    step0 = dm * dinv - 0.5 * dm * dm * e * s_prev * dinv * dinv * dinv
-    if not (abs(step0) < 0.5):
-        return E_prev, s_prev, c_prev, False
-    E = E_prev + step0
-    # sin/cos of the guess from the nearest tabulated node and a short rotation, as
-    # the cold solver does (same accuracy as libm, a fraction of its latency)
-    ae = abs(E)
-    if ae <= _PI:
-        kn = int(ae * _TAB_SCALE + 0.5)
-        s, c = _rotate_small(_SIN_TAB[kn], _COS_TAB[kn], ae - kn * _TAB_STEP)
-        if E < 0.0:
-            s = -s
-    else:
-        s = math.sin(E)
-        c = math.cos(E)
-    one_m_e = 1.0 - e
-    for _ in range(6):
-        d5 = _markley_step(_kepler_residual(E, s, e, one_m_e, m), s, c, e)
-        if not (abs(d5) < 0.5):
-            return E, s, c, False
-        if abs(d5) <= 0.01:
-            s, c = _rotate_small(s, c, d5)
-        else:
-            s = math.sin(E + d5)
-            c = math.cos(E + d5)
-        E = E + d5
-        if abs(d5) <= _STEP_TOL * abs(E):
-            return E, s, c, True
-        dn = -_kepler_residual(E, s, e, one_m_e, m) / (1.0 - e * c)
-        if abs(dn) <= _STEP_TOL * abs(E):
-            return E + dn, s + c * dn, c - s * dn, True
-    return E, s, c, False
-
-
 @njit(cache=True, inline="always")
 def _perifocal_to_out(i, j, cst, x, y, vxp, vyp, r_out, v_out, st_out):
     """Rotate a perifocal state to the frame and store it (NaN + status on overflow)."""
@@ -226,58 +168,6 @@ def _perifocal_to_out(i, j, cst, x, y, vxp, vyp, r_out, v_out, st_out):
 
 
 @njit(cache=True, inline="always")
-def _element_run(i, j0, j1, cst, st_el_i, ei, ma0i, ep0i, row, r_out, v_out, st_out):
-    """Epochs ``row[j0:j1]`` of element set ``i``: the first solved cold, each next one
-    warm-started from the previous root (elliptic orbits; others cell by cell)."""
-    warm = st_el_i == 0 and 0.0 < ei < 1.0
-    have = False
-    m_prev = E_prev = s_prev = c_prev = 0.0
-    k_prev = 0.0
-    n = cst[6]
-    aa = cst[7]
-    b_over_a = cst[8]
-    for j in range(j0, j1):
-        t = row[j]
-        if not warm or not math.isfinite(t):
-            _element_store(i, j, cst, st_el_i, ei, ma0i, ep0i, t, r_out, v_out, st_out)
-            have = False
-            continue
-        M = ma0i + n * (t - ep0i)
-        k = math.floor(M / _TWO_PI + 0.5)
-        Mr = M - _TWO_PI * k
-        ok = False
-        if have:
-            shift = _TWO_PI * (k_prev - k)
-            E, sE, cE, ok = _kepler_elliptic_warm(
-                Mr, ei, m_prev + shift, E_prev + shift, s_prev, c_prev
-            )
-        if not ok:
-            sgn = 1.0
-            if Mr < 0.0:
-                sgn = -1.0
-            E, sE, cE, ok = _kepler_elliptic_reduced(abs(Mr), ei)
-            E = sgn * E
-            sE = sgn * sE
-        if not ok:
-            for q in range(3):
-                r_out[i, j, q] = np.nan
-                v_out[i, j, q] = np.nan
-            st_out[i, j] = _NOT_CONVERGED
-            have = False
-            continue
-        have = True
-        m_prev, E_prev, s_prev, c_prev, k_prev = Mr, E, sE, cE, k
-        omc = sE * sE / (1.0 + cE) if cE > 0.0 else 1.0 - cE  # 1 - cos E
-        one_m_e = 1.0 - ei
-        x = aa * (one_m_e - omc)  # a (cos E - e)
-        y = aa * b_over_a * sE
-        k_v = n / (one_m_e + ei * omc)  # dE/dt = n / (1 - e cos E)
-        _perifocal_to_out(
-            i, j, cst, x, y, -aa * sE * k_v, aa * b_over_a * cE * k_v, r_out, v_out, st_out
-        )
-
-
-@njit(cache=True, inline="always")
 def _element_store(i, j, cst, st_el_i, ei, ma0i, ep0i, t, r_out, v_out, st_out):
     if st_el_i != 0:
         for k in range(3):
@@ -295,48 +185,201 @@ def _element_store(i, j, cst, st_el_i, ei, ma0i, ep0i, t, r_out, v_out, st_out):
     st_out[i, j] = st
 
 
-# Three drivers of the same run kernel: serial, threads over element sets (many
-# rows), threads over runs of epochs (few rows, many epochs).  Separate top-level
-# functions so that numba's on-disk cache keeps one entry per variant.
+# Epochs per warm-started run: the first epoch of each run is solved cold (Markley
+# 1995 starter), the others start from the previous epoch's root.  Runs are the same
+# for every driver (serial, threads over rows, threads over epochs), so the drivers
+# stay bit-identical.  1 = every epoch cold (the cold solver alone; used by
+# tests and benchmarks/bench_kepler.py for the warm-vs-cold comparison).
+_WARM_CHUNK = 64
+
+# Element sets per block.  At each epoch a block's warm-started solves run as one
+# loop over its lanes with no calls and no data-dependent branches, which LLVM turns
+# into AVX2 instructions (4 lanes at once); the lanes the warm start does not serve
+# are solved afterwards, one by one.  Measured (benchmarks/bench_kepler.py, one
+# thread, NEA records, 1,000 epochs over 20 years): 43 ns per state against 107 ns
+# for the same warm start solved cell by cell, whose solves form one serial chain.
+_LANES = 8
+
+# Rows of a block's scratch array (one column per lane).
+_B_M, _B_E, _B_S, _B_C, _B_K, _B_T, _B_R = range(7)  # _B_R: 6 rows, x y z vx vy vz
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _warm_lane(m, e, m_prev, E_prev, s_prev, c_prev):
+    """Root E of E - e sin E = m (0 < e < 1, |m| <= pi) from a nearby solved epoch.
+
+    ``(m_prev, E_prev, s_prev, c_prev)`` is the previous epoch's mean anomaly and
+    root, with sin and cos, shifted into the revolution of ``m``.  The guess is
+    the second-order Taylor step of E(M) (``E' = 1/D``, ``E'' = -e sin E / D^3``,
+    ``D = 1 - e cos E``); its sin and cos come from the nearest tabulated node and
+    a short rotation, as in the cold solver; one fifth-order step of Markley (1995,
+    eqs. 21-22) follows, then a Newton step that verifies it: ``ok`` only when
+    that step is below 8 ulp of E, the cold solver's tolerance.  Straight-line
+    code (no branch, no call), so that a loop over lanes vectorizes.
+    Returns ``(E, sin E, cos E, ok)``; ``ok`` False asks for a cold solve.
+    """
+    dm = m - m_prev
+    dinv = 1.0 / (1.0 - e * c_prev)
+    E = E_prev + dm * dinv - 0.5 * dm * dm * e * s_prev * dinv * dinv * dinv
+    ae = abs(E)
+    # nearest node (a NaN guess reads node 256 and fails the test below)
+    kn = int((ae if ae < _PI else _PI) * _TAB_SCALE + 0.5)
+    s, c = _rotate_small(_SIN_TAB[kn], _COS_TAB[kn], ae - kn * _TAB_STEP)
+    s = math.copysign(1.0, E) * s
+    one_m_e = 1.0 - e
+    d5 = _markley_step(_kepler_residual(E, s, e, one_m_e, m), s, c, e)
+    s, c = _rotate_small(s, c, d5)
+    E = E + d5
+    dn = -_kepler_residual(E, s, e, one_m_e, m) / (1.0 - e * c)
+    # |offset| <= 0.01 in both rotations (valid range of _rotate_small)
+    ok = (ae <= _PI + 0.004) & (abs(d5) <= 0.01) & (abs(dn) <= _STEP_TOL * abs(E))
+    # first-order update of sin/cos: |dn| <= 8 ulp, neglected term ~1e-30
+    return E + dn, s + c * dn, c - s * dn, ok
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _block_solve(e, ma0, n, ep0, w, have, ok):
+    """One epoch of a block: warm-started roots of every lane (the vector loop).
+
+    ``w`` is the block's scratch (rows ``_B_*``, one column per lane) holding the
+    previous epoch's ``m, E, sin E, cos E, k`` and this epoch's time; they are
+    overwritten with this epoch's, valid where ``ok`` (and ``have``) is True.
+    """
+    for b in range(e.size):
+        M = ma0[b] + n[b] * (w[_B_T, b] - ep0[b])
+        k = math.floor(M / _TWO_PI + 0.5)
+        mr = M - _TWO_PI * k
+        shift = _TWO_PI * (w[_B_K, b] - k)
+        E, s, c, good = _warm_lane(
+            mr, e[b], w[_B_M, b] + shift, w[_B_E, b] + shift, w[_B_S, b], w[_B_C, b]
+        )
+        w[_B_M, b] = mr
+        w[_B_E, b] = E
+        w[_B_S, b] = s
+        w[_B_C, b] = c
+        w[_B_K, b] = k
+        ok[b] = good & have[b]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _block_states(e, n, aa, b_over_a, pq, w):
+    """State of every lane from sin E, cos E, rotated to the frame (vector loop):
+    rows ``_B_R`` (x, y, z, vx, vy, vz) of ``w``; ``pq`` holds P and Q by lane."""
+    for b in range(e.size):
+        sE = w[_B_S, b]
+        cE = w[_B_C, b]
+        omc = sE * sE / (1.0 + cE) if cE > 0.0 else 1.0 - cE  # 1 - cos E
+        one_m_e = 1.0 - e[b]
+        k_v = n[b] / (one_m_e + e[b] * omc)  # dE/dt = n / (1 - e cos E)
+        x = aa[b] * (one_m_e - omc)  # a (cos E - e)
+        y = aa[b] * b_over_a[b] * sE
+        vx = -aa[b] * sE * k_v
+        vy = aa[b] * b_over_a[b] * cE * k_v
+        for q in range(3):
+            w[_B_R + q, b] = x * pq[q, b] + y * pq[3 + q, b]
+            w[_B_R + 3 + q, b] = vx * pq[q, b] + vy * pq[3 + q, b]
+
+
+@njit(cache=True, error_model="numpy")
+def _block_run(i0, j0, j1, consts, st_el, e_all, ma0_all, ep0_all, epochs, r_out, v_out, st_out):
+    """Epochs ``j0:j1`` of element sets ``i0:i0 + _LANES``: the first epoch solved
+    cold, each next one warm-started from the previous root (elliptic sets; the
+    others, and the lanes the warm start does not serve, cell by cell)."""
+    nb = min(_LANES, st_out.shape[0] - i0)
+    per_row = epochs.shape[0] == st_out.shape[0] and st_out.shape[0] != 1
+    e = e_all[i0 : i0 + nb].copy()
+    ma0 = ma0_all[i0 : i0 + nb].copy()
+    ep0 = ep0_all[i0 : i0 + nb].copy()
+    n = consts[i0 : i0 + nb, 6].copy()
+    aa = consts[i0 : i0 + nb, 7].copy()
+    b_over_a = consts[i0 : i0 + nb, 8].copy()
+    pq = consts[i0 : i0 + nb, :6].T.copy()
+    w = np.zeros((_B_R + 6, nb))
+    have = np.zeros(nb, dtype=np.bool_)
+    ok = np.zeros(nb, dtype=np.bool_)
+    done = np.zeros(nb, dtype=np.bool_)
+    for j in range(j0, j1):
+        for b in range(nb):
+            w[_B_T, b] = epochs[i0 + b, j] if per_row else epochs[0, j]
+        _block_solve(e, ma0, n, ep0, w, have, ok)
+        for b in range(nb):
+            done[b] = False
+            if not ok[b]:
+                done[b] = _block_cold(
+                    i0 + b, j, b, consts, st_el, e, ma0, ep0, w, r_out, v_out, st_out
+                )
+        _block_states(e, n, aa, b_over_a, pq, w)
+        for b in range(nb):
+            have[b] = not done[b]
+            if not done[b]:
+                i = i0 + b
+                if not (math.isfinite(w[_B_R, b]) and math.isfinite(w[_B_R + 3, b])):
+                    for q in range(3):
+                        r_out[i, j, q] = np.nan
+                        v_out[i, j, q] = np.nan
+                    st_out[i, j] = _OVERFLOW
+                    continue
+                for q in range(3):
+                    r_out[i, j, q] = w[_B_R + q, b]
+                    v_out[i, j, q] = w[_B_R + 3 + q, b]
+                st_out[i, j] = _OK
+
+
+@njit(cache=True, inline="always")
+def _block_cold(i, j, b, consts, st_el, e, ma0, ep0, w, r_out, v_out, st_out):
+    """Lane ``b`` (element set ``i``) at epoch ``j`` without a warm start: the cold
+    elliptic solve into ``w``, or the whole cell stored by :func:`_element_store`
+    (other conics, bad elements or epoch) or as not converged.  Returns True when
+    the cell is stored (no state to assemble, no warm start for the next epoch)."""
+    t = w[_B_T, b]
+    if not (st_el[i] == 0 and 0.0 < e[b] < 1.0 and math.isfinite(t)):
+        _element_store(i, j, consts[i], st_el[i], e[b], ma0[b], ep0[b], t, r_out, v_out, st_out)
+        return True
+    mr = w[_B_M, b]
+    E, s, c, conv = _kepler_elliptic_reduced(abs(mr), e[b])
+    sgn = -1.0 if mr < 0.0 else 1.0
+    w[_B_E, b] = sgn * E
+    w[_B_S, b] = sgn * s
+    w[_B_C, b] = c
+    if not conv:
+        for q in range(3):
+            r_out[i, j, q] = np.nan
+            v_out[i, j, q] = np.nan
+        st_out[i, j] = _NOT_CONVERGED
+    return not conv
+
+
+# Three drivers of the same block kernel: serial, threads over blocks of element
+# sets (many rows), threads over runs of epochs (few rows, many epochs).  Separate
+# top-level functions so that numba's on-disk cache keeps one entry per variant.
 @njit(cache=True)
 def _elements_serial(consts, st_el, e, ma0, ep0, epochs, chunk, r_out, v_out, st_out):
     n_el, n_ep = st_out.shape
-    per_row = epochs.shape[0] == n_el and n_el != 1
-    for i in range(n_el):
-        row = epochs[i] if per_row else epochs[0]
+    for i0 in range(0, n_el, _LANES):
         for j0 in range(0, n_ep, chunk):
             j1 = min(j0 + chunk, n_ep)
-            _element_run(
-                i, j0, j1, consts[i], st_el[i], e[i], ma0[i], ep0[i], row, r_out, v_out, st_out
-            )
+            _block_run(i0, j0, j1, consts, st_el, e, ma0, ep0, epochs, r_out, v_out, st_out)
 
 
 @njit(cache=True, parallel=True)
 def _elements_par_rows(consts, st_el, e, ma0, ep0, epochs, chunk, r_out, v_out, st_out):
     n_el, n_ep = st_out.shape
-    per_row = epochs.shape[0] == n_el and n_el != 1
-    for i in prange(n_el):
-        row = epochs[i] if per_row else epochs[0]
+    for q in prange((n_el + _LANES - 1) // _LANES):
+        i0 = q * _LANES
         for j0 in range(0, n_ep, chunk):
             j1 = min(j0 + chunk, n_ep)
-            _element_run(
-                i, j0, j1, consts[i], st_el[i], e[i], ma0[i], ep0[i], row, r_out, v_out, st_out
-            )
+            _block_run(i0, j0, j1, consts, st_el, e, ma0, ep0, epochs, r_out, v_out, st_out)
 
 
 @njit(cache=True, parallel=True)
 def _elements_par_cols(consts, st_el, e, ma0, ep0, epochs, chunk, r_out, v_out, st_out):
     n_el, n_ep = st_out.shape
-    per_row = epochs.shape[0] == n_el and n_el != 1
     n_runs = (n_ep + chunk - 1) // chunk
-    for i in range(n_el):
-        row = epochs[i] if per_row else epochs[0]
+    for i0 in range(0, n_el, _LANES):
         for q in prange(n_runs):
             j0 = q * chunk
             j1 = min(j0 + chunk, n_ep)
-            _element_run(
-                i, j0, j1, consts[i], st_el[i], e[i], ma0[i], ep0[i], row, r_out, v_out, st_out
-            )
+            _block_run(i0, j0, j1, consts, st_el, e, ma0, ep0, epochs, r_out, v_out, st_out)
 
 
 def propagate_elements(mu_km3_s2, a_km, ecc, inc, raan, argp, ma0, epoch0_s, epochs_s):
@@ -347,12 +390,14 @@ def propagate_elements(mu_km3_s2, a_km, ecc, inc, raan, argp, ma0, epoch0_s, epo
     :func:`solve_kepler_elliptic` (Markley 1995) or the hyperbolic solver.
     Along each row, epochs come in runs of 64: the first of a run is solved
     cold, each next one starts from the previous epoch's root (second-order
-    Taylor guess of E(M), then Markley's fifth-order correction to the same
-    8-ulp tolerance; a guess more than 0.5 rad off falls back to the cold
-    solver), which skips the starter for most cells; the states agree with
-    the cold solves to a few ulp.  The perifocal state is rotated by
-    ``R3(-raan) R1(-inc) R3(-argp)`` (Vallado 2013, Algorithm 10).
-    Numba-compiled; batches of at least 4096 cells run on all cores.
+    Taylor guess of E(M), one fifth-order correction of Markley, a Newton
+    step that must be below the cold solver's 8-ulp tolerance, else the cold
+    solver).  Elliptic element sets go in blocks of 8 whose warm solves run
+    side by side as vector (SIMD) instructions; the states agree with the
+    cold solves to a few ulp (1.5e-15 of |r| on 40,000 NEA records over 20
+    years).  The perifocal state is rotated by ``R3(-raan) R1(-inc)
+    R3(-argp)`` (Vallado 2013, Algorithm 10).  Numba-compiled; batches of at
+    least 4096 cells run on all cores.
 
     Parameters
     ----------

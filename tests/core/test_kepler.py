@@ -806,3 +806,90 @@ def test_warm_start_matches_cold_solves(monkeypatch, order):
     v_norm = np.linalg.norm(cold.v, axis=-1)
     assert (np.linalg.norm(warm.r - cold.r, axis=-1) <= 1e-14 * r_norm).all()
     assert (np.linalg.norm(warm.v - cold.v, axis=-1) <= 1e-14 * v_norm).all()
+
+
+def test_warm_start_blocks_with_edge_lanes(monkeypatch):
+    """Blocks of warm-started lanes (element sets solved side by side, epoch by epoch)
+    next to lanes the warm start never serves.
+
+    One batch holds e = 0.99, 0.9999 on a 0.3 au orbit (several revolutions between
+    epochs), near-parabolic ellipse and hyperbola (e = 1 -+ 1e-6, perihelion 0.5
+    au), hyperbolas e = 1.5 and 3, a circle, a bad element set and a NaN epoch.
+    Required: each set alone gives bit-identical rows (lanes never mix); the
+    warm start equals the cold solver to 1e-14 of |r| and |v| (a few ulp); the
+    states agree with propagate_state (universal variables, the other algorithm
+    of this module) to 1 m per au of distance and 1 mm/s, and the e = 0.99
+    ellipse and e = 1.5 hyperbola with boinor's Farnocchia propagator to 1 m.
+    """
+    q = 0.5 * AU_KM
+    e = np.array([0.99, 0.9999, 1 - 1e-6, 1 + 1e-6, 1.5, 3.0, 0.0, 0.3, 0.5, 0.2, 0.7])
+    a = np.array(
+        [2.5 * AU_KM, 0.3 * AU_KM, q / 1e-6, -q / 1e-6, -AU_KM, -0.3 * AU_KM] + [AU_KM] * 5
+    )
+    n = e.size
+    rng = np.random.default_rng(12)
+    inc, raan, argp = rng.uniform(0, np.pi, n), rng.uniform(0, 6, n), rng.uniform(0, 6, n)
+    ma0 = np.array([3.1, 0.2, 1e-7, -1e-7, -0.5, 0.3, 1.0, -2.0, 2.5, 0.1, -3.1])
+    inc[9] = np.nan  # a bad element set
+    epochs = np.tile(np.linspace(-10.0, 10.0, 300) * YEAR_S, (n, 1))
+    epochs[8, 150] = np.nan  # a bad epoch in a warm-started row
+    out = propagate_elements(MU, a, e, inc, raan, argp, ma0, 0.0, epochs)
+    for i in range(n):
+        alone = propagate_elements(MU, a[i], e[i], inc[i], raan[i], argp[i], ma0[i], 0.0, epochs[i])
+        for x, y in zip(alone, out, strict=True):
+            np.testing.assert_array_equal(x[0], y[i])
+    assert (out.status[9] == S.NONFINITE).all() and out.status[8, 150] == S.NONFINITE
+    good = out.status == 0
+    assert good.sum() == good.size - 300 - 1
+    monkeypatch.setattr(propagate, "_WARM_CHUNK", 1)
+    cold = propagate_elements(MU, a, e, inc, raan, argp, ma0, 0.0, epochs)
+    np.testing.assert_array_equal(cold.status, out.status)
+    for x, y in ((out.r, cold.r), (out.v, cold.v)):
+        d = np.linalg.norm(x - y, axis=-1)[good]
+        assert (d <= 1e-14 * np.linalg.norm(y, axis=-1)[good]).all()
+    r0, v0, _ = propagate_elements(MU, a, e, inc, raan, argp, ma0, 0.0, 0.0)
+    ok_rows = np.flatnonzero(good.all(axis=1))
+    for i in ok_rows:
+        rs, vs, ss = propagate_state(MU, r0[i, 0], v0[i, 0], epochs[i])
+        assert (ss == 0).all()
+        scale = np.maximum(np.linalg.norm(rs, axis=-1) / AU_KM, 1.0)
+        assert (np.linalg.norm(rs - out.r[i], axis=-1) < ONE_M_KM * scale).all(), i
+        assert (np.linalg.norm(vs - out.v[i], axis=-1) < ONE_MM_S).all(), i
+    for i in (0, 4):
+        rb, vb = _boinor_farnocchia(a[i], e[i], inc[i], raan[i], argp[i], ma0[i], epochs[i])
+        assert np.linalg.norm(rb - out.r[i], axis=-1).max() < ONE_M_KM, i
+        assert np.linalg.norm(vb - out.v[i], axis=-1).max() < ONE_MM_S, i
+
+
+def test_warm_lane_equals_cold_root_where_it_reports_ok():
+    """The warm step alone (``propagate._warm_lane``): previous roots 1e-9 to 0.3 rad
+    of mean anomaly away, around E = 0, around E = +-pi (where the guess leaves
+    [-pi, pi] and the revolution changes) and anywhere, e from 0.01 to 1 - 1e-6.
+    Wherever it reports ok, its root equals the cold solver's to 4 ulp and its
+    sin E, cos E those of the cold root to 2 ulp of 1 plus the difference of the roots;
+    it must report ok for most of these small steps."""
+    from prospect.core.anomaly import _kepler_elliptic
+
+    rng = np.random.default_rng(21)
+    k = 4000
+    near_pi = np.pi - 10 ** rng.uniform(-12, -1, k)
+    m = np.concatenate([near_pi, 10 ** rng.uniform(-12, 0, k), rng.uniform(-np.pi, np.pi, k)])
+    m *= rng.choice([-1.0, 1.0], m.size)
+    e = rng.choice([0.01, 0.5, 0.9, 0.99, 0.999, 1 - 1e-6], m.size)
+    dm = rng.choice([-1.0, 1.0], m.size) * 10 ** rng.uniform(-9, -0.5, m.size)
+    m_prev = m - dm  # the previous epoch, shifted into the revolution of m
+    E_prev = solve_kepler_elliptic(m_prev, e)
+    n_ok = 0
+    for i in range(m.size):
+        E, s, c, ok = propagate._warm_lane(
+            m[i], e[i], m_prev[i], E_prev[i], np.sin(E_prev[i]), np.cos(E_prev[i])
+        )
+        if not ok:
+            continue
+        n_ok += 1
+        E0, s0, c0, ok0 = _kepler_elliptic(m[i], e[i])
+        assert ok0
+        assert abs(E - E0) <= 4 * np.spacing(abs(E0)), (m[i], e[i], dm[i], E, E0)
+        tol = 4.5e-16 + abs(E - E0)  # 2 ulp of 1, plus sin/cos of its own root
+        assert abs(s - s0) <= tol and abs(c - c0) <= tol, (m[i], e[i], dm[i], E, E0, s, s0, c, c0)
+    assert n_ok > 0.6 * m.size, n_ok
