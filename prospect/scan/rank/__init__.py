@@ -27,8 +27,9 @@ window as a sequence of named stages, each in a module of its own:
    shown polished over continuous dates.
 5. :mod:`~prospect.scan.rank.score` -- score terms, weights, Pareto front and
    order; :mod:`~prospect.scan.rank.output` flags poorly known orbits and
-   window-edge optima, counts the feasible rows, keeps ``top``, numbers the
-   rows and sets ``attrs``.
+   window-edge optima, counts the feasible rows, keeps ``top``, gives the rows
+   kept their closest Earth approach (flagged under 0.05 au), numbers the rows
+   and sets ``attrs``.
 """
 
 from __future__ import annotations
