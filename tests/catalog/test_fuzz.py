@@ -15,6 +15,7 @@ import pytest
 from fuzzing import fuzz
 from hypothesis import given
 from hypothesis import strategies as st
+from test_fuzz_tables import assert_sane
 
 from prospect.catalog import NEA_COLUMNS, parse_bytes
 from prospect.catalog.mpc import parse_mpc_json
@@ -45,6 +46,7 @@ def _check(parser, data: bytes, skip_bad: bool) -> None:
     assert ((df["e"] >= 0) & (df["e"] < 1)).all() and (df["a_au"] > 0).all()
     assert np.isfinite(df[["a_au", "e", "inc_deg", "epoch_jd_tt"]].to_numpy()).all()
     assert df["designation"].is_unique
+    assert_sane(df)  # every value in its interval, no diameter inf or 0
 
 
 json_values = st.recursive(
