@@ -191,11 +191,16 @@ def lattice_search(
     v_t: np.ndarray,
     lat: RoundTripLattice,
     spec: MissionSpec,
+    *,
+    shortest: bool = True,
 ) -> dict[str, np.ndarray]:
     """Best round trips of N targets on one lattice.
 
-    Stages: outbound leg costs, return leg costs and their range minima, then
-    the least-delta-v trip and the shortest trip within the limit.
+    Stages: outbound and return leg costs (:func:`leg_costs`), then the range
+    minima, the least-delta-v trip and the shortest trip within the limit
+    (:func:`prospect.core.lattice.lattice_best`, the compiled form of
+    :func:`range_min`, :func:`_least_dv` and :func:`_shortest`, which it
+    equals date for date).
 
     Parameters
     ----------
@@ -207,6 +212,8 @@ def lattice_search(
     spec : MissionSpec
         Limits; the objective is the spacecraft's delta-v when the profile
         has a capacity, else the NHATS total.
+    shortest : bool
+        Also find the shortest trips (else their fields are -1 / NaN).
 
     Returns
     -------
@@ -215,56 +222,75 @@ def lattice_search(
         ``{kind}_i0, _i1, _i2, _i3`` (Earth departure, target arrival, target
         departure, Earth return; -1 if none) and ``{kind}_cost``.
     """
-    out_cost = _outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
-    M, arg_d2, arg_a2 = range_min(_return_costs(r_e, v_e, r_t, v_t, lat, spec))
-    out = _least_dv(out_cost, M, arg_d2, arg_a2, lat, spec.limit_km_s)
-    out.update(_shortest(out_cost, M, arg_d2, arg_a2, lat, spec.limit_km_s))
-    return out
+    from prospect.core.lattice import lattice_best
+
+    out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    idx, cost = lattice_best(out_c, ret_c, lat.k_min, lat.stay_k, lat.dur_k, spec.limit_km_s,
+                             shortest=shortest)  # fmt: skip
+    found = {}
+    for c, kind in enumerate(("min_dv", "min_dur")):
+        found[f"{kind}_cost"] = cost[:, c]
+        for m, name in enumerate(("i0", "i1", "i2", "i3")):
+            found[f"{kind}_{name}"] = idx[:, c, m]
+    return found
 
 
-def _outbound_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:
-    """``out_cost[n, i, j]``: Earth at ``i`` -> target at ``j`` (inf where no leg), (N, nD, L)."""
-    L, nD = lat.size, lat.n_dep
-    ks = lat.legs
-    i_idx = np.arange(nD)[:, None]
-    j_out = i_idx + ks[None, :]  # (nD, nk) always < L since k <= dur_k
-    vd, va, _ = _lambert_vinf(
-        r_e[:nD, None, :],
-        v_e[:nD, None, :],
-        r_t[:, j_out],
-        v_t[:, j_out],
-        ks * lat.step_days * DAY_S,
-    )
+def leg_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec):
+    """Outbound and return leg costs of N targets, km/s (inf where no leg or not allowed).
+
+    Returns
+    -------
+    out : ndarray, shape (N, n_dep, nk)
+        Earth at ``i`` -> target at ``i + k_min + kk``: the departure burn
+        (the spacecraft's share when the profile has a capacity, else the
+        burn from the parking orbit) plus the arrival ``v_inf``; ``inf``
+        above the C3 limit.
+    ret : ndarray, shape (N, L, nk)
+        Target at ``d2`` -> Earth at ``d2 + k_min + kk``: the departure
+        ``v_inf`` plus the entry burn; ``inf`` past the lattice's end.
+    """
+    from prospect.core.transfer import leg_vinf
+
+    L, nD, ks = lat.size, lat.n_dep, lat.legs
+    n, nk = r_t.shape[0], ks.size
+    h_s = lat.step_days * DAY_S
+    i, k = np.meshgrid(np.arange(nD), ks, indexing="ij")
+    vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, i.ravel(),
+                      (i + k).ravel(), k.ravel() * h_s)  # fmt: skip
     dv_leo, dv_sc = _outbound(spec, vd, va)
     cost_o = (dv_sc if spec.capacity_km_s is not None else dv_leo) + va
     if spec.max_c3_km2_s2 is not None:
         cost_o = np.where(vd * vd <= spec.max_c3_km2_s2, cost_o, _INF)
-    cost_o = np.where(np.isfinite(cost_o), cost_o, _INF)
-    out_cost = np.full((r_t.shape[0], nD, L), _INF)
-    out_cost[:, i_idx, j_out] = cost_o
+    out = np.where(np.isfinite(cost_o), cost_o, _INF).reshape(n, nD, nk)
+    d2, k = np.meshgrid(np.arange(L), ks, indexing="ij")
+    ok = (d2 + k < L).ravel()
+    vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], d2.ravel()[ok],
+                      (d2 + k).ravel()[ok], k.ravel()[ok] * h_s)  # fmt: skip
+    _, dv_entry = _entry(va, spec.max_entry_speed_km_s)
+    cost_r = vd + dv_entry
+    ret = np.full((n, L * nk), _INF)
+    ret[:, ok] = np.where(np.isfinite(cost_r), cost_r, _INF)
+    return out, ret.reshape(n, L, nk)
+
+
+def _outbound_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:
+    """``out_cost[n, i, j]``: Earth at ``i`` -> target at ``j`` (inf where no leg), (N, nD, L)."""
+    nD = lat.n_dep
+    i_idx = np.arange(nD)[:, None]
+    out_cost = np.full((r_t.shape[0], nD, lat.size), _INF)
+    out_cost[:, i_idx, i_idx + lat.legs[None, :]] = leg_costs(r_e, v_e, r_t, v_t, lat, spec)[0]
     return out_cost
 
 
 def _return_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:
     """``R[n, d2, a2]``: target at ``d2`` -> Earth at ``a2`` (inf where no leg), (N, L, L)."""
     L = lat.size
-    ks = lat.legs
     d2 = np.arange(L)[:, None]
-    a2 = d2 + ks[None, :]
+    a2 = d2 + lat.legs[None, :]
     ok = a2 < L
-    a2c = np.minimum(a2, L - 1)
-    vd, va, _ = _lambert_vinf(
-        r_t[:, d2[:, 0]][:, :, None, :],
-        v_t[:, d2[:, 0]][:, :, None, :],
-        r_e[a2c],
-        v_e[a2c],
-        ks * lat.step_days * DAY_S,
-    )
-    _, dv_entry = _entry(va, spec.max_entry_speed_km_s)
-    cost_r = vd + dv_entry
-    cost_r = np.where(np.isfinite(cost_r) & ok, cost_r, _INF)
+    ret = leg_costs(r_e, v_e, r_t, v_t, lat, spec)[1]
     R = np.full((r_t.shape[0], L, L), _INF)
-    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = cost_r[:, ok]
+    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = ret[:, ok]
     return R
 
 

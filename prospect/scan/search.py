@@ -360,6 +360,19 @@ def roundtrip_legs(lat, every_date: int = 1, every_leg: int = 1):
     return oi.ravel(), (oi + ok).ravel(), ri[keep], (ri + rk)[keep]
 
 
+def _min_by_start(cost: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Each start date and the least ``cost[:, c]`` over the legs ``c`` that start on it.
+
+    ``start`` (one date index per leg) is non-decreasing, as
+    :func:`roundtrip_legs` lists legs date by date; returns the distinct
+    dates ``(m,)`` and the minima ``(m, n)`` (one column per target).
+    """
+    if start.size == 0:
+        return start, np.empty((0, cost.shape[0]))
+    first = np.flatnonzero(np.r_[True, start[1:] != start[:-1]])
+    return start[first], np.minimum.reduceat(cost, first, axis=1).T
+
+
 def roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
     """Lower bound of each target's round-trip cost from its legs, km/s, shape (n,).
 
@@ -378,11 +391,13 @@ def roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.
     vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, oi1, oi2, (oi2 - oi1) * h_s)
     cost = roundtrip_leg_costs(spec, vd, va, "out")
     out_min = np.full((lat.n_dep, n), np.inf)
-    np.minimum.at(out_min, oi1, cost.T)
+    d, m = _min_by_start(cost, oi1)
+    out_min[d] = m
     vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], ri1, ri2, (ri2 - ri1) * h_s)
     cost = roundtrip_leg_costs(spec, vd, va, "return")
     ret_min = np.full((L, n), np.inf)
-    np.minimum.at(ret_min, ri1, cost.T)
+    d, m = _min_by_start(cost, ri1)
+    ret_min[d] = m
     bound = np.full(n, np.inf)
     for i in np.unique(oi1):
         lo = i + lat.k_min + lat.stay_k
@@ -431,8 +446,9 @@ def coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float) -> n
     )
     m = c.size
     found = lattice_search(
-        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, relaxed
-    )
+        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, relaxed,
+        shortest=False,
+    )  # fmt: skip
     return found["min_dv_cost"]
 
 
