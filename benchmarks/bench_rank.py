@@ -11,7 +11,10 @@ Each ranking runs as the CLI in a fresh process, first with this checkout on
    job), whole catalog, default window.  The new run is timed twice: the
    first fills numba's cache, the second is the warm figure.
 2. ``roundtrip``: ``prospect rank --round-trip --mission nhats-human``,
-   whole catalog, default window (the reference takes minutes).
+   whole catalog, default window (the reference takes minutes), compared
+   with ``--no-refine`` on both sides (the searches' own optima: which rows
+   get refined depends on the scores, which changed since f8663cc); the new
+   run with refinement is timed as well and the ratio taken against it.
 3. ``cli``: ``prospect --help`` start time (best of 5).
 4. ``lambert``: ``benchmarks/bench_lambert.py`` (solves/s against boinor).
 
@@ -27,6 +30,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import resource
 import subprocess
 import sys
 import tempfile
@@ -39,10 +43,14 @@ HERE = Path(__file__).resolve().parents[1]
 CLI = "from prospect.cli import main; main()"
 
 
+CPU_S = []  # CPU seconds (user + sys) of each _run, in order: the machine is shared
+
+
 def _run(src: Path, args: list[str], extra_env: dict | None = None) -> tuple[float, int, str]:
     # cwd outside both checkouts: `python -c` puts the cwd before PYTHONPATH on sys.path
     env = dict(os.environ, PYTHONPATH=str(src), PROSPECT_PROGRESS="0")
     env.update(extra_env or {})
+    ru0 = resource.getrusage(resource.RUSAGE_CHILDREN)
     t0 = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, "-c", CLI, *args],
@@ -53,6 +61,8 @@ def _run(src: Path, args: list[str], extra_env: dict | None = None) -> tuple[flo
         cwd=tempfile.gettempdir(),
     )
     dt = time.perf_counter() - t0
+    ru1 = resource.getrusage(resource.RUSAGE_CHILDREN)
+    CPU_S.append(ru1.ru_utime + ru1.ru_stime - ru0.ru_utime - ru0.ru_stime)
     if proc.returncode:
         print(proc.stderr[-2000:])
     return dt, proc.returncode, proc.stderr
@@ -82,7 +92,12 @@ def _compare(new_csv: Path, ref_csv: Path) -> str:
     if sa and sb and col in a and col in b:
         m = pd.merge(a[["designation", col]], b[["designation", col]], on="designation")
         d = (m[f"{col}_x"] - m[f"{col}_y"]).to_numpy(dtype=float)
-        worst = f"{np.max(d) * 1000:+.2f} m/s (min {np.min(d) * 1000:+.2f})" if d.size else "-"
+        worst = (
+            f"{np.max(d) * 1000:+.2f} m/s (min {np.min(d) * 1000:+.2f}, max |diff| "
+            f"{np.max(np.abs(d)) * 1000:.2f} m/s over {d.size} targets)"
+            if d.size
+            else "-"
+        )
     else:
         worst = "-"
     return (
@@ -91,25 +106,42 @@ def _compare(new_csv: Path, ref_csv: Path) -> str:
     )
 
 
-def bench_rank(name: str, args: list[str], ref: Path) -> None:
+def bench_rank(name: str, args: list[str], ref: Path, *, refine: bool = True) -> None:
+    """Time the new ranking against the reference; compare their feasible rows.
+
+    ``refine=False``: both run with ``--no-refine``, so the comparison is of
+    the searches' own optima (the refinement polishes the first rows, and
+    which rows those are depends on the scores, which changed since f8663cc);
+    the new run with refinement is timed too, and the ratio is taken against
+    it (the reference without refinement is a lower bound of its own time).
+    """
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
         out_new, out_ref = tmp / "new.csv", tmp / "ref.csv"
         full = ["rank", *args, "--top", "1000000", "--format", "csv"]
+        plain = [] if refine else ["--no-refine"]
         new_args = [*full, *_ephemeris_args(HERE), "--output", str(out_new)]
-        ref_args = [*full, "--output", str(out_ref)]
-        times = []
+        ref_args = [*full, *plain, "--output", str(out_ref)]
+        times, cpus = [], []
         for _ in range(2 if name == "main" else 1):
             dt, rc, _ = _run(HERE, new_args)
             times.append(dt)
+            cpus.append(CPU_S[-1])
+        if not refine:
+            dt_plain, rc, _ = _run(HERE, [*new_args, *plain])
+            print(f"[{name}] new with --no-refine: {dt_plain:.1f} s ({CPU_S[-1]:.1f} s CPU)")
         dt_ref, rc_ref, _ = _run(ref, ref_args)
+        cpu_ref = CPU_S[-1]
+        ref_label = "f8663cc" + ("" if refine else " --no-refine")
         print(
             f"[{name}] prospect {' '.join(args)}: new {', '.join(f'{t:.1f}' for t in times)} s "
-            f"(exit {rc}), f8663cc {dt_ref:.1f} s (exit {rc_ref}): "
-            f"{dt_ref / times[-1]:.1f}x faster"
+            f"({', '.join(f'{c:.1f}' for c in cpus)} s CPU, exit {rc}), {ref_label} "
+            f"{dt_ref:.1f} s ({cpu_ref:.1f} s CPU, exit {rc_ref}): {dt_ref / times[-1]:.1f}x "
+            f"faster ({cpu_ref / cpus[-1]:.1f}x in CPU time); load average "
+            f"{os.getloadavg()[0]:.1f}"
         )
         if rc == 0 and rc_ref == 0:
-            print(f"[{name}] {_compare(out_new, out_ref)}")
+            print(f"[{name}] {' '.join(plain) or 'refined'}: {_compare(out_new, out_ref)}")
 
 
 def bench_cli(ref: Path) -> None:
@@ -154,7 +186,7 @@ def main() -> None:
     if a.only in (None, "main"):
         bench_rank("main", ["--mission", "prospector-1"], ref)
     if a.only in (None, "roundtrip"):
-        bench_rank("roundtrip", ["--round-trip", "--mission", "nhats-human"], ref)
+        bench_rank("roundtrip", ["--round-trip", "--mission", "nhats-human"], ref, refine=False)
     if a.only in (None, "lambert"):
         bench_lambert()
 
