@@ -112,6 +112,7 @@ def _best_one(out, ret, t, k_min, stay_k, dur_k, limit, shortest, res, cost):
                 best = tot
                 bi = i
                 bj = j
+    cost[t, 2] = best
     if bi >= 0 and best <= limit * (1.0 + 1e-12) and math.isfinite(best):
         x = bj + stay_k
         y = min(bi + dur_k, L - 1)
@@ -192,8 +193,9 @@ def lattice_best(out_cost, ret_cost, k_min, stay_k, dur_k, limit=None, *, shorte
         Lattice dates (Earth departure, target arrival, target departure,
         Earth return) of the least-cost trip ``[:, 0]`` and the shortest trip
         ``[:, 1]``; -1 where none is within the limit.
-    cost : ndarray, shape (N, 2)
-        Their totals; NaN where none.
+    cost : ndarray, shape (N, 3)
+        Their totals (NaN where none), then the least total whatever the
+        limit (``inf`` where the lattice has no round trip).
 
     Examples
     --------
@@ -201,7 +203,7 @@ def lattice_best(out_cost, ret_cost, k_min, stay_k, dur_k, limit=None, *, shorte
     >>> ret = np.full((1, 4, 2), np.inf); ret[0, 2, 0] = 2.0   # target 2 -> Earth 3
     >>> idx, cost = lattice_best(out, ret, 1, 1, 3, 5.0)
     >>> idx[0, 0].tolist(), cost[0].tolist()
-    ([0, 1, 2, 3], [3.0, 3.0])
+    ([0, 1, 2, 3], [3.0, 3.0, 3.0])
     """
     out = np.ascontiguousarray(out_cost, dtype=np.float64)
     ret = np.ascontiguousarray(ret_cost, dtype=np.float64)
@@ -212,7 +214,8 @@ def lattice_best(out_cost, ret_cost, k_min, stay_k, dur_k, limit=None, *, shorte
         raise ValueError(f"ret_cost must be (N, n_dep + dur_k, nk), got {ret.shape}")
     n = out.shape[0]
     res = np.full((n, 2, 4), -1, dtype=np.int64)
-    cost = np.full((n, 2), np.nan)
+    cost = np.full((n, 3), np.nan)
+    cost[:, 2] = np.inf
     lim = np.inf if limit is None else float(limit)
     if n:
         _best_all(out, ret, int(k_min), int(stay_k), int(dur_k), lim, bool(shortest), res, cost)

@@ -220,14 +220,16 @@ def lattice_search(
     dict of ndarray, shape (N,) each
         For ``"min_dv"`` and ``"min_dur"`` solutions: lattice indices
         ``{kind}_i0, _i1, _i2, _i3`` (Earth departure, target arrival, target
-        departure, Earth return; -1 if none) and ``{kind}_cost``.
+        departure, Earth return; -1 if none) and ``{kind}_cost``; and
+        ``least_cost``, the least-delta-v trip's cost whatever the limit
+        (``inf`` where the lattice holds no round trip).
     """
     from prospect.core.lattice import lattice_best
 
     out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
     idx, cost = lattice_best(out_c, ret_c, lat.k_min, lat.stay_k, lat.dur_k, spec.limit_km_s,
                              shortest=shortest)  # fmt: skip
-    found = {}
+    found = {"least_cost": cost[:, 2]}
     for c, kind in enumerate(("min_dv", "min_dur")):
         found[f"{kind}_cost"] = cost[:, c]
         for m, name in enumerate(("i0", "i1", "i2", "i3")):

@@ -429,27 +429,25 @@ def coarse_lattice(lat):
     )
 
 
-def coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float) -> np.ndarray:
-    """Best round-trip cost of each target on :func:`coarse_lattice`, km/s (NaN above the ceiling).
+def coarse_lattice_cost(
+    r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float | None = None
+) -> np.ndarray:
+    """Best round-trip cost of each target on :func:`coarse_lattice`, km/s.
 
-    ``r_e, v_e, r_t, v_t`` at the dates of the fine lattice ``lat``.
+    ``r_e, v_e, r_t, v_t`` at the dates of the fine lattice ``lat``; ``inf``
+    where the coarse lattice holds no round trip, NaN above ``ceiling_km_s``
+    when given.
     """
-    import dataclasses
-
     from prospect.scan._lattice import lattice_search
 
     c = coarse_lattice(lat)
-    relaxed = (
-        dataclasses.replace(spec, capacity_km_s=ceiling_km_s)
-        if spec.capacity_km_s is not None
-        else dataclasses.replace(spec, max_total_dv_km_s=ceiling_km_s)
-    )
     m = c.size
     found = lattice_search(
-        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, relaxed,
+        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, spec,
         shortest=False,
     )  # fmt: skip
-    return found["min_dv_cost"]
+    cost = found["least_cost"]
+    return cost if ceiling_km_s is None else np.where(cost <= ceiling_km_s, cost, np.nan)
 
 
 def roundtrip_chunk(
@@ -458,12 +456,16 @@ def roundtrip_chunk(
     """Best round trips of each target, pruning the ones that cannot be feasible.
 
     Same inputs and output as rank's per-chunk lattice scan
-    (``prospect.scan.rank._roundtrip_chunk``): one dict per target with
-    ``"min_dv"`` and ``"min_dur"`` each ``None`` or the four lattice dates
-    (TDB s) of the round trip.  Targets whose coarse leg bound exceeds the
-    limit by more than :data:`ROUNDTRIP_MARGINS_KM_S` have no feasible round
-    trip (both ``None``, as the fine lattice gives them); the others go
-    through :func:`prospect.scan._lattice.lattice_search` unchanged.
+    (:func:`prospect.scan.rank.chunks.roundtrip_chunk`): one dict per target
+    with ``"min_dv"`` and ``"min_dur"`` each ``None`` or the four lattice dates
+    (TDB s) of the round trip, and ``"bound"``, a lower bound of the target's
+    least cost on the fine lattice, km/s.  Targets whose coarse leg bound or
+    coarse-lattice cost exceeds the limit by more than its margin in
+    :data:`ROUNDTRIP_MARGINS_KM_S` have no feasible round trip (both
+    ``None``, as the fine lattice gives them) and the bound ``value -
+    margin``; the others go through
+    :func:`prospect.scan._lattice.lattice_search` unchanged (bound: their
+    least cost itself).
 
     Parameters
     ----------
@@ -473,33 +475,31 @@ def roundtrip_chunk(
         Most targets per call of the fine and coarse lattice searches (their
         memory grows with it; default: all at once).
     """
-    from prospect.scan._lattice import lattice_search
+    from prospect.scan.rank.chunks import lattice_dates
 
-    sec = lat.seconds
     n = len(next(iter(el.values())))
-    r_t, v_t = _chunk_states(el, states)(sec, np.arange(n))
-    keep = np.ones(n, dtype=bool)
+    r_t, v_t = _chunk_states(el, states)(lat.seconds, np.arange(n))
+    bound = np.full(n, -np.inf)
     limit = spec.limit_km_s
     if _rt_signature(spec, lat) is not None and limit is not None and n:
         m1 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["window"] + MARGIN_PAD_KM_S
         b1 = roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, ROUNDTRIP_WINDOW_FACTORS)
-        keep = ~(b1 > limit + m1)
-        idx = np.flatnonzero(keep)
+        bound = np.where(b1 > limit + m1, b1 - m1, bound)
+        idx = np.flatnonzero(~(b1 > limit + m1))
         m2 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["lattice"] + MARGIN_PAD_KM_S
-        if idx.size and math.isfinite(m2):
-            c2 = coarse_lattice_cost(r_e, v_e, r_t[idx], v_t[idx], lat, spec, limit + m2)
-            keep[idx[~np.isfinite(c2)]] = False
-    rows = [{"min_dv": None, "min_dur": None} for _ in range(n)]
-    idx = np.flatnonzero(keep)
-    if idx.size == 0:
-        return rows
-    step = batch or idx.size
+        step = batch or max(idx.size, 1)
+        for a in range(0, idx.size, step):
+            part = idx[a : a + step]
+            c2 = coarse_lattice_cost(r_e, v_e, r_t[part], v_t[part], lat, spec)
+            # no coarse trip at all: the leg bound is the one left
+            low = np.where(np.isfinite(c2), c2 - m2, b1[part] - m1)
+            bound[part] = np.where(c2 > limit + m2, low, bound[part])
+    rows = [{"min_dv": None, "min_dur": None, "bound": float(b)} for b in bound]
+    idx = np.flatnonzero(bound == -np.inf)
+    step = batch or max(idx.size, 1)
     for a in range(0, idx.size, step):
         part = idx[a : a + step]
-        found = lattice_search(r_e, v_e, r_t[part], v_t[part], lat, spec)
+        found = lattice_dates(r_e, v_e, r_t[part], v_t[part], lat, spec)
         for kk, t in enumerate(part):
-            for kind in ("min_dv", "min_dur"):
-                i = [int(found[f"{kind}_{m}"][kk]) for m in ("i0", "i1", "i2", "i3")]
-                if i[0] >= 0:
-                    rows[t][kind] = (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
+            rows[t] = found[kk]
     return rows

@@ -45,6 +45,7 @@ from prospect.scan._common import iso_dates
 from prospect.scan._engine import SCHEDULER_TIMEOUT_S, open_engine
 from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
+from prospect.scan.rank.chunks import BOUND_COLUMN
 from prospect.scan.rank.feasibility import feasibility
 from prospect.scan.rank.grid import default_window, launch_window, plan_grid, plus_two_years
 from prospect.scan.rank.nbody import NBODY_MARGINS, nbody_stage
@@ -299,7 +300,7 @@ def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, marg
     given), or the two-body rows as they are; returns the rows and the stage's ``attrs``."""
     if ephemeris != "nbody":
         res["ephemeris"] = "two-body"
-        return res, {}
+        return res.drop(columns=[BOUND_COLUMN], errors="ignore"), {}
     return nbody_stage(
         feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
         round_trip=rt_mode, margin_km_s=margin_km_s, engine=engine,

@@ -32,13 +32,20 @@ from prospect.scan.rank.grid import OneWayGrid
 from prospect.scan.roundtrip import evaluate_round_trip
 
 __all__ = [
+    "BOUND_COLUMN",
     "oneway_chunk",
     "oneway_frame",
     "propagate",
+    "lattice_dates",
     "roundtrip_chunk",
     "roundtrip_frame",
     "rt_columns",
 ]
+
+
+#: Internal column of round-trip rows: a lower bound of the target's least cost on
+#: the fine lattice, km/s (the cost itself where the fine lattice was searched).
+BOUND_COLUMN = "dv_bound_km_s"
 
 
 def propagate(el: dict, epochs_s: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -191,16 +198,28 @@ def roundtrip_chunk(
     Returns
     -------
     list of dict, length N
-        ``{"min_dv": dates or None, "min_dur": dates or None}`` with ``dates``
-        the four TDB-second dates (Earth departure, target arrival, target
-        departure, Earth return) of the least-delta-v and the shortest trip.
+        ``{"min_dv": dates or None, "min_dur": dates or None, "bound": cost}``
+        with ``dates`` the four TDB-second dates (Earth departure, target
+        arrival, target departure, Earth return) of the least-delta-v and
+        the shortest trip, and ``cost`` the least cost of any trip, km/s
+        (:func:`lattice_dates`).
+    """
+    r_t, v_t = (states or propagate)(el, lat.seconds)
+    return lattice_dates(r_e, v_e, r_t, v_t, lat, spec)
+
+
+def lattice_dates(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> list[dict]:
+    """:func:`prospect.scan._lattice.lattice_search` of N targets as one dict per target.
+
+    ``{"min_dv": dates or None, "min_dur": dates or None, "bound": least}``:
+    the four TDB-second dates of each trip and the least cost of any round
+    trip on the lattice, km/s, whatever the limit (``inf``: none).
     """
     sec = lat.seconds
-    r_t, v_t = (states or propagate)(el, sec)
     found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
     rows = []
     for k in range(r_t.shape[0]):
-        row = {}
+        row = {"bound": float(found["least_cost"][k])}
         for kind in ("min_dv", "min_dur"):
             i = [int(found[f"{kind}_{m}"][k]) for m in ("i0", "i1", "i2", "i3")]
             row[kind] = None if i[0] < 0 else (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
@@ -231,11 +250,15 @@ def _lattice_fn(sec, r_e, v_e):
 def roundtrip_frame(
     found: list[dict], sub_table, lat, r_e, v_e, spec, ephemeris: str = "two-body"
 ) -> pd.DataFrame:
-    """Rows of :func:`roundtrip_chunk` output: every leg of each target's best trips."""
+    """Rows of :func:`roundtrip_chunk` output: every leg of each target's best trips.
+
+    Also :data:`BOUND_COLUMN`, the lower bound of each target's least cost
+    (for the n-body stage; :func:`prospect.scan.rank.rank` drops it).
+    """
     earth_fn = _lattice_fn(lat.seconds, r_e, v_e)
     rows = []
     for k, f in enumerate(found):
-        row = {}
+        row = {BOUND_COLUMN: f.get("bound", np.nan)}
         model = None
         for kind in ("min_dv", "min_dur"):
             dates = f[kind]

@@ -34,8 +34,12 @@ re-scan when
 Targets the coarse-to-fine search pruned (``launch_days == 0``) carry their
 coarse minimum, an upper bound of the fine one; their value is lowered by the
 search's own margin (:func:`prospect.scan.search.oneway_margins`) before the
-comparison, so the bound stays sound.  An approaching target without a
-two-body value (round trips give none above the limit) is always sent.  The
+comparison, so the bound stays sound.  Round trips give no value above the
+limit; their rows carry instead a lower bound of the least cost on the fine
+lattice (:data:`prospect.scan.rank.chunks.BOUND_COLUMN`: the least cost
+itself where the fine lattice was searched, else the search's coarse value
+minus its measured margin, :func:`prospect.scan.search.roundtrip_chunk`), and
+that bound is compared.  An approaching target without either is always sent.  The
 approach test (daily two-body distances since the catalog epoch, ~45 s over
 the whole catalog) runs only on the rows within the approach margin.  For
 ``prospector-1`` (whole catalog, 2027-2028) 66 targets are re-scanned (49 of
@@ -59,7 +63,7 @@ import pandas as pd
 from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
 from prospect.scan._mission import MissionSpec
 from prospect.scan._targets import earth_model
-from prospect.scan.rank.chunks import propagate
+from prospect.scan.rank.chunks import BOUND_COLUMN, propagate
 from prospect.scan.rank.grid import ScanGrid
 from prospect.scan.rank.scan import scan
 
@@ -192,6 +196,8 @@ def nbody_stage(
     if limit is not None and grid.oneway is not None:
         pruned = res["launch_days"].to_numpy(dtype=float) == 0
         low = np.where(pruned, obj - _search_margin(spec, grid, limit + max(margin, approach)), obj)
+    if BOUND_COLUMN in res:  # round trips: no value over the limit, but a lower bound
+        low = np.where(np.isnan(obj), res[BOUND_COLUMN].to_numpy(dtype=float), obj)
     with np.errstate(invalid="ignore"):  # NaN (no value: round trips over the limit) -> sent
         near = np.isfinite(low) if limit is None else low <= limit + margin
         maybe = np.ones(low.size, bool) if limit is None else ~(low > limit + approach)
@@ -201,7 +207,7 @@ def nbody_stage(
     close[idx] = _approach_mask({k: np.asarray(v)[rows[idx]] for k, v in el.items()}, end_s)
     cand = near | close
     cand_rows = np.unique(rows[cand])
-    res = res.copy()
+    res = res.drop(columns=[BOUND_COLUMN], errors="ignore")
     res["ephemeris"] = "two-body"
     info = {"n_nbody": int(cand_rows.size), "n_approach": int(close.sum())}
     info["nbody_margin_km_s"] = margin
@@ -221,6 +227,7 @@ def nbody_stage(
         ephemeris="nbody",
         engine=engine,
     )
+    nb = nb.drop(columns=[BOUND_COLUMN], errors="ignore")
     nb["row"] = cand_rows[nb["row"].to_numpy(dtype=int)]
     nb["ephemeris"] = "nbody"
     keep = res[~np.isin(rows, cand_rows)]
