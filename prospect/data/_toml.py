@@ -17,6 +17,7 @@ from prospect._resources import catalog_path
 from prospect.data.vocabulary import (
     CURRENCIES,
     VALUE_CONFIDENCE,
+    YEAR_RANGE,
     PathArg,
     _is_date,
 )
@@ -129,6 +130,16 @@ def _date(table, key, where, *, required=False) -> str:
     return value
 
 
+def _year(value: Any, key: str, where: _Where) -> int:
+    """A whole year within :data:`prospect.data.vocabulary.YEAR_RANGE`."""
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise where.error(f"year must be an integer, got {_fmt(value)}", field=key)
+    lo, hi = YEAR_RANGE
+    if not lo <= value <= hi:
+        raise where.error(f"year {value} is outside {lo}-{hi}", field=key)
+    return value
+
+
 def _plain_number(value: Any, key: str, where: _Where) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
         raise where.error(f"expected a number, got {_fmt(value)}", field=key)
@@ -187,9 +198,7 @@ def _num(
         currency = _str(raw, "currency", where)
         year = None
         if "year" in raw:
-            year = raw["year"]
-            if isinstance(year, bool) or not isinstance(year, int):
-                raise where.error(f"year must be an integer, got {_fmt(year)}", field=key)
+            year = _year(raw["year"], key, where)
         num = _Num(value, source, conf, estimate, low, high, currency, year)
     else:
         num = _Num(_plain_number(raw, key, where))

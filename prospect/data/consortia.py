@@ -22,6 +22,7 @@ from prospect.data._toml import (
     _read_toml,
     _str,
     _Where,
+    _year,
 )
 from prospect.data.vocabulary import (
     _COUNTRY_RE,
@@ -223,8 +224,8 @@ def _parse_member(raw: Any, where: _Where, states: Mapping[str, LegalFramework])
                 field="currency",
             )
         year = c.get("year")
-        if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-            raise cw.error(f"year must be an integer, got {_fmt(year)}", field="year")
+        if year is not None:
+            year = _year(year, "year", cw)
         out.append(
             Contribution(
                 kind=_choice(c, "kind", CONTRIBUTION_KINDS, cw, required=True),

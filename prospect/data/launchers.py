@@ -24,6 +24,7 @@ from prospect.data._toml import (
     _plain_number,
     _str,
     _Where,
+    _year,
 )
 from prospect.data.vocabulary import (
     CURRENCIES,
@@ -261,8 +262,8 @@ def _parse_rideshare(name: str, rt: Any, where: _Where) -> Rideshare:
     pk = _num(rt, "price_per_kg", rw, positive=True)
     currency = _choice(rt, "currency", CURRENCIES, rw, required=True)
     year = rt.get("year")
-    if year is not None and (isinstance(year, bool) or not isinstance(year, int)):
-        raise rw.error(f"year must be an integer, got {_fmt(year)}", field="year")
+    if year is not None:
+        year = _year(year, "year", rw)
     rs_sources = {
         k: n.source
         for k, n in (("base_price", bp), ("base_mass_kg", bm), ("price_per_kg", pk))

@@ -25,6 +25,7 @@ from prospect.data._toml import (
     _read_toml,
     _str,
     _Where,
+    _year,
 )
 from prospect.data.vocabulary import (
     DEVELOPMENT_CLASSES,
@@ -257,7 +258,7 @@ def _parse_profile(name: str, table: Any, where: _Where) -> MissionProfile:
     )
     for key in ("announced_year", "first_launch_year"):
         v = note(key, _num(table, key, where, positive=True, integer=True))
-        kw[key] = None if math.isnan(v) else int(v)
+        kw[key] = None if math.isnan(v) else _year(int(v), key, where)
     kw.update(_close_masses(*masses, payload, where, prov))
     kw.update(_parse_limits(table, where, prov))
     kw["sources"] = MappingProxyType(prov.sources)

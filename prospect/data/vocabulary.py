@@ -121,17 +121,24 @@ YIELD_RESOURCES = (*RESOURCES, "metal", "pgm", "nickel")
 YIELD_UNITS = ("wt%", "ppm", "ppb")
 PRICE_LOCATIONS = ("earth", "leo", "cislunar", "lunar_surface")
 
+#: Years a date, a mission or a money amount may carry: the space age (Sputnik 1,
+#: 1957; NASA's New Start Inflation Index begins at FY1959) to 2200, the last epoch
+#: of the NEA catalog's range checks (prospect/catalog/ranges.py).
+YEAR_RANGE = (1957, 2200)
+
 _DATE_RE = re.compile(r"^\d{4}(-\d{2}(-\d{2})?)?$")
 
 
 def _is_date(text: str) -> bool:
     """Whether ``text`` is a real calendar date written YYYY, YYYY-MM or YYYY-MM-DD
-    (proleptic Gregorian: "2016-13" and "2028-02-30" are not).
+    (Gregorian: "2016-13" and "2028-02-30" are not), its year in :data:`YEAR_RANGE`.
 
     Examples
     --------
     >>> [_is_date(t) for t in ("2016", "2016-12", "2024-02-29", "2016-13", "2023-02-29", "16")]
     [True, True, True, False, False, False]
+    >>> _is_date("1066"), _is_date("9999-01-01")
+    (False, False)
     """
     import datetime
 
@@ -142,7 +149,7 @@ def _is_date(text: str) -> bool:
         datetime.date(parts[0] or 1, parts[1], parts[2])
     except ValueError:
         return False
-    return parts[0] >= 1
+    return YEAR_RANGE[0] <= parts[0] <= YEAR_RANGE[1]
 
 
 _COUNTRY_RE = re.compile(r"^([A-Z]{2}|INT|--)$")
