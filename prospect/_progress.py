@@ -9,7 +9,11 @@ drives a rich progress bar (done / total, elapsed, time left); otherwise
 
 Commands that finish within ``delay_s`` print nothing.  The library never
 prints: analyses take an optional ``progress`` callback and the CLI passes
-this one (``PROSPECT_PROGRESS=0`` silences it).
+this one (``PROSPECT_PROGRESS=0`` silences it; ``PROSPECT_PROGRESS_DELAY_S`` and
+``PROSPECT_PROGRESS_INTERVAL_S`` change the two times of the plain lines, e.g.
+to 0 in tests).  A callback called with a new ``total`` starts a new stage
+(``plan``: each candidate mission's search): the rate and the time left start
+again from it.
 """
 
 from __future__ import annotations
@@ -20,7 +24,7 @@ import time
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 
-__all__ = ["progress"]
+__all__ = ["progress", "with_progress"]
 
 #: Plain lines: the first after this many seconds, then at most one per interval.
 DELAY_S = 2.0
@@ -59,6 +63,8 @@ class _Plain:
         return text
 
     def __call__(self, done: int, total: int | None = None) -> None:
+        if self.last is not None and total != self.last[1]:
+            self.t0 = time.monotonic()  # a new stage: its own rate
         self.last = (done, total)
         now = time.monotonic()
         if now < self.next_t:
@@ -74,13 +80,22 @@ class _Plain:
             print(self.line(done, total) + " - done", file=self.stream, flush=True)
 
 
+def _seconds(name: str, default: float) -> float:
+    """A non-negative number of seconds from the environment (else ``default``)."""
+    try:
+        value = float(os.environ.get(name, default))
+    except ValueError:
+        return default
+    return value if value >= 0.0 else default
+
+
 @contextmanager
 def progress(
     description: str,
     *,
     stream=None,
-    interval_s: float = INTERVAL_S,
-    delay_s: float = DELAY_S,
+    interval_s: float | None = None,
+    delay_s: float | None = None,
     tty: bool | None = None,
 ) -> Iterator[Callable[[int, int | None], None]]:
     """Report ``update(done, total)`` calls as a bar (terminal) or plain lines.
@@ -91,8 +106,10 @@ def progress(
         What is counted ("scanning targets").
     stream : file, optional
         Where to write (default ``sys.stderr``).
-    interval_s, delay_s : float
-        Plain lines: at most one per ``interval_s``, the first after ``delay_s``.
+    interval_s, delay_s : float, optional
+        Plain lines: at most one per ``interval_s``, the first after ``delay_s``
+        (default ``$PROSPECT_PROGRESS_INTERVAL_S`` / ``$PROSPECT_PROGRESS_DELAY_S``,
+        else :data:`INTERVAL_S` / :data:`DELAY_S`).
     tty : bool, optional
         Force the bar (True) or plain lines (False); default: whether
         ``stream`` is a terminal.
@@ -113,6 +130,9 @@ def progress(
     if tty is None:
         tty = bool(getattr(stream, "isatty", lambda: False)())
     if not tty:
+        delay_s = _seconds("PROSPECT_PROGRESS_DELAY_S", DELAY_S) if delay_s is None else delay_s
+        if interval_s is None:
+            interval_s = _seconds("PROSPECT_PROGRESS_INTERVAL_S", INTERVAL_S)
         plain = _Plain(description, stream, delay_s, interval_s)
         try:
             yield plain
@@ -144,3 +164,24 @@ def progress(
 
     with bar:
         yield update
+
+
+def with_progress(description: str, fn: Callable) -> Callable:
+    """``fn`` called with ``progress=`` this reporter, open for the call's duration
+    (the CLI's one-line form: ``with_progress("computing grid", porkchop)(...)``).
+
+    Examples
+    --------
+    >>> def work(n, *, progress):
+    ...     for k in range(n + 1):
+    ...         progress(k, n)
+    ...     return n
+    >>> with_progress("working", work)(3)
+    3
+    """
+
+    def call(*args, **kwargs):
+        with progress(description) as update:
+            return fn(*args, progress=update, **kwargs)
+
+    return call

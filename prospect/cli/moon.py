@@ -268,11 +268,12 @@ def moon_cmd(
     """
     _check_outputs(fmt, top, output, plot)
     from prospect import data
+    from prospect._progress import with_progress
     from prospect.scan.moon import rank_moon
 
     p = _pick_profile(mission, profile)
     sites = data.load_moon_sites(sites_file) if sites_file is not None else None
-    ranked = rank_moon(
+    ranked = with_progress("ranking sites", rank_moon)(
         p,
         resource,
         sites=sites,

@@ -339,11 +339,12 @@ def plan_cmd(
     if fmt not in FORMATS:
         raise InputError(f"must be one of {', '.join(FORMATS)}, got {fmt!r}", option="--format")
     from prospect import data
+    from prospect._progress import with_progress
     from prospect.cost import parse_prices, plan
 
     consortia = data.load_consortia(consortia_file) if consortia_file else None
     missions = data.load_missions(extra=missions_file) if missions_file else None
-    result = plan(
+    result = with_progress("evaluating candidate missions", plan)(
         target,
         consortium,
         mission=mission,

@@ -514,6 +514,7 @@ def porkchop_cmd(
     ephemeris: str = _EPHEMERIS,
 ) -> None:
     """Pork-chop grid of Earth-to-target transfers: optimum, grid file and contour plot."""
+    from prospect._progress import with_progress
     from prospect.scan import porkchop
     from prospect.scan.rank import default_window, plus_two_years
 
@@ -523,7 +524,7 @@ def porkchop_cmd(
         raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
     start = from_ or default_window()[0]
     end = to or plus_two_years(start, option="departure_start")
-    pc = porkchop(
+    pc = with_progress("computing the pork-chop grid", porkchop)(
         name,
         start,
         end,

@@ -106,18 +106,22 @@ def _profiles(mission, missions, tinfo: TargetInfo) -> list:
     return profiles
 
 
-def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict):
-    """Every candidate flown; with several, one that cannot fly is reported, not fatal."""
+def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=None):
+    """Every candidate flown; with several, one that cannot fly is reported, not fatal.
+    ``progress(done, n_candidates)`` after each (its trajectory search, then costs)."""
     cases: list[MissionCase] = []
     rejected: list[dict] = []
-    for p in profiles:
+    report = progress or (lambda done, total: None)
+    report(0, len(profiles))
+    for k, p in enumerate(profiles):
         if single:
             cases.append(evaluate_mission(tinfo, p, start, **kw))
-            continue
-        try:
-            cases.append(evaluate_mission(tinfo, p, start, **kw))
-        except InputError as exc:
-            rejected.append({"mission": p.name, "rejected": str(exc)})
+        else:
+            try:
+                cases.append(evaluate_mission(tinfo, p, start, **kw))
+            except InputError as exc:
+                rejected.append({"mission": p.name, "rejected": str(exc)})
+        report(k + 1, len(profiles))
     if not cases:
         reasons = "; ".join(f"{r['mission']}: {r['rejected']}" for r in rejected)
         raise InputError(
@@ -278,6 +282,7 @@ def plan(
     catalog=None,
     scan_kwargs: dict | None = None,
     ephemeris: str = "nbody",
+    progress=None,
 ) -> PlanResult:
     """Plan a prospecting mission to ``target`` for ``consortium``.
 
@@ -342,6 +347,9 @@ def plan(
         ``sizing.resized`` and carries a ``RESIZED`` flag.  Without it the
         profile's spacecraft is planned as it is, with ``sizing.can_fly``
         False, ``sizing.would_take`` and a ``CANNOT FLY`` flag.
+    progress : callable, optional
+        ``progress(done, n_candidates)`` as each candidate mission is evaluated
+        (its trajectory search, the longest part, then its cost Monte Carlo).
 
     Returns
     -------
@@ -409,7 +417,8 @@ def plan(
         "ephemeris": ephemeris,
     }
     profiles = _profiles(mission, missions, tinfo)
-    cases, rejected = _evaluate_all(tinfo, profiles, start, single=mission is not None, kw=kw)
+    single = mission is not None
+    cases, rejected = _evaluate_all(tinfo, profiles, start, single=single, kw=kw, progress=progress)
     decision = _decide(
         consortium,
         budgets,

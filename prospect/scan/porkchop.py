@@ -248,8 +248,10 @@ def compute_grid(
     revs: int,
     memory_bytes: int,
     earth: TargetModel | None = None,
+    progress=None,
 ) -> dict[str, np.ndarray]:
-    """Grid arrays of one target; departures processed in memory-bounded chunks."""
+    """Grid arrays of one target; departures processed in memory-bounded chunks
+    (at least 50 of them with a ``progress(done_departures, n_departures)``)."""
     earth = earth or earth_model(model.ephemeris)
     tof_s = np.asarray(tof_days, dtype=float) * DAY_S
     nd, nt = dep_s.size, tof_s.size
@@ -262,6 +264,9 @@ def compute_grid(
     # the fused kernel holds only its outputs and a copy of the chunk's flight
     # times and arrival indices (16 B per cell) besides the result arrays
     rows = max(1, int(memory_bytes // (FUSED_BYTES_PER_CELL * max(nt, 1))))
+    if progress is not None:
+        rows = min(rows, max(1, -(-nd // 50)))  # cells do not depend on the chunks
+        progress(0, nd)
     for a in range(0, nd, rows):
         b = min(nd, a + rows)
         c3, vinf_d, vinf_a, dv_d, dv_a, tot, status, used = transfer_grid(
@@ -283,6 +288,8 @@ def compute_grid(
             strict=True,
         ):
             out[k][a:b] = arr
+        if progress is not None:
+            progress(b, nd)
     return out
 
 
@@ -303,6 +310,7 @@ def porkchop(
     catalog=None,
     memory_mb: float | None = None,
     ephemeris: str = "nbody",
+    progress=None,
 ) -> PorkchopResult:
     """Pork-chop grid of Earth-to-target transfers.
 
@@ -345,6 +353,9 @@ def porkchop(
         Target and Earth states from the n-body ephemeris (ASSIST with JPL
         DE440, :mod:`prospect.nbody`; default) or two-body from the elements
         with astropy's Earth.  The result's ``ephemeris`` says which.
+    progress : callable, optional
+        ``progress(done_departures, n_departures)``, called as the grid is
+        solved in chunks of departure dates (the CLI shows it on stderr).
 
     Returns
     -------
@@ -381,6 +392,7 @@ def porkchop(
         parking_alt_km=spec.parking_alt_km,
         revs=spec.max_revs,
         memory_bytes=max(budget - result_bytes, FUSED_BYTES_PER_CELL * tofs.size),
+        progress=progress,
     )
     return PorkchopResult(
         target=model.label,

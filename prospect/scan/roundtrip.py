@@ -354,6 +354,7 @@ def round_trip(
     refine: bool = True,
     catalog=None,
     ephemeris: str = "nbody",
+    progress=None,
 ) -> RoundTripResult:
     """Minimum-delta-v and minimum-duration round trips to a target (NHATS-style).
 
@@ -384,6 +385,9 @@ def round_trip(
     ephemeris : {"nbody", "two-body"}
         Target and Earth states from the n-body ephemeris (ASSIST with JPL
         DE440; default) or two-body with astropy's Earth; the result says which.
+    progress : callable, optional
+        ``progress(done_stages, n_stages)`` after the lattice search and after
+        each solution (its refinement is most of the time).
 
     Returns
     -------
@@ -422,8 +426,14 @@ def round_trip(
         min_leg_days=min_leg_days,
     )
     model = resolve_target(target, catalog, ephemeris)
+    report = progress or (lambda done, total: None)
+    report(0, 1 + len(_KINDS))
     found = _search(model, lat, spec)
-    sols = {kind: _solution(model, spec, lat, found, kind, refine) for kind in _KINDS}
+    report(1, 1 + len(_KINDS))
+    sols = {}
+    for k, kind in enumerate(_KINDS):
+        sols[kind] = _solution(model, spec, lat, found, kind, refine)
+        report(2 + k, 1 + len(_KINDS))
     return RoundTripResult(
         target=model.label,
         ephemeris=model.ephemeris,

@@ -184,6 +184,7 @@ def rank_moon(
     include_unreachable: bool = False,
     default_buffer_km: float = DEFAULT_BUFFER_KM,
     resources=None,
+    progress=None,
 ) -> pd.DataFrame:
     """Rank Moon sites for a lander profile and a resource.
 
@@ -217,6 +218,9 @@ def rank_moon(
         Heritage buffer at heritage sites whose row gives none, km (>= 0).
     resources : ResourceCatalog, optional
         Yields for the grade factor; default :func:`prospect.data.load_resources`.
+    progress : callable, optional
+        ``progress(done_stages, 4)`` after each stage (inputs, budget, scores,
+        table); the shipped sites take well under a second.
 
     Returns
     -------
@@ -255,12 +259,17 @@ def rank_moon(
     inc, buffer_km = check_options(resource, via, missing, arrival_inc_deg, default_buffer_km)
     w = parse_weights(weights)
     p = resolve_mission(mission)
+    report = progress or (lambda done, total: None)
+    report(0, 4)
     sites, resources = site_inputs(sites, resources, resource)
+    report(1, 4)
     lat_deg = sites["lat_deg"].to_numpy(float)
     budget = site_budget(lat_deg, p, via=via, arrival_inc_deg=inc, reserve=reserve)
+    report(2, 4)
     scores = score_sites(
         sites, resource, budget, weights=w, resources=resources, default_buffer_km=buffer_km
     )
+    report(3, 4)
     query = dict(
         mission=p,
         resource=resource,
@@ -270,4 +279,6 @@ def rank_moon(
         weights=w,
         missing=missing,
     )
-    return site_table(sites, budget, scores, query=query, include_unreachable=include_unreachable)
+    table = site_table(sites, budget, scores, query=query, include_unreachable=include_unreachable)
+    report(4, 4)
+    return table
