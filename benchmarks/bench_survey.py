@@ -79,10 +79,27 @@ def _plan(ephemeris: str):
     return make_plan(spec, round_trip=True, start=PERIOD[0], end=PERIOD[1], ephemeris=ephemeris)
 
 
-def _usage() -> tuple[float, float, int]:
-    """CPU seconds (user + system), system seconds and minor page faults of this process."""
+def _task_threads_cpu() -> float:
+    """CPU seconds of a Dask worker's task threads (Linux ``/proc``; NaN elsewhere)."""
+    import threading
+
+    ids = [t.native_id for t in threading.enumerate() if "Dask-Default-Threads" in t.name]
+    try:
+        total = 0.0
+        for tid in ids:
+            with open(f"/proc/self/task/{tid}/stat") as fh:
+                f = fh.read().rsplit(")", 1)[1].split()
+            total += (int(f[11]) + int(f[12])) / os.sysconf("SC_CLK_TCK")
+        return total
+    except OSError:
+        return math.nan
+
+
+def _usage() -> tuple[float, float, int, float]:
+    """CPU seconds (user + system), system seconds, minor page faults of this process,
+    and the CPU seconds of its Dask task threads."""
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime, ru.ru_stime, ru.ru_minflt
+    return ru.ru_utime + ru.ru_stime, ru.ru_stime, ru.ru_minflt, _task_threads_cpu()
 
 
 def _noop(rows, plan):
@@ -164,6 +181,9 @@ def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path, 
         c1 = _usage()
         after = client.run(_usage)
         stream = _stream(client, "prospect-survey-", t0, t_end)
+        time.sleep(3.0)  # what an idle worker spends per second (heartbeats, monitors)
+        idle = sum(b[0] - a[0] for a, b in zip(after.values(), client.run(_usage).values(),
+                                                strict=True)) / 3.0 / n_workers  # fmt: skip
         noop = _noop_overhead(client, parts, plan) if n_workers == 1 else None
     finally:
         client.close()
@@ -174,6 +194,8 @@ def _cluster_run(n_workers: int, sample, chunk: int, ephemeris: str, tmp: Path, 
         "cpu": sum(w[0] for w in workers),
         "sys": sum(w[1] for w in workers),
         "faults": sum(w[2] for w in workers),
+        "task_cpu": sum(w[3] for w in workers),
+        "idle_cpu_s": idle,
         "client_cpu": c1[0] - c0[0],
         "stream": stream,
         "warm_first": warm["first"],
@@ -214,6 +236,12 @@ def _print_runs(n_chunks: int, inp: dict, runs: dict, chunk: int) -> float:
             f"({r['sys'] / n_chunks * 1e3:.0f} ms system, {r['faults'] / n_chunks:,.0f} page "
             f"faults): overhead {(c_w - c_in) * 1e3:+.0f} ms per chunk, ratio {c_w / c_in:.3f}; "
             f"this process (client, scheduler, Parquet) {r['client_cpu'] / n_chunks * 1e3:.0f} ms"
+        )
+        print(
+            f"[cpu] {n} worker(s), split: the task thread {r['task_cpu'] / n_chunks * 1e3:.0f} ms "
+            f"per chunk (in-process {c_in * 1e3:.0f} ms; the task also encodes its Parquet), "
+            f"the worker's own threads {(r['cpu'] - r['task_cpu']) / n_chunks * 1e3:.0f} ms "
+            f"(an idle worker: {r['idle_cpu_s'] * 1e3:.0f} ms CPU per second)"
         )
     for n, r in runs.items():
         st = r["stream"]

@@ -11,9 +11,9 @@ A task carries one chunk's catalog rows and the small
 :class:`~prospect.survey._plan.SurveyPlan`; it returns the chunk's result
 file, already encoded (:func:`prospect.survey.store.chunk_bytes`), which this
 process writes (so workers need no shared file system).  Encoding on the
-workers keeps this process -- which also runs a local cluster's scheduler --
-from taking CPU time the workers need: converting a 40-target table to
-Parquet here cost about a quarter of its chunk's compute time.
+workers (~10 ms CPU per 40-target chunk, ``benchmarks/bench_survey.py``)
+keeps it out of this one process, where it would be serial work beside a
+local cluster's scheduler, growing with the number of workers.
 """
 
 from __future__ import annotations
