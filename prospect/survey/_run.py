@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as _dt
+import io
 import math
 from collections.abc import Callable
 from pathlib import Path
@@ -182,9 +183,12 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
         f"finished before, {len(tasks)} to compute"
     )
     done_count = [len(finished)]
+    tables: dict[int, pd.DataFrame] = {}
 
     def done(index: int, data: bytes) -> None:
         store.write_chunk(out, key, index, data)
+        # decoded now, while the workers compute, not all at the end
+        tables[index] = pd.read_parquet(io.BytesIO(data))
         done_count[0] += 1
         if progress is not None:
             progress(done_count[0], n_chunks)
@@ -200,7 +204,7 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
                 f"lattice + {chunk_size} targets' states), whatever the catalog size"
             ),
         )  # fmt: skip
-    result = store.read_results(out)
+    result = _gather(out, key, n_chunks, tables)
     stats = {
         "n_chunks": n_chunks,
         "reused_chunks": len(finished),
@@ -215,4 +219,14 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
     store.write_manifest(out, manifest)
     result.attrs["manifest"] = manifest
     result.attrs["stats"] = stats
+    return result
+
+
+def _gather(out: Path, key: str, n_chunks: int, tables: dict) -> pd.DataFrame:
+    """Every chunk in chunk order: what :func:`store.read_results` reads from the chunk
+    files, with the chunks of this run decoded from their bytes as they arrived."""
+    parts = [tables[i] if i in tables else pd.read_parquet(store.chunk_path(out, key, i))
+             for i in range(n_chunks)]  # fmt: skip
+    result = pd.concat(parts, ignore_index=True)
+    result.attrs["complete"] = True
     return result

@@ -11,6 +11,7 @@ import socket
 import threading
 import time
 
+import pandas as pd
 import pytest
 from conftest import CHUNK, SURVEY_ARGS, assert_same_rows
 
@@ -54,6 +55,11 @@ def test_scheduler_survey_equals_in_process(cluster, sample200, reference, tmp_p
     assert any("working memory per chunk" in line for line in logs)
     assert_same_rows(df, ref)
     assert read_manifest(tmp_path / "s")["key"] == read_manifest(ref_dir)["key"]
+    # the table gathered as chunks arrived is exactly the chunk files read back
+    files = sorted((tmp_path / "s" / "chunks").glob("part-*.parquet"))
+    assert len(files) == 200 // CHUNK
+    whole = pd.concat([pd.read_parquet(f) for f in files], ignore_index=True)
+    pd.testing.assert_frame_equal(df, whole, check_exact=True)
 
 
 def test_worker_killed_mid_survey(cluster, sample200, reference, tmp_path):
