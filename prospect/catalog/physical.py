@@ -37,6 +37,7 @@ __all__ = [
     "ALBEDO_BY_CLASS",
     "ALBEDO_RANGE",
     "ALBEDO_SOURCES",
+    "DERIVED_SOURCES",
     "DIAMETER_SOURCES",
     "H_1KM_NEO_AVERAGE",
     "PHYSICAL_ATTRIBUTION",
@@ -103,6 +104,14 @@ DIAMETER_SOURCES = {
     "catalog": "measured diameter given by the catalog",
     "H+albedo": "from H and the row's albedo (Pravec & Harris 2007)",
     "unknown": "no diameter: the catalog gives neither a diameter nor H",
+}
+
+
+#: Column -> (its source column, the source value of a value derived from H rather
+#: than given by a file): such values need not lie in the range a measurement must.
+DERIVED_SOURCES = {
+    "albedo": ("albedo_source", "diameter+H"),
+    "diameter_km": ("diameter_source", "H+albedo"),
 }
 
 

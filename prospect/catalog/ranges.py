@@ -26,6 +26,7 @@ __all__ = [
     "ARC_DAYS_MAX",
     "A_AU_MAX",
     "DIAMETER_KM_MAX",
+    "DIAMETER_KM_MIN",
     "EPOCH_JD_MAX",
     "EPOCH_JD_MIN",
     "H_RANGE",
@@ -84,6 +85,10 @@ H_RANGE = (0.0, 40.0)
 #: visual magnitude); read as "H unknown" (it would make a 3.7e-17 km body).
 H_UNKNOWN_MPC = 99.99
 
+#: Smallest diameter accepted, km: 0.1 m, a tenth of the smallest catalogued NEAs
+#: (2008 TS26, H 33.2, about 1 m); the shipped physical table's smallest is 2.5 m.
+DIAMETER_KM_MIN = 1.0e-4
+
 #: Largest diameter accepted, km: Ceres, the largest minor planet, is 939.4 km
 #: (mean radius 469.7 km, Park et al. 2019, Icarus 319, 812); the largest NEA,
 #: 1036 Ganymed, 37.7 km (shipped physical table).
@@ -113,7 +118,9 @@ RANGES: dict[str, Range] = {
         "slope parameter G", -1.0, 2.0, False, False, "H,G phase law, Bowell et al. 1989"
     ),
     "albedo": Range("geometric albedo", 0.0, ALBEDO_MAX, True, False, "measured NEA albedos"),
-    "diameter_km": Range("diameter (km)", 0.0, DIAMETER_KM_MAX, True, False, "up to Ceres' 939 km"),
+    "diameter_km": Range(
+        "diameter (km)", DIAMETER_KM_MIN, DIAMETER_KM_MAX, False, False, "0.1 m to Ceres' 939 km"
+    ),
     "arc_days": Range("observed arc (days)", 0.0, ARC_DAYS_MAX, False, False, "1801 to 2200"),
 }
 
@@ -152,8 +159,10 @@ def check_orbit(row: dict, names: dict[str, str], *, path, record) -> None:
 def check_table(df: pd.DataFrame, *, path, skip_bad: bool = False) -> pd.DataFrame:
     """Range checks of a whole NEA table (one read from Parquet), row by row.
 
-    The same intervals as :func:`check_orbit` (:data:`RANGES`), and the derived
-    ``diameter_min_km``/``diameter_max_km`` positive and finite or NaN.
+    The same intervals as :func:`check_orbit` (:data:`RANGES`) for the values a
+    file gave; the values derived from H (an albedo from a measured diameter, a
+    diameter from H and an albedo, ``diameter_min_km``/``diameter_max_km``)
+    positive and finite or NaN.
 
     Parameters
     ----------
@@ -176,11 +185,17 @@ def check_table(df: pd.DataFrame, *, path, skip_bad: bool = False) -> pd.DataFra
         The first bad row (unless ``skip_bad``), naming record, field, value and
         interval; or no row left.
     """
+    from prospect.catalog.physical import DERIVED_SOURCES
+
     bad = np.zeros(len(df), dtype=bool)
     first: dict[int, str] = {}
     for col, rng in RANGES.items():
         x = df[col].to_numpy(dtype=float, na_value=np.nan)
         ok = rng.holds(x) if col in REQUIRED_RANGED else np.isnan(x) | rng.holds(x)
+        if col in DERIVED_SOURCES:  # derived from H (and albedo): any positive size
+            src_col, derived = DERIVED_SOURCES[col]
+            mine = (df[src_col] == derived).to_numpy(dtype=bool, na_value=False)
+            ok[mine] = np.isfinite(x[mine]) & (x[mine] > 0)
         for i in np.flatnonzero(~ok & ~bad):
             first[int(i)] = col
         bad |= ~ok

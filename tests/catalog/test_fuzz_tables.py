@@ -43,13 +43,20 @@ def fuzz_dir(tmp_path_factory):
 
 
 def assert_sane(df: pd.DataFrame) -> None:
-    """Every value in its interval; sizes positive and finite or NaN."""
+    """Every value a file gave in its interval; sizes positive and finite or NaN (those
+    derived from H: an albedo from a diameter, a diameter from H and an albedo, too)."""
     assert len(df) > 0 and list(df.columns) == list(NEA_COLUMNS)
+    derived = {
+        "albedo": (df["albedo_source"] == "diameter+H").to_numpy(dtype=bool, na_value=False),
+        "diameter_km": (df["diameter_source"] == "H+albedo").to_numpy(dtype=bool, na_value=False),
+    }
     for col, rng in RANGES.items():
         x = df[col].to_numpy(dtype=float, na_value=np.nan)
         ok = rng.holds(x) if col in REQUIRED_RANGED else np.isnan(x) | rng.holds(x)
+        if col in derived:
+            ok |= derived[col] & np.isfinite(x) & (x > 0)
         assert ok.all(), (col, x[~ok])
-    for col in ("diameter_km", "diameter_min_km", "diameter_max_km"):
+    for col in ("albedo", "diameter_km", "diameter_min_km", "diameter_max_km"):
         x = df[col].to_numpy(dtype=float)
         assert (np.isnan(x) | (np.isfinite(x) & (x > 0))).all(), (col, x)
 
