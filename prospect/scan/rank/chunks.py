@@ -26,17 +26,17 @@ from prospect.core.transfer import transfer_grid, transfer_min
 from prospect.scan._common import iso_dates
 from prospect.scan._lattice import RoundTripLattice, lattice_search
 from prospect.scan._mission import MissionSpec
-from prospect.scan._targets import model_from_row
+from prospect.scan._targets import TargetModel, model_from_row
 from prospect.scan.cells import CELL_FIELDS
 from prospect.scan.rank.grid import OneWayGrid
 from prospect.scan.roundtrip import evaluate_round_trip
 
 __all__ = [
     "BOUND_COLUMN",
+    "lattice_dates",
     "oneway_chunk",
     "oneway_frame",
     "propagate",
-    "lattice_dates",
     "roundtrip_chunk",
     "roundtrip_frame",
     "rt_columns",
@@ -211,18 +211,23 @@ def roundtrip_chunk(
 def lattice_dates(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> list[dict]:
     """:func:`prospect.scan._lattice.lattice_search` of N targets as one dict per target.
 
-    ``{"min_dv": dates or None, "min_dur": dates or None, "bound": least}``:
-    the four TDB-second dates of each trip and the least cost of any round
-    trip on the lattice, km/s, whatever the limit (``inf``: none).
+    ``{"min_dv": dates or None, "min_dur": dates or None, "bound": least,
+    "states": {kind: (r, v)}}``: the four TDB-second dates of each trip, the
+    least cost of any round trip on the lattice, km/s, whatever the limit
+    (``inf``: none), and the target's states (2, 3) at each trip's arrival and
+    departure (the ones the search used; :func:`roundtrip_frame` evaluates
+    the legs with them).
     """
     sec = lat.seconds
     found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
     rows = []
     for k in range(r_t.shape[0]):
-        row = {"bound": float(found["least_cost"][k])}
+        row = {"bound": float(found["least_cost"][k]), "states": {}}
         for kind in ("min_dv", "min_dur"):
             i = [int(found[f"{kind}_{m}"][k]) for m in ("i0", "i1", "i2", "i3")]
             row[kind] = None if i[0] < 0 else (sec[i[0]], sec[i[1]], sec[i[2]], sec[i[3]])
+            if i[0] >= 0:  # the target at its arrival and departure, as the search had it
+                row["states"][kind] = (r_t[k, [i[1], i[2]]], v_t[k, [i[1], i[2]]])
         rows.append(row)
     return rows
 
@@ -264,9 +269,14 @@ def roundtrip_frame(
             dates = f[kind]
             if dates is None:
                 continue
-            if model is None:
+            # exact states at lattice dates: the Earth from the lattice arrays, the
+            # target from the search's own arrays when it passed them
+            st = f.get("states", {}).get(kind)
+            if st is not None:
+                label = str(sub_table["designation"].iat[k])
+                model = TargetModel(label, lambda t, st=st: st, ephemeris=ephemeris)
+            elif model is None:
                 model = model_from_row(sub_table.iloc[k], ephemeris=ephemeris)
-            # exact states at lattice dates (Earth from the lattice arrays)
             rt = evaluate_round_trip(model, spec, np.array(dates), earth_fn=earth_fn)
             if kind == "min_dv":
                 row.update(rt_columns(rt))
