@@ -232,6 +232,8 @@ CASES = [
     ("sites-huge-cell", "sites", "sites.csv",
      lambda t: _sites("Peak near", '"' + "x" * 200_000 + '"'), None, False),
     ("sites-empty", "sites", "sites.csv", lambda t: b"", None, False),
+    ("sites-header-only", "sites", "sites.csv", lambda t: SITES.split("\n")[0].encode() + b"\n",
+     None, False),
     # --- physical-properties table ------------------------------------------------------
     ("physical-albedo=5", "physical", "phys.csv", lambda t: _phys(3, "albedo", "5"), "albedo",
      False),

@@ -270,6 +270,8 @@ def load_moon_sites(path: PathArg | None = None) -> pd.DataFrame:
             rows.append(parsed)
     except csv.Error as exc:
         raise where.at(reader.line_num).error(f"bad CSV: {exc}") from None
+    if not rows:
+        raise where.error("no sites (the file has no data rows)")
     extra = [c for c in header if c not in _SITE_COLUMNS]
     cols = [*_SITE_COLUMNS, *extra]
     df = pd.DataFrame({c: [r.get(c, "") for r in rows] for c in cols}, columns=cols)
