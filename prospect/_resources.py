@@ -34,7 +34,11 @@ def catalog_path(name: str) -> Path:
 
 
 def user_cache_dir() -> Path:
-    """Per-user cache directory (``$PROSPECT_CACHE_DIR`` overrides it); created on demand."""
+    """Per-user cache directory (``$PROSPECT_CACHE_DIR`` overrides it); created on demand.
+
+    Private: created 0700; one owned by another user or writable by others
+    raises :class:`prospect._io.CacheDirError` (:func:`prospect._io.private_dir`).
+    """
     env = os.environ.get("PROSPECT_CACHE_DIR")
     if env:
         path = Path(env)
@@ -42,5 +46,6 @@ def user_cache_dir() -> Path:
         from platformdirs import user_cache_dir as _ucd
 
         path = Path(_ucd("prospect", appauthor=False))
-    path.mkdir(parents=True, exist_ok=True)
-    return path
+    from prospect._io import private_dir
+
+    return private_dir(path)

@@ -124,3 +124,102 @@ def test_partial_write_leaves_no_entry_and_damaged_entry_is_recomputed(
     r2, _, st = nbody.catalog_states(one, t)
     assert nbody.integration_count() > n and not st.any()
     np.testing.assert_allclose(r2, r, atol=1e-6)
+
+
+# --- issue 13: a tampered entry is discarded with one line and integrated again ------
+
+
+def _npz(path: Path, **arrays) -> None:
+    with open(path, "wb") as fh:
+        np.savez(fh, **arrays)
+
+
+def _members(path: Path) -> dict:
+    with np.load(path) as z:
+        return {k: z[k] for k in z.files}
+
+
+def _scaled_r(path, key, k, ys):  # values edited, seal kept (a careful editor)
+    z = _members(path)
+    z["r"] = z["r"] * 1.001
+    _npz(path, **z)
+
+
+def _no_seal(path, key, k, ys):  # an entry as prospect wrote it before the seal
+    z = _members(path)
+    _npz(path, t=z["t"], r=z["r"], v=z["v"])
+
+
+def _garbage(path, key, k, ys):
+    path.write_bytes(os.urandom(500))
+
+
+def _other_year(path, key, k, ys):
+    path.write_bytes(ys[k + 1].read_bytes())
+
+
+def _other_target(path, key, k, ys):
+    z = _members(path)
+    seal = str(z[cache_mod_seal_key()]).replace(key, "0" * len(key))
+    _npz(path, **{**z, cache_mod_seal_key(): np.array(seal)})
+
+
+def _pickled(path, key, k, ys):
+    z = _members(path)
+    _npz(path, **{**z, "t": np.array([object()] * 3, dtype=object)})
+
+
+def _symlink(path, key, k, ys):
+    path.unlink()
+    path.symlink_to(ys[k + 1])
+
+
+def cache_mod_seal_key():
+    from prospect._cache import SEAL_KEY
+
+    return SEAL_KEY
+
+
+TAMPERED = {
+    "values edited, seal kept": _scaled_r,
+    "no seal": _no_seal,
+    "garbage": _garbage,
+    "another year's entry": _other_year,
+    "another target's seal": _other_target,
+    "object array (pickle)": _pickled,
+    "symbolic link": _symlink,
+}
+
+
+def test_tampered_entries_are_discarded_then_integrated_again(fresh_cache, table, caplog):
+    from prospect.targets import element_arrays
+
+    one = table.iloc[1:2]  # Bennu
+    labels, el = list(one["designation"]), element_arrays(one)
+    (key,) = cache.target_keys(labels, el)
+    t = 8.0e8 + np.linspace(0.0, 2.5 * 365.25 * DAY_S, 40)
+    r0, v0, st0 = cache.cached_states(labels, el, t)
+    assert not st0.any()
+    ys = {int(p.stem[1:]): p for p in (fresh_cache / "nbody").rglob("y*.npz")}
+    k = min(ys)
+    pristine = ys[k].read_bytes()
+    for how, tamper in TAMPERED.items():
+        ys[k].unlink(missing_ok=True)
+        ys[k].write_bytes(pristine)
+        tamper(ys[k], key, k, ys)
+        cache._MEMORY.clear()
+        caplog.clear()
+        with caplog.at_level("WARNING", logger="prospect.cache"):
+            assert cache._load(key, k) is None, how
+        (line,) = caplog.messages
+        assert line.startswith(f"prospect: discarded cache entry {ys[k]}: "), how
+        assert not ys[k].exists() and not ys[k].is_symlink(), how
+    # and the states after recovery are those of the untouched cache, bit for bit
+    ys[k].write_bytes(pristine)
+    _scaled_r(ys[k], key, k, ys)
+    cache._MEMORY.clear()
+    n = nbody.integration_count()
+    r1, v1, st1 = cache.cached_states(labels, el, t)
+    assert nbody.integration_count() > n and not st1.any()
+    np.testing.assert_array_equal(r1, r0)
+    np.testing.assert_array_equal(v1, v0)

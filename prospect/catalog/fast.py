@@ -10,6 +10,15 @@ second load is fast as well.
 
 The table's ``attrs`` (source, attribution, epochs, skipped records, the hash
 of the source file ...) travel in the Parquet file's key-value metadata.
+
+Every file :func:`write_fast` writes carries a seal (:mod:`prospect._cache`):
+the digest of the table's content and of its ``attrs``, its columns and
+dtypes, and for a cache entry the cache key (the digest of its source file's
+bytes and of the conversion).  :func:`read_fast` refuses a sealed file whose
+content no longer matches (:class:`~prospect.errors.CatalogFormatError`);
+:func:`read_cached` discards a cache entry that fails any check -- one warning
+line naming it -- and the source is converted again, so an edited cache can
+never stand in for its unchanged source.
 """
 
 from __future__ import annotations
@@ -22,7 +31,14 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prospect._io import atomic_path
+from prospect._cache import (
+    SEAL_KEY,
+    check_seal,
+    frame_digest,
+    frame_schema,
+    read_frame,
+    write_frame,
+)
 from prospect.catalog.ranges import check_table
 from prospect.catalog.schema import NEA_COLUMNS, SCHEMA_VERSION
 from prospect.errors import CatalogFormatError
@@ -31,6 +47,7 @@ __all__ = [
     "CACHE_KEEP",
     "cache_key",
     "cached_path",
+    "read_cached",
     "read_fast",
     "source_digest",
     "write_fast",
@@ -40,6 +57,10 @@ __all__ = [
 META_KEY = b"prospect.nea"
 #: Converted files kept in the user cache (oldest removed first).
 CACHE_KEEP = 16
+#: Seal kind of an NEA table file (:mod:`prospect._cache`).
+KIND = "nea-table"
+#: Version of the conversion cache's entries (part of every key).
+CACHE_FORMAT = 2
 
 
 def source_digest(raw: bytes) -> str:
@@ -54,6 +75,7 @@ def cache_key(raw: bytes, *, skip_bad: bool) -> str:
 
     h = hashlib.blake2b(raw, digest_size=20)
     h.update(f"|skip_bad={int(skip_bad)}|schema={SCHEMA_VERSION}|{physical_digest()}".encode())
+    h.update(f"|cache={CACHE_FORMAT}".encode())
     return h.hexdigest()
 
 
@@ -62,23 +84,23 @@ def cached_path(cache_dir: Path, key: str) -> Path:
     return cache_dir / "converted" / f"{key}.parquet"
 
 
-def write_fast(df: pd.DataFrame, path: str | PathLike) -> Path:
-    """Write an NEA table and its attrs to Parquet, atomically (temp file + os.replace).
+def _attrs_digest(raw: bytes) -> str:
+    return hashlib.blake2b(raw, digest_size=20).hexdigest()
+
+
+def write_fast(df: pd.DataFrame, path: str | PathLike, *, inputs: str = "") -> Path:
+    """Write an NEA table and its attrs to Parquet, atomically, with its seal.
 
     ``attrs["path"]`` is not stored (it names wherever the table is read from).
+    ``inputs``: the cache key of a cache entry (empty for other files).
     """
-    import pyarrow as pa
-    import pyarrow.parquet as pq
-
     path = Path(path)
     attrs = {k: v for k, v in df.attrs.items() if k != "path"}
-    table = pa.Table.from_pandas(df, preserve_index=False)
-    meta = dict(table.schema.metadata or {})
-    meta[META_KEY] = json.dumps(attrs, sort_keys=True).encode()
-    table = table.replace_schema_metadata(meta)
+    raw = json.dumps(attrs, sort_keys=True).encode()
     path.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_path(path) as tmp:  # 0644: a shipped or shared file must be readable
-        pq.write_table(table, tmp, compression="zstd")
+    # 0644: a shipped or shared file must be readable
+    write_frame(path, df, kind=KIND, inputs=inputs, extra={"attrs": _attrs_digest(raw)},
+                meta={META_KEY: raw}, mode=0o644, compression="zstd")  # fmt: skip
     return path
 
 
@@ -146,6 +168,7 @@ def read_fast(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
             "convert it again",
             path=path,
         )
+    _check_sealed(df, path)
     _check_columns(df, path)
     df.attrs.update(attrs)
     df.attrs["path"] = str(path)
@@ -191,6 +214,70 @@ def _check_columns(df: pd.DataFrame, path) -> None:
             record=f"#{i + 1}",
             field="designation",
         )
+
+
+def _check_sealed(df: pd.DataFrame, path) -> None:
+    """A sealed file's content and attrs as written (files of older versions carry no
+    seal and cannot be checked); CatalogFormatError otherwise."""
+    import pyarrow.parquet as pq
+
+    try:
+        meta = pq.read_schema(path).metadata or {}
+        raw = meta.get(SEAL_KEY.encode())
+        seal = None if raw is None else json.loads(raw)
+        if seal is None:
+            return
+        why = check_seal(seal, KIND, seal.get("inputs"), frame_schema(df), frame_digest(df))
+    except Exception as exc:  # a seal that is not JSON, strings that do not decode
+        why = f"unreadable seal or content ({type(exc).__name__})"
+    why = why or _check_attrs(seal, meta)
+    if why:
+        raise CatalogFormatError(why, path=path)
+
+
+def _check_table(attrs: dict, columns: list, path) -> None:
+    version = attrs.get("schema_version")
+    if version != SCHEMA_VERSION:
+        raise CatalogFormatError(
+            f"NEA table of schema version {version}, this prospect reads {SCHEMA_VERSION}; "
+            "convert it again",
+            path=path,
+        )
+    if list(columns) != list(NEA_COLUMNS):
+        raise CatalogFormatError("columns differ from the NEA table's", path=path)
+
+
+def _check_attrs(seal: dict, meta) -> str | None:
+    raw = (meta or {}).get(META_KEY)
+    if raw is None or seal.get("attrs") != _attrs_digest(raw):
+        return "its attributes do not match their digest (modified or damaged)"
+    return None
+
+
+def read_cached(path: Path, key: str) -> pd.DataFrame | None:
+    """The conversion cache entry at ``path`` if it passes every check, else None.
+
+    Checked: the seal (made by :func:`write_fast` with ``inputs=key``: the
+    same source bytes and conversion, the content and attrs as written), the
+    schema version and the columns.  A failing entry is discarded with one
+    logged line (:func:`prospect._cache.discard`) and the caller converts the
+    source again.
+    """
+    meta: dict = {}
+
+    def check(df: pd.DataFrame, seal: dict) -> str | None:
+        why = _check_attrs(seal, meta)
+        if why is None:
+            try:
+                _check_table(_decode_meta(meta, path), df.columns, path)
+            except CatalogFormatError as exc:
+                why = exc.reason
+        return why
+
+    df = read_frame(path, kind=KIND, inputs=key, check=check, meta=meta)
+    if df is not None:
+        df.attrs.update(json.loads(meta[META_KEY]))
+    return df
 
 
 def prune_cache(directory: Path, keep: int = CACHE_KEEP) -> None:

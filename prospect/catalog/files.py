@@ -9,8 +9,6 @@ from pathlib import Path
 
 import pandas as pd
 
-from prospect.errors import CatalogFormatError
-
 __all__ = ["SHIPPED_FAST", "SHIPPED_JSON", "load_file", "parse_bytes"]
 
 #: File names of the shipped catalog (in ``catalogs/``).
@@ -83,19 +81,17 @@ def load_file(
         cached = fast.cached_path(user_cache_dir(), key)
     except OSError:
         cached = None
-    if cached is not None and cached.is_file():
-        try:
-            df = fast.read_fast(cached)
-        except (CatalogFormatError, OSError):
-            pass  # stale or damaged cache entry: convert again
-        else:
+    if cached is not None and cached.exists():
+        df = fast.read_cached(cached, key)  # None: discarded (one logged line), convert again
+        if df is not None:
             df.attrs["path"] = str(p)
             _touch(cached)
             return df
     df = parse_bytes(raw, path=str(p), skip_bad=skip_bad, max_unpacked=max_unpacked)
     if cached is not None:
         try:
-            fast.write_fast(df, cached)
+            cached.parent.mkdir(mode=0o700, exist_ok=True)
+            fast.write_fast(df, cached, inputs=key)
             fast.prune_cache(cached.parent)
         except OSError:
             pass  # a read-only cache only costs speed

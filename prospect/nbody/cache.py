@@ -8,22 +8,27 @@ assume, the planetary kernel, the force model and the sampling.  A new catalog
 Each entry ``<cache>/nbody/<kernel>/<key[:2]>/<key>/y<k>.npz`` holds the cubic
 Hermite nodes (:mod:`prospect.nbody.interpolant`) covering the TDB year
 ``[k, k+1) * 365.25 d`` from J2000, with one node beyond each end.  Files are
-written to a temporary name in the same directory and renamed into place
-(:func:`prospect._io.atomic_path`), so two processes filling the cache at once
-both write complete files and a reader sees a whole file or none; a file that
-cannot be read is treated as missing and recomputed.
+written to an exclusive temporary name in the same directory and renamed into
+place (:func:`prospect._io.atomic_file`), so two processes filling the cache at
+once both write complete files and a reader sees a whole file or none.
+
+Nothing read back is trusted blindly: each entry carries a seal
+(:mod:`prospect._cache`: the target's key, the year, the arrays' dtypes and
+shapes, the digest of their content), and the nodes must be finite, in
+increasing time and cover the year.  An entry that fails any check (damaged,
+edited, another target's, a symbolic link) is discarded with one warning line
+naming it and integrated again.
 """
 
 from __future__ import annotations
 
 import hashlib
 import json
-import zipfile
 from pathlib import Path
 
 import numpy as np
 
-from prospect._io import atomic_path
+from prospect._cache import read_arrays, write_arrays
 from prospect._resources import user_cache_dir
 from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, JULIAN_YEAR_D
 from prospect.nbody import _kernel, integrate
@@ -32,7 +37,9 @@ from prospect.nbody.interpolant import hermite_eval
 __all__ = ["FORMAT", "cached_states", "target_keys"]
 
 #: Version of the entry layout; part of every key.
-FORMAT = 2
+FORMAT = 3
+#: Seal kind of an entry (:mod:`prospect._cache`).
+KIND = "nbody-year"
 _BLOCK_S = JULIAN_YEAR_D * DAY_S
 _ELEMENT_KEYS = ("a_km", "ecc", "inc", "raan", "argp", "ma0", "epoch0_s")
 _MEMORY: dict[tuple[str, int], tuple] = {}
@@ -64,18 +71,36 @@ def _dir(key: str) -> Path:
     return user_cache_dir() / "nbody" / _kernel.kernel_id() / key[:2] / key
 
 
+def _check_nodes(k: int):
+    """The checks of year ``k``'s nodes beyond the seal's own."""
+
+    def check(z: dict, seal: dict) -> str | None:
+        if seal.get("year") != k or sorted(z) != ["r", "t", "v"]:
+            return f"not the nodes of year {k}"
+        t, r, v = z["t"], z["r"], z["v"]
+        n = t.shape[0] if t.ndim == 1 else -1
+        if t.dtype != np.float64 or n < 2 or r.shape != (n, 3) or v.shape != (n, 3):
+            return "node arrays of the wrong type or shape"
+        if r.dtype != np.float64 or v.dtype != np.float64:
+            return "node arrays of the wrong type or shape"
+        if not (np.isfinite(t).all() and np.isfinite(r).all() and np.isfinite(v).all()):
+            return "non-finite nodes"
+        if not (np.diff(t) > 0).all() or t[0] > k * _BLOCK_S or t[-1] < (k + 1) * _BLOCK_S:
+            return f"nodes not increasing or not covering year {k}"
+        return None
+
+    return check
+
+
 def _load(key: str, k: int):
     hit = _MEMORY.get((key, k))
     if hit is not None:
         return hit
     path = _dir(key) / f"y{k}.npz"
-    if not path.is_file():
-        return None
-    try:
-        with open(path, "rb") as fh, np.load(fh) as z:
-            entry = (z["t"].copy(), z["r"].copy(), z["v"].copy())
-    except (OSError, ValueError, KeyError, zipfile.BadZipFile, EOFError):
-        return None  # unreadable (foreign or damaged file): recompute it
+    z = read_arrays(path, kind=KIND, inputs=key, check=_check_nodes(k))
+    if z is None:
+        return None  # missing, or discarded with one logged line: integrate it again
+    entry = (z["t"], z["r"], z["v"])
     if len(_MEMORY) >= _MEMORY_MAX:
         _MEMORY.clear()
     _MEMORY[(key, k)] = entry
@@ -85,15 +110,14 @@ def _load(key: str, k: int):
 def _store(key: str, nodes: tuple, blocks) -> None:
     t, r, v = nodes
     directory = _dir(key)
-    directory.mkdir(parents=True, exist_ok=True)
+    directory.mkdir(mode=0o700, parents=True, exist_ok=True)
     for k in blocks:
         a = np.searchsorted(t, k * _BLOCK_S, side="right") - 1
         b = np.searchsorted(t, (k + 1) * _BLOCK_S, side="left") + 1
         if a < 0 or b > t.size:
             continue  # the samples do not cover the whole year (kernel span)
-        with atomic_path(directory / f"y{k}.npz") as tmp:
-            with open(tmp, "wb") as fh:
-                np.savez(fh, t=t[a:b], r=r[a:b], v=v[a:b])
+        arrays = {"t": t[a:b], "r": r[a:b], "v": v[a:b]}
+        write_arrays(directory / f"y{k}.npz", arrays, kind=KIND, inputs=key, extra={"year": k})
         _MEMORY[(key, k)] = (t[a:b].copy(), r[a:b].copy(), v[a:b].copy())
 
 

@@ -31,9 +31,10 @@ from prospect.survey.store import chunk_bytes
 __all__ = ["SCHEDULER_TIMEOUT_S", "chunk_file", "connect", "run_chunks", "scheduler_address"]
 
 
-def chunk_file(rows: pd.DataFrame, plan: SurveyPlan) -> bytes:
-    """One chunk's survey (:func:`~prospect.survey._chunk.survey_chunk`) as its file's bytes."""
-    return chunk_bytes(survey_chunk(rows, plan))
+def chunk_file(rows: pd.DataFrame, plan: SurveyPlan, key: str, index: int) -> bytes:
+    """Chunk ``index`` of survey ``key`` (:func:`~prospect.survey._chunk.survey_chunk`) as its
+    file's bytes, sealed with both (:func:`prospect.survey.store.chunk_bytes`)."""
+    return chunk_bytes(survey_chunk(rows, plan), key=key, index=index)
 
 
 def run_chunks(
@@ -47,16 +48,18 @@ def run_chunks(
     memory_note: str = "",
     name: str = "prospect-survey",
     client=None,
+    key: str = "",
 ) -> str:
     """Run :func:`chunk_file` on every ``(index, rows)`` task; ``done(index, bytes)`` as each ends.
 
-    ``client``: an already connected client of ``scheduler`` (closed here).
+    ``client``: an already connected client of ``scheduler`` (closed here).  ``key``: the
+    survey's input key, sealed into each chunk file (:mod:`prospect.survey.store`).
     Returns the engine used: ``"in-process"``, ``"local-cluster"`` or ``"scheduler"``.
     """
     n = (os.cpu_count() or 1) if workers is None else workers
     return run_tasks(
         chunk_file,
-        [(index, (rows, plan)) for index, rows in tasks],
+        [(index, (rows, plan, key, index)) for index, rows in tasks],
         done,
         address=scheduler_address(scheduler),
         workers=n,

@@ -197,7 +197,7 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
     if tasks:
         engine = run_chunks(
             tasks, plan, done, scheduler=scheduler, workers=workers, log=say,
-            name=f"prospect-survey-{key[:12]}", client=client,
+            name=f"prospect-survey-{key[:12]}", client=client, key=key,
             memory_note=(
                 f"each worker runs one chunk at a time; working memory per chunk <= "
                 f"{bound / 2**20:,.0f} MiB (batch of {plan.batch} targets x one launch-year "

@@ -13,6 +13,13 @@ chunk file exists only once its chunk is finished (``prospect._io``: written
 to a temporary name, then renamed), so an interrupted survey leaves only
 whole chunks, and a rerun keeps them.  A directory whose manifest holds
 another key is refused: chunks of different inputs never mix.
+
+Nothing read back is trusted blindly: each chunk file and the results file
+carry a seal (:mod:`prospect._cache`: the survey key, the chunk index, the
+columns and dtypes, the digest of the content), and a chunk must hold as many
+rows as its chunk of the catalog.  A resumed survey discards a chunk that fails
+(one warning line naming the file) and computes it again; ``survey show``
+skips it (and reads the chunks instead of a bad results file), saying so.
 """
 
 from __future__ import annotations
@@ -23,7 +30,8 @@ from pathlib import Path
 
 import pandas as pd
 
-from prospect._io import atomic_path, write_atomic
+from prospect._cache import read_frame, write_frame
+from prospect._io import write_atomic
 from prospect.errors import InputError
 
 __all__ = [
@@ -36,6 +44,8 @@ __all__ = [
 ]
 
 MANIFEST = "survey.json"
+#: Seal kinds of chunk and results files (:mod:`prospect._cache`).
+CHUNK_KIND, RESULTS_KIND = "survey-chunk", "survey-results"
 
 
 def chunk_path(directory: Path, key: str, index: int) -> Path:
@@ -119,15 +129,49 @@ def open_survey_dir(directory, key: str, parts: dict, *, resume: bool) -> dict |
     return None
 
 
+def _expected_rows(directory, index: int) -> int | None:
+    """Rows of chunk ``index`` by the manifest (None without a readable one)."""
+    try:
+        man = json.loads((Path(directory) / MANIFEST).read_text())
+        n, size = int(man["n_targets"]), int(man["chunk_size"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return max(0, min(size, n - index * size))
+
+
+def _chunk_check(directory, index: int):
+    def check(df: pd.DataFrame, seal: dict) -> str | None:
+        if seal.get("chunk") != index:
+            return f"it holds chunk {seal.get('chunk')!r}, not {index}"
+        want = _expected_rows(directory, index)
+        if want is not None and len(df) != want:
+            return f"{len(df)} rows where chunk {index} has {want} targets"
+        return None
+
+    return check
+
+
+def read_chunk(directory, key: str, index: int, *, remove: bool = True) -> pd.DataFrame | None:
+    """Chunk ``index`` of survey ``key``, checked; None if missing or discarded."""
+    return read_frame(chunk_path(directory, key, index), kind=CHUNK_KIND, inputs=key,
+                      check=_chunk_check(directory, index), remove=remove)  # fmt: skip
+
+
 def finished_chunks(directory, key: str, n_chunks: int) -> list[int]:
-    """Indices of the chunks of survey ``key`` whose file exists."""
-    return [i for i in range(n_chunks) if chunk_path(directory, key, i).is_file()]
+    """Indices of the chunks of survey ``key`` whose file exists and passes its checks
+    (a bad one is removed, with one logged line, so that it is computed again)."""
+    return [
+        i
+        for i in range(n_chunks)
+        if chunk_path(directory, key, i).exists() and read_chunk(directory, key, i) is not None
+    ]
 
 
-def chunk_bytes(df: pd.DataFrame) -> bytes:
-    """A finished chunk's file content (Parquet): what a worker sends back to be written."""
+def chunk_bytes(df: pd.DataFrame, *, key: str, index: int) -> bytes:
+    """Chunk ``index`` of survey ``key`` as its file's content (Parquet with its seal): what
+    a worker sends back to be written."""
     buf = io.BytesIO()
-    df.to_parquet(buf, index=False)
+    write_frame(buf, df, kind=CHUNK_KIND, inputs=key, extra={"chunk": index})
     return buf.getvalue()
 
 
@@ -135,7 +179,9 @@ def write_chunk(directory, key: str, index: int, data: pd.DataFrame | bytes) -> 
     """Write one finished chunk atomically: its table, or its :func:`chunk_bytes`."""
     path = chunk_path(directory, key, index)
     path.parent.mkdir(parents=True, exist_ok=True)
-    write_atomic(path, data if isinstance(data, bytes) else chunk_bytes(data))
+    if not isinstance(data, bytes):
+        data = chunk_bytes(data, key=key, index=index)
+    write_atomic(path, data)
     return path
 
 
@@ -146,30 +192,44 @@ def results_path(directory, key: str) -> Path:
 
 def write_results(directory, key: str, df: pd.DataFrame) -> Path:
     path = results_path(directory, key)
-    with atomic_path(path) as tmp:
-        df.to_parquet(tmp, index=False)
+    write_frame(path, df, kind=RESULTS_KIND, inputs=key, mode=0o644)
     return path
+
+
+def _results_check(man: dict):
+    def check(df: pd.DataFrame, seal: dict) -> str | None:
+        if len(df) != man.get("n_targets"):
+            return f"{len(df)} rows where the survey has {man.get('n_targets')} targets"
+        return None
+
+    return check
 
 
 def read_results(directory, *, columns=None) -> pd.DataFrame:
     """All finished chunks of a survey directory, one row per target, in catalog order.
 
     A finished survey is read from its one results file, an unfinished one
-    from its chunk files.  ``attrs`` holds the manifest and ``complete``.
-    Raises :class:`InputError` for a directory without a survey.
+    (or one whose results file fails its checks) from its chunk files; a
+    chunk that fails its checks is skipped with one logged line, never
+    removed.  ``attrs`` holds the manifest and ``complete``.  Raises
+    :class:`InputError` for a directory without a survey.
     """
     man = read_manifest(directory)
     key, n = man["key"], int(man["n_chunks"])
     whole = results_path(directory, key)
-    if man.get("complete") and whole.is_file():
-        df = pd.read_parquet(whole, columns=columns)
-        df.attrs.update(manifest=man, complete=True)
-        return df
-    paths = [chunk_path(directory, key, i) for i in finished_chunks(directory, key, n)]
-    if paths:
-        df = pd.concat([pd.read_parquet(p, columns=columns) for p in paths], ignore_index=True)
-    else:
-        df = pd.DataFrame()
+    if man.get("complete") and whole.exists():
+        df = read_frame(whole, kind=RESULTS_KIND, inputs=key, remove=False, columns=columns,
+                        check=_results_check(man))  # fmt: skip
+        if df is not None:
+            df.attrs.update(manifest=man, complete=True)
+            return df
+    parts = []
+    for i in range(n):
+        if chunk_path(directory, key, i).exists():
+            part = read_chunk(directory, key, i, remove=False)
+            if part is not None:
+                parts.append(part if columns is None else part[list(columns)])
+    df = pd.concat(parts, ignore_index=True) if parts else pd.DataFrame()
     df.attrs["manifest"] = man
-    df.attrs["complete"] = len(paths) == n
+    df.attrs["complete"] = len(parts) == n
     return df

@@ -107,3 +107,76 @@ def test_unreadable_user_copy_without_download_is_one_clear_error(own_cache):
     msg = str(info.value)
     assert msg.startswith(str(user_catalog_path())) and "prospect catalog update" in msg
     assert "\n" not in msg
+
+
+def _bennu_e5(df: pd.DataFrame) -> pd.DataFrame:
+    """The rewrite of issue 13: Bennu e = 5 and D = 900 km, the source unchanged."""
+    i = df.index[df["designation"] == "1999 RQ36"]
+    assert len(i) == 1
+    df = df.copy()
+    df.loc[i, "e"] = 5.0
+    df.loc[i, "diameter_km"] = 900.0
+    return df
+
+
+def _rewrite_keeping_seal(entry, fn=None, meta_fn=None) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(entry)
+    meta = dict(table.schema.metadata)
+    df = table.to_pandas()
+    new = pa.Table.from_pandas(fn(df) if fn else df, preserve_index=False)
+    pq.write_table(new.replace_schema_metadata(meta_fn(meta) if meta_fn else meta), entry)
+
+
+def _gm_changed(meta: dict) -> dict:
+    attrs = json.loads(meta[b"prospect.nea"])
+    attrs["gm_km3_s2"] *= 1.01
+    return {**meta, b"prospect.nea": json.dumps(attrs).encode()}
+
+
+REWRITES = {
+    "values edited, seal kept": lambda e: _rewrite_keeping_seal(e, _bennu_e5),
+    "rewritten by write_fast": lambda e: write_fast(_bennu_e5(read_fast(e)), e),
+    "rewritten by pandas": lambda e: _bennu_e5(read_fast(e)).to_parquet(e),
+    "attrs edited (GM)": lambda e: _rewrite_keeping_seal(e, meta_fn=_gm_changed),
+    "another file's entry": None,
+}
+
+
+@pytest.mark.parametrize("how", REWRITES)
+def test_a_rewritten_cache_never_stands_in_for_its_source(data_dir, own_cache, tmp_path,
+                                                          caplog, how):  # fmt: skip
+    src = tmp_path / "mine.json"
+    src.write_bytes((data_dir / "nea_small.json").read_bytes())
+    first = load_neas(src)
+    (entry,) = (own_cache / "converted").glob("*.parquet")
+    if REWRITES[how] is None:  # the entry of another source file put in its place
+        other = tmp_path / "other.txt"
+        other.write_bytes((data_dir / "nea_small.txt").read_bytes())
+        load_neas(other)
+        (theirs,) = set((own_cache / "converted").glob("*.parquet")) - {entry}
+        entry.write_bytes(theirs.read_bytes())
+    else:
+        REWRITES[how](entry)
+    with caplog.at_level("WARNING", logger="prospect.cache"):
+        again = load_neas(src)
+    (line,) = caplog.messages
+    assert line.startswith(f"prospect: discarded cache entry {entry}: ")
+    pd.testing.assert_frame_equal(again, first)
+    assert again.attrs == first.attrs
+    bennu = again[again["designation"] == "1999 RQ36"].iloc[0]
+    assert bennu["e"] < 0.3 and bennu["diameter_km"] < 1.0
+    caplog.clear()
+    load_neas(src)  # converted again and written back: the next load is quiet
+    assert caplog.messages == []
+
+
+def test_an_edited_sealed_catalog_file_is_refused(data_dir, tmp_path):
+    path = tmp_path / "mine.parquet"
+    write_fast(load_neas(data_dir / "nea_small.json"), path)
+    _rewrite_keeping_seal(path, _bennu_e5)
+    with pytest.raises(CatalogFormatError, match="does not match its digest") as info:
+        load_neas(path)
+    assert str(info.value).startswith(str(path))

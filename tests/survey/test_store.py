@@ -214,3 +214,49 @@ def test_cli_profile_file_limits_hold(sample200, tmp_path):
         after_burn = feas[f"{kind}_entry_speed_km_s"] - feas[f"{kind}_dv_entry_km_s"]
         assert (after_burn <= 11.5 + 1e-9).all()
     assert read_manifest(out)["mission"] == "crew-300"
+
+
+def _edit_keeping_seal(path, fn) -> None:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    table = pq.read_table(path)
+    new = pa.Table.from_pandas(fn(table.to_pandas()), preserve_index=False)
+    pq.write_table(new.replace_schema_metadata(table.schema.metadata), path)
+
+
+def _halve_dv(df):
+    return df.assign(min_dv_dv_km_s=df["min_dv_dv_km_s"] / 2)
+
+
+def test_tampered_chunks_are_recomputed_and_show_skips_them(reference, sample200, tmp_path, caplog):
+    """Issue 13: a survey chunk edited (values halved, seal kept), another truncated, and
+    the results file edited: resume discards and recomputes the chunks (one line each)
+    and equals the uninterrupted survey; show never uses an edited file."""
+    import shutil
+
+    ref_dir, ref = reference
+    out = tmp_path / "copy"
+    shutil.copytree(ref_dir, out)
+    key = read_manifest(out)["key"]
+    chunk = sorted((out / "chunks").glob("part-*.parquet"))
+    _edit_keeping_seal(chunk[0], _halve_dv)  # holds the NHATS-accessible ones
+    chunk[5].write_bytes(chunk[5].read_bytes()[:-200])
+    results = out / f"results-{key[:16]}.parquet"
+    _edit_keeping_seal(results, _halve_dv)
+    with caplog.at_level("WARNING", logger="prospect.cache"):
+        shown = read_results(out)  # show: reads the chunks instead, skips the bad ones
+    assert len(caplog.messages) == 3 and all(m.count("\n") == 0 for m in caplog.messages)
+    assert [str(results), str(chunk[0]), str(chunk[5])] == [
+        m.split("cache entry ")[1].split(": ")[0] for m in caplog.messages
+    ]
+    assert not shown.attrs["complete"] and len(shown) == len(ref) - 2 * CHUNK
+    assert chunk[0].exists() and results.exists()  # a reader never removes
+    caplog.clear()
+    with caplog.at_level("WARNING", logger="prospect.cache"):
+        df = survey("nhats-human", output=out, catalog=sample200, chunk_size=CHUNK, workers=0,
+                    resume=True, **SURVEY_ARGS)  # fmt: skip
+    assert df.attrs["stats"]["computed_chunks"] == 2
+    assert len(caplog.messages) == 2
+    assert_same_rows(df, ref)
+    assert_same_rows(read_results(out), ref)

@@ -15,8 +15,16 @@ settings, mode, window, grid, chunk size; :func:`scan_key`)::
   runs and reads their finished chunks; a live run's directory is never read.
 * A finished run deletes its own directory and the interrupted runs it
   adopted (whose locks it holds), never another live run's files.
+* Nothing read back is trusted blindly: each chunk carries a seal
+  (:mod:`prospect._cache`: the scan key, the chunk's index and rows, its
+  columns and dtypes, the digest of its content).  A chunk that is damaged,
+  truncated, empty, edited, of another schema or of other rows (``row`` must
+  be ``a, a+1, ..., b-1``, once each) is discarded with one warning line
+  naming it, and computed again: the result equals an uninterrupted run's.
+* Files are created exclusively (:func:`prospect._io.temp_file`); symbolic
+  links are never followed; temporaries of killed runs are removed.
 
-Failures of this machinery (an unwritable cache, an unreadable chunk) raise
+Failures of this machinery (an unwritable cache) raise
 :class:`CheckpointError`, which says what failed and how to run without it
 (``checkpoint=False``, ``--no-checkpoint``) -- never as a bad user file.
 """
@@ -33,13 +41,16 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prospect._io import atomic_path
+from prospect._cache import frame_schema, read_frame, write_frame
+from prospect._io import remove_orphans, temp_file
 from prospect.errors import ProspectError
 
 __all__ = ["CheckpointError", "CheckpointStore", "scan_key"]
 
 #: Directory of rank checkpoints inside the user cache.
 ROOT = "rank-checkpoints"
+#: Seal kind of a checkpointed chunk (:mod:`prospect._cache`).
+KIND = "rank-chunk"
 
 
 class CheckpointError(ProspectError):
@@ -67,7 +78,7 @@ def scan_key(table: pd.DataFrame, el: dict, spec, round_trip: bool, grid, chunk:
     """Hash of everything that decides a scan's chunks (24 hex digits)."""
     key_src = json.dumps(
         {
-            "v": 1,
+            "v": 2,
             "catalog": _fingerprint(table, el),
             "spec": spec.as_dict(),
             "round_trip": round_trip,
@@ -82,10 +93,11 @@ def scan_key(table: pd.DataFrame, el: dict, spec, round_trip: bool, grid, chunk:
 
 
 def _try_lock(path: Path) -> int | None:
-    """An fd holding an exclusive lock on ``path``, or None if another process holds it."""
+    """An fd holding an exclusive lock on ``path``, or None if another process holds it
+    (or it is not a lock file of ours: a symbolic link is never followed)."""
     try:
-        fd = os.open(path, os.O_RDWR)
-    except FileNotFoundError:
+        fd = os.open(path, os.O_RDWR | getattr(os, "O_NOFOLLOW", 0))
+    except OSError:
         return None
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -97,7 +109,9 @@ def _try_lock(path: Path) -> int | None:
 
 def _remove_run(run_dir: Path) -> None:
     """Delete a run's chunks and directory (the caller holds its lock)."""
-    if run_dir.is_dir():
+    if run_dir.is_symlink():
+        run_dir.unlink()  # never what it points to
+    elif run_dir.is_dir():
         for f in run_dir.iterdir():
             f.unlink(missing_ok=True)
         run_dir.rmdir()
@@ -124,8 +138,10 @@ class CheckpointStore:
             from prospect._resources import user_cache_dir
 
             root = user_cache_dir() / ROOT
+        self.key = key
         self.base = Path(root) / key
         self.dir: Path | None = None
+        self._schema: list | None = None
         self._fd: int | None = None
         self._adopted: list[tuple[Path, int]] = []
         try:
@@ -141,15 +157,14 @@ class CheckpointStore:
         name = f"run-{os.getpid()}-{secrets.token_hex(4)}"
         for attempt in range(3):  # a finishing run may remove an empty base meanwhile
             try:
-                self.base.mkdir(parents=True, exist_ok=True)
-                # lock under a temporary name, then rename: no one sees it unlocked
-                tmp = self.base / f".{name}.lock.tmp"
-                fd = os.open(tmp, os.O_RDWR | os.O_CREAT | os.O_EXCL, 0o644)
+                self.base.mkdir(mode=0o700, parents=True, exist_ok=True)
+                # lock under an exclusive temporary name, then rename: no one sees it unlocked
+                fd, tmp = temp_file(self.base / f"{name}.lock", mode=0o600)
                 fcntl.flock(fd, fcntl.LOCK_EX)
                 self._fd = fd
                 os.rename(tmp, self.base / f"{name}.lock")
                 self.dir = self.base / name
-                self.dir.mkdir()
+                self.dir.mkdir(mode=0o700)
                 return
             except FileNotFoundError:
                 if self._fd is not None:
@@ -168,7 +183,8 @@ class CheckpointStore:
             fd = _try_lock(lock)
             if fd is None:
                 continue  # a live run (or gone): never touched
-            if run_dir.is_dir():
+            if run_dir.is_dir() and not run_dir.is_symlink():
+                remove_orphans(run_dir)  # its writer is dead: we hold its lock
                 self._adopted.append((run_dir, fd))
             else:
                 lock.unlink(missing_ok=True)
@@ -178,27 +194,48 @@ class CheckpointStore:
     def _name(c: int) -> str:
         return f"chunk-{c:05d}.parquet"
 
-    def load(self, c: int) -> pd.DataFrame | None:
-        """Chunk ``c`` from an adopted interrupted run, else None."""
+    def _check(self, c: int, rows: tuple[int, int] | None):
+        """The checks of a chunk beyond its seal's own (see the module docstring)."""
+
+        def check(df: pd.DataFrame, seal: dict) -> str | None:
+            if seal.get("chunk") != c:
+                return f"it holds chunk {seal.get('chunk')!r}, not {c}"
+            if "row" not in df or df["row"].dtype.kind not in "iu":
+                return "no integer 'row' column"
+            row = df["row"].to_numpy()
+            a, b = rows if rows is not None else (seal.get("rows") or [0, 0])
+            if seal.get("rows") != [a, b] or not np.array_equal(row, np.arange(a, b)):
+                return f"its rows are not {a}..{b - 1} in order, once each"
+            if self._schema is not None and frame_schema(df) != self._schema:
+                return "columns or types differ from the other chunks of this scan"
+            return None
+
+        return check
+
+    def load(self, c: int, rows: tuple[int, int] | None = None) -> pd.DataFrame | None:
+        """Chunk ``c`` (targets ``rows = (a, b)``) from an adopted interrupted run, else None.
+
+        Every candidate is checked (see the module docstring); a bad one is
+        discarded with one logged line and the next run's copy is tried.
+        """
         for run_dir, _ in self._adopted:
-            path = run_dir / self._name(c)
-            if path.is_file():
-                try:
-                    return pd.read_parquet(path)
-                except Exception as exc:  # pyarrow raises its own error types
-                    raise CheckpointError(
-                        "cannot read a checkpointed chunk; run again without resume", path, exc
-                    ) from exc
+            df = read_frame(run_dir / self._name(c), kind=KIND, inputs=self.key,
+                            check=self._check(c, rows))  # fmt: skip
+            if df is not None:
+                self._schema = self._schema or frame_schema(df)
+                return df
         return None
 
     def save(self, c: int, part: pd.DataFrame) -> None:
-        """Keep chunk ``c`` of this run (atomically)."""
+        """Keep chunk ``c`` of this run (atomically, with its seal)."""
+        self._schema = self._schema or frame_schema(part)
         if self.dir is None:
             return
         path = self.dir / self._name(c)
+        row = part["row"].to_numpy() if "row" in part else np.zeros(0, dtype=int)
+        rows = [int(row[0]), int(row[-1]) + 1] if row.size else [0, 0]
         try:
-            with atomic_path(path) as tmp:
-                part.to_parquet(tmp, index=False)
+            write_frame(path, part, kind=KIND, inputs=self.key, extra={"chunk": c, "rows": rows})
         except (OSError, ProspectError) as exc:
             raise CheckpointError("cannot write a chunk", path, exc) from exc
 

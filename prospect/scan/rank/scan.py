@@ -112,7 +112,7 @@ def scan(
         return _scan_engine(engine, *args, states=states)
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
-        part = store.load(c) if store is not None else None
+        part = store.load(c, (a, b)) if store is not None else None
         if part is None:
             sub = {k: v[a:b] for k, v in el.items()}
             part = _scan_chunk(
@@ -140,7 +140,7 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
     parts, tasks = {}, []
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
-        part = store.load(c) if store is not None else None
+        part = store.load(c, (a, b)) if store is not None else None
         if part is not None:
             parts[c] = part
             continue
