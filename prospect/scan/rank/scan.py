@@ -124,7 +124,23 @@ def scan(
         parts.append(part)
         if progress is not None:
             progress(b, n)
-    return pd.concat(parts, ignore_index=True) if parts else pd.DataFrame({"row": []})
+    return pd.concat(parts, ignore_index=True) if parts else _empty(el, survivors, grid, spec)
+
+
+def _empty(el, survivors, grid, spec) -> pd.DataFrame:
+    """The table of no target, with the columns and dtypes of a chunk's (issue 13: no
+    survivor of the screen must still give a well-formed, empty ranking)."""
+    if grid.lattice is not None:  # the columns of a trip of NaN (roundtrip_frame's row)
+        from prospect.scan.roundtrip import RoundTrip
+
+        trip = RoundTrip("", *([np.nan] * 14))
+        row = {**chunks.rt_columns(trip), "min_duration_days": np.nan,
+               "min_duration_dv_km_s": np.nan, "min_duration_departure": trip.as_dict()["departure"]}  # fmt: skip
+        part = pd.DataFrame([row]).iloc[:0]
+    else:
+        part = chunks.oneway_frame(chunks.oneway_chunk(el, grid.oneway, spec), spec)
+    part.insert(0, "row", np.zeros(0, dtype=np.int64))
+    return part
 
 
 def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exhaustive, batch,
@@ -165,4 +181,4 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
         engine.run(_chunk_task, tasks, done, memory_note=note,
                    stage="scan" if states is None else "nbody")  # fmt: skip
     ordered = [parts[c] for c in sorted(parts)]
-    return pd.concat(ordered, ignore_index=True) if ordered else pd.DataFrame({"row": []})
+    return pd.concat(ordered, ignore_index=True) if ordered else _empty(el, survivors, grid, spec)

@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import math
 
+import numba
 import numpy as np
 import pandas as pd
 
@@ -79,8 +80,8 @@ def add_composition(df: pd.DataFrame) -> pd.DataFrame:
             strict=True,
         )
     ]
-    df["composition"] = [c[0] for c in comp]
-    df["score_composition"] = [c[1] for c in comp]
+    df["composition"] = pd.Series([c[0] for c in comp], index=df.index, dtype="str")
+    df["score_composition"] = np.array([c[1] for c in comp], dtype=float)
     return df
 
 
@@ -110,24 +111,78 @@ def parse_weights(text: str | dict | None) -> dict[str, float]:
 
 
 def _pareto(dv: np.ndarray, dur: np.ndarray, size: np.ndarray) -> np.ndarray:
-    """Non-dominated rows: lower dv, lower duration, larger size (NaN size = 0)."""
-    n = dv.size
-    size = np.nan_to_num(size, nan=0.0)
-    out = np.ones(n, dtype=bool)
-    for a in range(0, n, 512):
-        b = min(n, a + 512)
-        le = (
-            (dv[None, :] <= dv[a:b, None])
-            & (dur[None, :] <= dur[a:b, None])
-            & (size[None, :] >= size[a:b, None])
-        )
-        lt = (
-            (dv[None, :] < dv[a:b, None])
-            | (dur[None, :] < dur[a:b, None])
-            | (size[None, :] > size[a:b, None])
-        )
-        out[a:b] = ~(le & lt).any(axis=1)
+    """Non-dominated rows: lower dv, lower duration, larger size (NaN size = 0).
+
+    Row ``i`` is dominated when another row is at least as good in all three
+    (``dv <= dv[i]``, ``dur <= dur[i]``, ``size >= size[i]``) and better in one;
+    a row with NaN dv or duration compares false with every row, so it is
+    neither dominated nor dominates (as the pairwise definition reads).
+
+    Algorithm: the three-dimensional maxima sweep of Kung, Luccio & Preparata
+    (1975, "On finding the maxima of a set of vectors", J. ACM 22(4), 469-476),
+    O(n log n): rows in lexicographic (dv, dur, -size) order -- a dominating row
+    always comes first -- and for each group of identical rows one query of a
+    Fenwick tree (Fenwick 1994) holding the least ``-size`` seen per duration
+    rank: dominated iff some earlier, different row has ``dur <=`` and
+    ``-size <=``.
+
+    Parameters
+    ----------
+    dv, dur, size : ndarray, shape (n,)
+        Delta-v (km/s), duration (days), diameter (km).
+
+    Returns
+    -------
+    ndarray of bool, shape (n,)
+        True on the Pareto front.
+
+    Examples
+    --------
+    >>> _pareto(np.array([1.0, 2.0, 1.0]), np.array([5.0, 4.0, 6.0]), np.array([1.0, 1.0, 1.0]))
+    array([ True,  True, False])
+    """
+    dv = np.asarray(dv, dtype=float)
+    dur = np.asarray(dur, dtype=float)
+    size = np.nan_to_num(np.asarray(size, dtype=float), nan=0.0, posinf=np.inf, neginf=-np.inf)
+    out = np.ones(dv.size, dtype=bool)
+    # NaN dv or duration: never compared (kept on the front)
+    ok = np.flatnonzero(~np.isnan(dv) & ~np.isnan(dur))
+    if ok.size < 2:
+        return out
+    # exact ranks (infinities included): the sweep compares integers only
+    x = np.unique(dv[ok], return_inverse=True)[1].astype(np.int64)
+    y = np.unique(dur[ok], return_inverse=True)[1].astype(np.int64) + 1
+    z = np.unique(-size[ok], return_inverse=True)[1].astype(np.int64)
+    order = np.lexsort((z, y, x))
+    out[ok[order]] = _sweep(x[order], y[order], z[order])
     return out
+
+
+@numba.njit(cache=True)
+def _sweep(x, y, z):  # pragma: no cover - compiled
+    """The sweep of :func:`_pareto`: rows sorted by (x, y, z) ranks, y from 1; front mask."""
+    n = x.size
+    empty = n + 1  # larger than any z rank
+    tree = np.full(y.max() + 1, empty, dtype=np.int64)  # Fenwick prefix minimum of z by y
+    front = np.ones(n, dtype=np.bool_)
+    a = 0
+    while a < n:
+        b = a + 1  # rows a..b-1 are identical: none dominates another
+        while b < n and x[b] == x[a] and y[b] == y[a] and z[b] == z[a]:
+            b += 1
+        best, i = empty, y[a]
+        while i > 0:
+            best = min(best, tree[i])
+            i -= i & -i
+        dominated = best <= z[a]
+        i = y[a]
+        while i < tree.size:
+            tree[i] = min(tree[i], z[a])
+            i += i & -i
+        for k in range(a, b):
+            front[k] = not dominated
+        a = b
+    return front
 
 
 def _size_score(diameter_km: np.ndarray) -> np.ndarray:
