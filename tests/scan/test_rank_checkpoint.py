@@ -79,7 +79,7 @@ def test_resume_adopts_an_interrupted_run_and_cleans_it_up(tmp_path):
 
 def test_a_broken_store_says_what_it_is(tmp_path):
     (tmp_path / "k").write_text("not a directory")
-    with pytest.raises(CheckpointError, match=r"checkpoint store .*--no-checkpoint"):
+    with pytest.raises(CheckpointError, match=r"checkpoint store .*checkpoint=False"):
         CheckpointStore("k", write=True, resume=False, root=tmp_path)
 
 
