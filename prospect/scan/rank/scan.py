@@ -134,8 +134,9 @@ def _empty(el, survivors, grid, spec) -> pd.DataFrame:
         from prospect.scan.roundtrip import RoundTrip
 
         trip = RoundTrip("", *([np.nan] * 14))
-        row = {**chunks.rt_columns(trip), "min_duration_days": np.nan,
-               "min_duration_dv_km_s": np.nan, "min_duration_departure": trip.as_dict()["departure"]}  # fmt: skip
+        row = chunks.rt_columns(trip)
+        row.update(min_duration_days=np.nan, min_duration_dv_km_s=np.nan,
+                   min_duration_departure=row["departure"])  # fmt: skip
         part = pd.DataFrame([row]).iloc[:0]
     else:
         part = chunks.oneway_frame(chunks.oneway_chunk(el, grid.oneway, spec), spec)
