@@ -31,7 +31,7 @@ from pathlib import Path
 import pandas as pd
 
 from prospect._cache import read_frame, write_frame
-from prospect._io import write_atomic
+from prospect._io import remove_orphans, write_atomic
 from prospect.errors import InputError
 
 __all__ = [
@@ -119,6 +119,8 @@ def open_survey_dir(directory, key: str, parts: dict, *, resume: bool) -> dict |
                 option="output",
                 mentions={"resume": True},
             )
+        for d in (directory, directory / "chunks"):  # temporaries of a killed run
+            remove_orphans(d)
         return old
     if directory.is_dir() and any(directory.iterdir()):
         raise InputError(

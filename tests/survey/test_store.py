@@ -59,6 +59,11 @@ def test_killed_survey_resumes_without_recomputing(catalog_file, sample200, refe
     proc.wait()
     assert proc.returncode == -signal.SIGKILL, err_log.read_text()
     before = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("chunks/part-*")}
+    from prospect._io import HOST_TAG
+
+    # what the kill leaves when it lands mid-write (prospect._io's name for a temporary)
+    orphan = out / "chunks" / f".part-x.parquet.prospect-{proc.pid}-{HOST_TAG}-abcd1234.parquet"
+    orphan.write_bytes(b"half a chunk")
     assert 3 <= len(before) < 20
     assert not read_manifest(out)["complete"]
     import prospect
@@ -72,6 +77,7 @@ def test_killed_survey_resumes_without_recomputing(catalog_file, sample200, refe
     assert st["computed_chunks"] == 20 - len(before)
     after = {p.name: (p.stat().st_ino, p.stat().st_mtime_ns) for p in out.glob("chunks/part-*")}
     assert {k: after[k] for k in before} == before  # untouched files
+    assert not orphan.exists()  # the killed run's temporary is gone
     assert_same_rows(df, reference[1])
 
 
