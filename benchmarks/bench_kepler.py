@@ -12,8 +12,9 @@ On identical seeded inputs, in one run:
     against the same call of the reference checkout (``--ref``, default
     ``../ref-f8663cc``: every epoch solved cold, cell by cell).  Each call runs
     in a fresh process, new and reference in turn (``--pairs`` of them); each
-    process warms numba up first and reports the call's wall time and CPU time
-    (user + system: the system part is the page faults of the 1.9 GB of output).
+    process warms numba up first and reports the call's wall time and CPU time,
+    user + system (the system part is mostly the page faults of the 1.9 GB of
+    output: the same for both, and larger on a loaded machine).
     Printed: medians, the ratios pair by pair, and the largest position
     difference between the two on the first 2,000 element sets.  Target: about
     2.5-3 s on the idle 2-core machine.
@@ -104,10 +105,14 @@ def _epochs(el):
 
 
 def _cpu() -> float:
+    return sum(_user_sys())
+
+
+def _user_sys() -> tuple[float, float]:
     import resource
 
     ru = resource.getrusage(resource.RUSAGE_SELF)
-    return ru.ru_utime + ru.ru_stime
+    return ru.ru_utime, ru.ru_stime
 
 
 def worker(n: int, out: str) -> None:
@@ -118,11 +123,11 @@ def worker(n: int, out: str) -> None:
     epochs = _epochs(el)
     # warm-up: loads numba's cache (or compiles) and starts the thread pool
     kepler.propagate_elements(MU, *(x[:64] for x in el), epochs[:128])
-    c0, t0 = _cpu(), time.perf_counter()
+    (u0, s0), t0 = _user_sys(), time.perf_counter()
     r = kepler.propagate_elements(MU, *el, epochs)[0]
-    wall, cpu = time.perf_counter() - t0, _cpu() - c0
+    wall, (u1, s1) = time.perf_counter() - t0, _user_sys()
     np.save(out, r[:N_COMPARE])
-    print(json.dumps({"wall": wall, "cpu": cpu}))
+    print(json.dumps({"wall": wall, "cpu": u1 - u0 + s1 - s0, "user": u1 - u0, "sys": s1 - s0}))
 
 
 def bench_reference(n: int, ref: Path, pairs: int):
@@ -304,7 +309,7 @@ def main() -> None:
     if (ref / "prospect").is_dir():
         rows, dr_ref = bench_reference(args.n, ref, args.pairs)
         print(f"(a) one call in a fresh process, new and {ref.name} in turn ({args.pairs} pairs):")
-        for key in ("wall", "cpu"):
+        for key in ("wall", "cpu", "user", "sys"):
             ratios = [b[key] / a[key] for a, b in zip(rows["new"], rows["ref"], strict=True)]
             print(
                 f"  {key:4s} new {_median(rows['new'], key):6.2f} s   reference "

@@ -237,6 +237,14 @@ def _warm_lane(m, e, m_prev, E_prev, s_prev, c_prev):
     return E + dn, s + c * dn, c - s * dn, ok
 
 
+@njit(cache=True, inline="always")
+def _reduced_anomaly(ma0, n, t, ep0):
+    """Mean anomaly at t reduced to [-pi, pi], and its revolution count k."""
+    M = ma0 + n * (t - ep0)
+    k = math.floor(M / _TWO_PI + 0.5)
+    return M - _TWO_PI * k, k
+
+
 @njit(cache=True, inline="always", error_model="numpy")
 def _block_solve(e, ma0, n, ep0, w, have, ok):
     """One epoch of a block: warm-started roots of every lane (the vector loop).
@@ -246,9 +254,7 @@ def _block_solve(e, ma0, n, ep0, w, have, ok):
     overwritten with this epoch's, valid where ``ok`` (and ``have``) is True.
     """
     for b in range(e.size):
-        M = ma0[b] + n[b] * (w[_B_T, b] - ep0[b])
-        k = math.floor(M / _TWO_PI + 0.5)
-        mr = M - _TWO_PI * k
+        mr, k = _reduced_anomaly(ma0[b], n[b], w[_B_T, b], ep0[b])
         shift = _TWO_PI * (w[_B_K, b] - k)
         E, s, c, good = _warm_lane(
             mr, e[b], w[_B_M, b] + shift, w[_B_E, b] + shift, w[_B_S, b], w[_B_C, b]
@@ -259,6 +265,14 @@ def _block_solve(e, ma0, n, ep0, w, have, ok):
         w[_B_C, b] = c
         w[_B_K, b] = k
         ok[b] = good & have[b]
+
+
+@njit(cache=True, inline="always", error_model="numpy")
+def _block_start(e, ma0, n, ep0, w, ok):
+    """The first epoch of a run: reduced mean anomalies only (every lane is solved cold)."""
+    for b in range(e.size):
+        w[_B_M, b], w[_B_K, b] = _reduced_anomaly(ma0[b], n[b], w[_B_T, b], ep0[b])
+        ok[b] = False
 
 
 @njit(cache=True, inline="always", error_model="numpy")
@@ -301,7 +315,10 @@ def _block_run(i0, j0, j1, consts, st_el, e_all, ma0_all, ep0_all, epochs, r_out
     for j in range(j0, j1):
         for b in range(nb):
             w[_B_T, b] = epochs[i0 + b, j] if per_row else epochs[0, j]
-        _block_solve(e, ma0, n, ep0, w, have, ok)
+        if j > j0:  # the first epoch of a run is solved cold, without a guess
+            _block_solve(e, ma0, n, ep0, w, have, ok)
+        else:
+            _block_start(e, ma0, n, ep0, w, ok)
         for b in range(nb):
             done[b] = False
             if not ok[b]:
