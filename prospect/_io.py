@@ -20,8 +20,8 @@ this host whose process is gone, or one from another host older than
 :data:`ORPHAN_AGE_S`.  A live writer's temporary is never removed.
 
 Cache directories are private (:func:`private_dir`): created 0700, and an
-existing one owned by another user or writable by group or others is refused
-(:class:`CacheDirError`) rather than trusted.
+existing one owned by another user, or writable by others or by a group other
+than the user's own, is refused (:class:`CacheDirError`) rather than trusted.
 """
 
 from __future__ import annotations
@@ -212,17 +212,33 @@ def write_atomic(path, data: bytes | str, *, option: str | None = None) -> Path:
     return Path(path)
 
 
+def _private_group(gid: int) -> bool:
+    """Whether group ``gid`` is this user's own (a user private group, the default with
+    umask 002 on many systems): the user's primary group, with no other member."""
+    if gid != os.getegid():
+        return False
+    try:
+        import grp
+        import pwd
+
+        members = set(grp.getgrgid(gid).gr_mem) - {pwd.getpwuid(os.geteuid()).pw_name}
+    except (ImportError, KeyError):
+        return False
+    return not members
+
+
 def private_dir(path) -> Path:
     """``path`` as a directory only this user can write: created 0700 if missing.
 
     An existing directory (or the one a symbolic link points to) is used when
-    it belongs to this user and neither group nor others may write to it.
+    it belongs to this user and no one else may write to it: not others, and
+    not its group unless that is the user's own private group (umask 002).
 
     Raises
     ------
     CacheDirError
-        Not a directory, another user's, or writable by group or others
-        (one line: what is wrong and how to fix it).
+        Not a directory, another user's, or writable by others or by a shared
+        group (one line: what is wrong and how to fix it).
 
     Examples
     --------
@@ -247,7 +263,7 @@ def private_dir(path) -> Path:
             f"cache directory {path} belongs to another user (uid {st.st_uid}); "
             f"prospect does not trust it: {fix}"
         )
-    if st.st_mode & 0o022:
+    if st.st_mode & 0o002 or (st.st_mode & 0o020 and not _private_group(st.st_gid)):
         raise CacheDirError(
             f"cache directory {path} is writable by other users (mode "
             f"{stat.S_IMODE(st.st_mode):04o}); prospect does not trust it: {fix}"

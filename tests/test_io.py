@@ -160,9 +160,20 @@ def test_cache_directories_are_private_and_others_are_refused(tmp_path, monkeypa
 
     with pytest.raises(CacheDirError, match="PROSPECT_CACHE_DIR"):
         user_cache_dir()
+    own_group = tmp_path / "umask-002"  # group-writable, but the group is the user's own
+    own_group.mkdir()
+    own_group.chmod(0o770)
+    if _io._private_group(own_group.stat().st_gid):
+        assert private_dir(own_group) == own_group
     if os.geteuid() == 0:  # only root can give a directory away
         theirs = tmp_path / "theirs"
         theirs.mkdir(mode=0o700)
         os.chown(theirs, 4242, 4242)
         with pytest.raises(CacheDirError, match=r"another user \(uid 4242\)"):
             private_dir(theirs)
+        team = tmp_path / "team"
+        team.mkdir()
+        team.chmod(0o770)
+        os.chown(team, os.geteuid(), 4242)  # a shared group's members could write
+        with pytest.raises(CacheDirError, match=r"writable by other users \(mode 0770\)"):
+            private_dir(team)
