@@ -9,13 +9,13 @@ RANK_SCHEDULER = typer.Option(
     None,
     "--scheduler",
     envvar="DASK_SCHEDULER_ADDRESS",
-    help="Run the scan's chunks, the n-body re-scan and the refinement on this running "
+    help="Run the scan's and the n-body re-scan's chunks on this running "
     "Dask scheduler (tcp://HOST:PORT; default $DASK_SCHEDULER_ADDRESS, else this process).",
 )
 RANK_WORKERS = typer.Option(
     None,
     "--workers",
-    help="Run the scan's chunks, the n-body re-scan and the refinement on a local Dask "
+    help="Run the scan's and the n-body re-scan's chunks on a local Dask "
     "cluster of N worker processes (default: in this process).",
 )
 

@@ -222,7 +222,7 @@ class Engine:
 
     ``client`` (of a scheduler) is used for every run; without it, the first
     :meth:`run` with more than one task starts a LocalCluster of ``workers``
-    processes, which later runs (rank's scan, n-body re-scan and refinement)
+    processes, which later runs (rank's scan and n-body re-scan)
     share.  :meth:`close` (or leaving a ``with`` block) closes the client and
     the cluster it started.
     """
@@ -251,13 +251,6 @@ class Engine:
         self._runs += 1  # each run its own task keys: a stage never gets another's result
         submit_all(self.client, fn, tasks, done, f"{self.name}-{stage}{self._runs}")
         return "scheduler" if self._cluster is None else "local-cluster"
-
-    def slots(self) -> int:
-        """Tasks that can run at once: the cluster's worker threads (``workers`` before
-        a local cluster starts)."""
-        if self.client is None:
-            return max(1, self.workers or 1)
-        return max(1, sum(self.client.nthreads().values()))
 
     def close(self) -> None:
         """Close the client, and the local cluster if this engine started it."""

@@ -20,7 +20,7 @@ from prospect.scan.rank.grid import ScanGrid
 from prospect.scan.refine import refine_transfer
 from prospect.scan.roundtrip import RoundTrip, refine_round_trip
 
-__all__ = ["refine_one", "refine_rows"]
+__all__ = ["refine_rows"]
 
 
 def refine_rows(
@@ -30,57 +30,29 @@ def refine_rows(
     spec: MissionSpec,
     grid: ScanGrid,
     ephemeris: str = "two-body",
-    *,
-    engine=None,
 ) -> pd.DataFrame:
     """A copy of ``res`` with the trajectories of its first ``n_ref`` rows refined.
 
     ``ephemeris`` names the target and Earth states the refinement uses
-    (:func:`prospect.scan._targets.model_from_row`).  ``engine``
-    (:class:`prospect.scan._engine.Engine`): each row's refinement is a Dask
-    task there (rows are refined independently, so the table is the
-    in-process one); default: in this process, row after row.
+    (:func:`prospect.scan._targets.model_from_row`).
 
     Refined rows get ``refined=True`` and their new dates, burns and totals;
     a row whose refinement finds nothing better keeps its grid values.
     """
-    from prospect.scan._engine import run_tasks
-
     res = res.copy()
     if "refined" not in res:
         res["refined"] = False
     by_des = {d: i for i, d in enumerate(survivors["designation"].astype(str))}
-    tasks = []
     for r in range(n_ref):
-        if not np.isfinite(res.iloc[r].get("departure_s", np.nan)):
+        row = res.iloc[r]
+        if not np.isfinite(row.get("departure_s", np.nan)):
             continue
-        target = survivors.iloc[by_des[str(res.iloc[r]["designation"])]]
-        tasks.append((r, (res.iloc[[r]], target, spec, grid, ephemeris)))
-
-    def done(r: int, one: pd.DataFrame) -> None:
-        for k in one.columns:  # what the refinement changed, as it would have in place
-            new, old = one.at[0, k], res.at[r, k]
-            if not (new is old or new == old or (pd.isna(new) and pd.isna(old))):
-                res.at[r, k] = new
-
-    if engine is None:
-        run_tasks(refine_one, tasks, done)
-    else:
-        engine.run(refine_one, tasks, done, stage="refine")
+        model = model_from_row(survivors.iloc[by_des[str(row["designation"])]], ephemeris=ephemeris)
+        if grid.lattice is not None:
+            _refine_round_trip_row(res, r, row, model, spec, grid)
+        else:
+            _refine_oneway_row(res, r, row, model, spec, grid)
     return res
-
-
-def refine_one(one: pd.DataFrame, target: pd.Series, spec: MissionSpec, grid: ScanGrid,
-               ephemeris: str) -> pd.DataFrame:  # fmt: skip
-    """One row of rank's table (a 1-row frame) with its trajectory refined (a Dask task)."""
-    one = one.reset_index(drop=True)
-    row = one.iloc[0]
-    model = model_from_row(target, ephemeris=ephemeris)
-    if grid.lattice is not None:
-        _refine_round_trip_row(one, 0, row, model, spec, grid)
-    else:
-        _refine_oneway_row(one, 0, row, model, spec, grid)
-    return one
 
 
 def _refine_round_trip_row(res, r, row, model, spec, grid: ScanGrid) -> None:

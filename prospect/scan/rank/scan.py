@@ -148,12 +148,11 @@ def _scan_engine(engine, survivors, el, grid, spec, chunk, store, progress, exha
                  ephemeris, states=None) -> pd.DataFrame:  # fmt: skip
     """:func:`scan` with the chunks to compute run by ``engine``, gathered in chunk order.
 
-    The n-body re-scan (``states`` given, no checkpoints) is cut so that every
-    worker gets two chunks: its rows do not depend on the chunking.
+    The chunks are the in-process ones: batch sizes pick numba kernels
+    (parallel or serial, fastmath), so other cuts differ in the last bits,
+    enough to move a refined optimum at a window edge by a lattice day.
     """
     n = len(survivors)
-    if states is not None and store is None:
-        chunk = min(chunk, max(1, -(-n // (2 * engine.slots()))))
     parts, tasks = {}, []
     for c, a in enumerate(range(0, n, chunk)):
         b = min(n, a + chunk)
