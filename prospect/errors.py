@@ -18,6 +18,7 @@ __all__ = [
     "DownloadError",
     "InputError",
     "ProspectError",
+    "ProspectWarning",
     "UnknownNameError",
 ]
 
@@ -139,3 +140,10 @@ class UnknownNameError(ProspectError, LookupError):
 
 class DownloadError(ProspectError):
     """A catalog download that failed; the previous catalog stays active."""
+
+
+class ProspectWarning(UserWarning):
+    """A result that stands but needs a caveat (a date far outside a model's stated span).
+
+    The CLI prints each as one line, ``Warning: ...``, on stderr.
+    """

@@ -23,7 +23,7 @@ from astropy.time import Time
 from prospect.core import kepler
 from prospect.core.constants import GM_SUN_KM3_S2
 from prospect.elements import element_arrays
-from prospect.epochs import as_time, tdb_seconds
+from prospect.epochs import check_span, tdb_seconds
 from prospect.errors import ProspectError
 
 __all__ = ["StateVectors", "Target", "element_arrays", "target", "target_state"]
@@ -132,7 +132,7 @@ class Target:
         from prospect.nbody import NBODY_STATUS, catalog_states, check_ephemeris
 
         check_ephemeris(ephemeris)
-        t = as_time(epochs, option="epochs")
+        t = check_span(epochs, option="epochs", ephemeris=ephemeris)
         secs = np.atleast_1d(tdb_seconds(t))
         if ephemeris == "nbody":
             r, v, status = catalog_states(self.table(), secs)

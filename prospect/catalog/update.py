@@ -275,6 +275,30 @@ def _check_limits(**values) -> None:
             raise InputError(f"must be a positive number, not {value!r}", option=name)
 
 
+def check_url(url: str) -> None:
+    """Refuse a URL that is not http, https or file, or that cannot be parsed.
+
+    Raises
+    ------
+    InputError
+        Names ``url``.
+
+    Examples
+    --------
+    >>> check_url("http://[::1")
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: url: 'http://[::1' is not a valid URL (Invalid IPv6 URL)
+    """
+    try:
+        parts = urllib.parse.urlsplit(url)
+        parts.port  # noqa: B018 - a bad port is only found when read
+    except ValueError as exc:
+        raise InputError(f"{url!r} is not a valid URL ({exc})", option="url") from None
+    if parts.scheme.lower() not in ("http", "https", "file"):
+        raise InputError(f"{url!r} is not an http, https or file URL", option="url")
+
+
 def update_catalog(
     url: str = DEFAULT_URL,
     *,
@@ -327,9 +351,7 @@ def update_catalog(
     >>> df.attrs["url"], len(df) > 40_000  # doctest: +SKIP
     ('https://minorplanetcenter.net/Extended_Files/nea_extended.json.gz', True)
     """
-    scheme = urllib.parse.urlsplit(url).scheme.lower()
-    if scheme not in ("http", "https", "file"):
-        raise InputError(f"{url!r} is not an http, https or file URL", option="url")
+    check_url(url)
     _check_limits(
         min_records=min_records,
         timeout=timeout,

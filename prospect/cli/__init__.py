@@ -4,8 +4,10 @@ Library errors (:class:`prospect.errors.ProspectError`) become one line on
 stderr and a non-zero exit code; ``prospect --debug ...`` (or
 ``PROSPECT_DEBUG=1``) shows the traceback instead.
 
-Exit codes: 0 success, 1 bad data or input (ProspectError, unreadable file),
-2 usage error (typer/click), 3 internal error (a bug: please report it).
+Exit codes: 0 success, 1 bad data or input (ProspectError, unreadable file, a
+value the option's type refuses), 2 usage error (unknown option, extra argument),
+3 internal error (a bug: please report it).  A :class:`~prospect.errors.ProspectWarning`
+is one line, ``Warning: ...``, on stderr.
 
 Each command group lives in its own module and registers itself on :data:`app`.
 """
@@ -14,12 +16,13 @@ from __future__ import annotations
 
 import os
 import sys
+import warnings
 
 import typer
 from typer.core import TyperGroup
 
 from prospect._version import __version__
-from prospect.errors import ProspectError
+from prospect.errors import ProspectError, ProspectWarning
 
 __all__ = ["app", "main"]
 
@@ -45,8 +48,18 @@ class _ProspectGroup(TyperGroup):
     """
 
     def invoke(self, ctx):
+        with warnings.catch_warnings():
+            warnings.simplefilter("always", ProspectWarning)
+            warnings.showwarning = _one_line_warning
+            return self._invoke(ctx)
+
+    def _invoke(self, ctx):
         try:
             return super().invoke(ctx)
+        except typer.BadParameter as exc:  # a value the option's type refuses: bad input
+            if state.debug:
+                raise
+            raise fail(exc.format_message()) from None
         except ProspectError as exc:
             if state.debug:
                 raise
@@ -69,6 +82,14 @@ class _ProspectGroup(TyperGroup):
                 "(run `prospect --debug ...` for the traceback and please report it)",
                 code=3,
             ) from None
+
+
+def _one_line_warning(message, category, filename, lineno, file=None, line=None):
+    """Show a ProspectWarning as one line on stderr; other warnings as Python does."""
+    if issubclass(category, ProspectWarning):
+        typer.echo(f"Warning: {message}", err=True)
+    else:
+        sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 
 
 app = typer.Typer(

@@ -35,11 +35,28 @@ from collections.abc import Callable, Mapping
 
 from typer.models import ArgumentInfo, OptionInfo
 
-from prospect.errors import InputError
+from prospect.errors import InputError, UnknownNameError
 
 __all__ = ["flag_map", "library_names", "translate", "wrap_commands"]
 
 _ATTR = "__prospect_library_names__"
+
+#: Options that name a file the command reads: refused before any work when
+#: the file does not exist (the command's Python parameter names).
+INPUT_FILES = frozenset(
+    {"catalog", "profile", "sites_file", "consortia_file", "missions_file", "path"}
+)
+
+#: :class:`UnknownNameError` kind -> the parameters that may have given the name.
+UNKNOWN_KINDS = {
+    "mission profile": ("mission",),
+    "consortium": ("consortium",),
+    "consortium member": ("share",),
+    "launcher": ("launcher",),
+    "Moon site": ("target", "name"),
+    "target": ("name", "target"),
+    "target (Moon site or asteroid)": ("target",),
+}
 
 
 def library_names(names: Mapping[str, str]) -> Callable:
@@ -115,6 +132,25 @@ def translate(exc: InputError, fn: Callable, names=None) -> InputError:
     return exc.spelled(option, _spell(fn, flags))
 
 
+def _check_inputs(kwargs: dict) -> None:
+    """Refuse an input file that does not exist before the command starts."""
+    from pathlib import Path
+
+    for name, value in kwargs.items():
+        if name not in INPUT_FILES or value is None:
+            continue
+        for p in value if isinstance(value, list | tuple) else [value]:
+            if not Path(p).is_file():
+                raise InputError(f"{p}: no such file", option=name)
+
+
+def _unknown(exc: UnknownNameError, fn: Callable) -> InputError:
+    """An unknown name, naming the option (or argument) of ``fn`` that gave it."""
+    flags = flag_map(fn)
+    param = next((p for p in UNKNOWN_KINDS.get(exc.kind, ()) if p in flags), None)
+    return InputError(str(exc), option=flags.get(param))
+
+
 def _wrapped(fn: Callable) -> Callable:
     if getattr(fn, "__prospect_flags__", False):
         return fn
@@ -123,12 +159,15 @@ def _wrapped(fn: Callable) -> Callable:
     @functools.wraps(fn)
     def run(*args, **kwargs):
         try:
+            _check_inputs(kwargs)
             return fn(*args, **kwargs)
         except InputError as exc:
             new = translate(exc, fn, names)
             if new is exc:
                 raise
             raise new from None
+        except UnknownNameError as exc:
+            raise _unknown(exc, fn) from None
 
     run.__prospect_flags__ = True
     return run

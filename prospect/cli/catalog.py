@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import math
 from pathlib import Path
 
 import typer
 
 from prospect.cli import app
 from prospect.cli._flags import library_names
+from prospect.errors import InputError
 
 __all__ = ["catalog_app"]
 
@@ -130,9 +132,17 @@ def update(
     before it replaces the active copy; on any failure the current catalog
     stays active.
     """
-    from prospect.catalog.update import DEFAULT_URL, update_catalog
+    from prospect.catalog.update import DEFAULT_URL, check_url, update_catalog
 
-    url = url or DEFAULT_URL
+    url = DEFAULT_URL if url is None else url
+    check_url(url)  # before the first word is printed
+    for name, value in (
+        ("timeout", timeout),
+        ("deadline", deadline),
+        ("max_unpacked_mb", max_unpacked_mb),
+    ):
+        if value is not None and not math.isfinite(value):
+            raise InputError(f"must be a finite number, got {value}", option=name)
     typer.echo(f"Downloading {url} ...")
     df = update_catalog(
         url,

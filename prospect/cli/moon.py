@@ -306,8 +306,10 @@ def _check_outputs(fmt: str, top, output: Path | None, plot: Path | None) -> Non
         raise InputError(f"must be >= 1, got {top}", option="--top")
     if output is not None and not output.parent.is_dir():
         raise InputError(f"directory {output.parent} does not exist", option="--output")
-    if plot is not None and not plot.parent.is_dir():
-        raise InputError(f"directory {plot.parent} does not exist", option="--plot")
+    if plot is not None:
+        from prospect.plot._files import image_path
+
+        image_path(plot, option="--plot")
 
 
 def _emit(text: str, output: Path | None, n_rows: int) -> None:

@@ -100,6 +100,8 @@ def _check_format(fmt: str, output: Path | None) -> str:
         )
     if fmt == "parquet" and output is None:
         raise InputError("parquet output needs --output PATH", option="--format")
+    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
+        raise InputError(f"directory {output.parent} does not exist", option="--output")
     return fmt
 
 
@@ -189,7 +191,7 @@ def resolve_mission(mission: str | None, profile: Path | None):
     return get_mission(mission)
 
 
-def _consortium_window(prof, start, from_, to):
+def _consortium_window(prof, start, from_, to, ephemeris: str):
     """Launch period from the consortium's ready date: launches it can fly, one trajectory each.
 
     The period starts at the later of ``--from`` (default: first day of next
@@ -198,10 +200,11 @@ def _consortium_window(prof, start, from_, to):
     """
     from prospect.cost import consortium_ready
     from prospect.cost.timeline import to_date
+    from prospect.epochs import check_span
     from prospect.scan.rank import default_window
 
-    if start is not None:
-        to_date(start, option="--start")  # rank's own `start` is --from: name this one here
+    if start is not None:  # rank's own `start` is --from: name this one here
+        check_span(start, option="--start", ephemeris=ephemeris)
     ready = consortium_ready(prof, start)
     first = to_date(from_, option="--from") if from_ is not None else None
     first = max(first or to_date(default_window()[0]), ready)
@@ -325,11 +328,13 @@ def rank_cmd(
         from prospect.data import get_consortium
 
         consortium_obj = get_consortium(consortium)  # fail fast on an unknown name
-        from_, to = _consortium_window(prof, start, from_, to)
+        from_, to = _consortium_window(prof, start, from_, to, ephemeris)
     from prospect._progress import progress
 
     if top < 1:
         raise InputError(f"must be >= 1, got {top}", option="top")
+    if seed < 0:
+        raise InputError(f"must be >= 0, got {seed}", option="seed")
     try:
         with progress("scanning targets") as cb:
             df = rank(
@@ -519,11 +524,15 @@ def porkchop_cmd(
     from prospect.scan.rank import default_window, plus_two_years
 
     fmt = _check_format(fmt, output)
-    prof = resolve_mission(mission, profile) if (mission or profile) else None
+    prof = resolve_mission(mission, profile) if (mission is not None or profile) else None
     if quantity not in ("c3", "dv"):
         raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
-    start = from_ or default_window()[0]
-    end = to or plus_two_years(start, option="departure_start")
+    if plot is not None:
+        from prospect.plot._files import image_path
+
+        image_path(plot)  # an unknown format or directory is refused before the scan
+    start = default_window()[0] if from_ is None else from_
+    end = plus_two_years(start, option="departure_start") if to is None else to
     pc = with_progress("computing the pork-chop grid", porkchop)(
         name,
         start,

@@ -143,6 +143,12 @@ def show_cmd(
         raise InputError(f"unknown format {fmt!r}; choose table, csv or json", option="--format")
     if not directory.is_dir():
         raise InputError(f"{directory}: no such directory", option="directory")
+    if top is not None and top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="top")
+    if plot is not None:
+        from prospect.plot._files import image_path
+
+        image_path(plot)  # refused before the survey is read
     df = query(
         directory,
         max_dv_km_s=max_dv,

@@ -8,6 +8,7 @@ from pathlib import Path
 import typer
 
 from prospect.cli import app
+from prospect.cli._flags import library_names
 
 
 def _fmt(value, spec: str = "", unit: str = "") -> str:
@@ -39,6 +40,7 @@ def _classes(row) -> str:
 
 
 @app.command("target")
+@library_names({"epochs": "at"})
 def target_cmd(
     name: str = typer.Argument(
         ..., help='Number, name, designation or packed designation ("433", "Eros", "2000 SG344").'
@@ -60,7 +62,7 @@ def target_cmd(
     from rich.console import Console
     from rich.table import Table
 
-    from prospect.epochs import as_time
+    from prospect.epochs import check_span
     from prospect.errors import InputError
     from prospect.nbody import EPHEMERIDES
     from prospect.targets import target
@@ -68,7 +70,7 @@ def target_cmd(
     if ephemeris not in EPHEMERIDES:
         raise InputError(f"must be nbody or two-body, got {ephemeris!r}", option="--ephemeris")
     for ep in at:  # every bad date is refused before any output, naming the flag
-        as_time(ep, option="--at")
+        check_span(ep, option="--at", ephemeris=ephemeris)
     tgt = target(name, catalog)
     row = tgt.row
     console = Console()

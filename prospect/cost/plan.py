@@ -37,6 +37,8 @@ from prospect.cost.mission import MissionCase, costable, evaluate_mission
 from prospect.cost.model import CostModel, load_cost_model
 from prospect.cost.result import PlanResult
 from prospect.cost.target import TargetInfo, resolve_target
+from prospect.cost.timeline import to_date
+from prospect.epochs import check_span
 from prospect.errors import InputError
 
 __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
@@ -51,7 +53,7 @@ BYTES_PER_DRAW = 160
 def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: float, **kw) -> float:
     """Validate the plan's settings before any work (each error names its parameter).
 
-    ``kw``: ``ephemeris``, ``n_draws``, ``feedstock_kg``, ``recovery``.  Returns
+    ``kw``: ``ephemeris``, ``n_draws``, ``seed``, ``feedstock_kg``, ``recovery``.  Returns
     the percentile used.
     """
     from prospect.nbody import check_ephemeris
@@ -73,6 +75,9 @@ def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: floa
         raise InputError(f"must be >= 0 kg, got {feedstock!r}", option="feedstock_kg")
     if not (math.isfinite(recovery) and 0 < recovery <= 1):
         raise InputError(f"must be in (0, 1], got {recovery!r}", option="recovery")
+    seed = kw["seed"]
+    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
+        raise InputError(f"must be a whole number >= 0, got {seed!r}", option="seed")
     n = kw["n_draws"]
     if n is not None:
         try:
@@ -388,11 +393,15 @@ def plan(
         fund_fraction,
         ephemeris=ephemeris,
         n_draws=n_draws,
+        seed=seed,
         feedstock_kg=feedstock_kg,
         recovery=recovery,
     )
     stay_days = as_days(stay_days, "stay_days", allow_none=True)
-    start, flags = _start_date(start)
+    start, flags = _start_date(start, ephemeris)
+    if launch_by is not None:
+        check_span(launch_by, option="launch_by", ephemeris=ephemeris)
+        launch_by = to_date(launch_by, option="launch_by")
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
     if tinfo.target_class is None and tinfo.kind == "nea":
         flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
@@ -435,10 +444,11 @@ def plan(
     )
 
 
-def _start_date(start) -> tuple:
-    """The consortium's start as given, else today (UTC) with a flag saying so."""
+def _start_date(start, ephemeris: str) -> tuple:
+    """The consortium's start as given (checked), else today (UTC) with a flag saying so."""
     if start is not None:
-        return start, []
+        check_span(start, option="start", ephemeris=ephemeris)
+        return to_date(start, option="start"), []
     today = _dt.datetime.now(_dt.UTC).date()
     return today, [f"start date not given: today ({today.isoformat()}) used"]
 

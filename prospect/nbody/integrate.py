@@ -21,7 +21,8 @@ from __future__ import annotations
 import numpy as np
 
 from prospect.core import kepler
-from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2, ICRS_TO_ECLIPJ2000
+from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2, ICRS_TO_ECLIPJ2000, JD_J2000
+from prospect.epochs import DE440_SPAN_JD_TDB
 from prospect.nbody import _kernel
 
 __all__ = ["NBODY_STATUS", "body_states", "integration_count", "propagate", "sample"]
@@ -37,8 +38,9 @@ NBODY_STATUS = {
 _KM_S_TO_AU_D = DAY_S / AU_KM
 _COUNT = {"runs": 0}
 
-#: DE440's span (JD 2287184.5 to 2688976.5 TDB), TDB days since J2000, kept inside.
-_DE440_DAYS = (2287184.5 - 2451545.0 + 1.0, 2688976.5 - 2451545.0 - 1.0)
+#: DE440's span (:data:`prospect.epochs.DE440_SPAN_JD_TDB`), TDB days since J2000,
+#: one day inside each end.
+_DE440_DAYS = (DE440_SPAN_JD_TDB[0] - JD_J2000 + 1.0, DE440_SPAN_JD_TDB[1] - JD_J2000 - 1.0)
 
 
 def integration_count() -> int:

@@ -16,6 +16,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from prospect._io import atomic_path
+from prospect.plot._files import image_path
 
 __all__ = ["plot_gantt", "save_gantt"]
 
@@ -111,8 +112,8 @@ def plot_gantt(timeline, *, title: str | None = None) -> Figure:
 
 def save_gantt(timeline, path, *, title: str | None = None, dpi: int = 120) -> Path:
     """Draw the timeline and write it to ``path`` (PNG, PDF or SVG by extension)."""
-    path = Path(path)
+    path, fmt = image_path(path)  # refused before drawing
     fig = plot_gantt(timeline, title=title)
     with atomic_path(path, option="path") as tmp:
-        fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
+        fig.savefig(tmp, dpi=dpi, format=fmt)
     return path

@@ -19,6 +19,7 @@ from matplotlib.colors import Normalize
 from matplotlib.figure import Figure
 
 from prospect._io import atomic_path
+from prospect.plot._files import image_path
 
 __all__ = ["plot_moon_sites", "save_moon_sites"]
 
@@ -289,8 +290,8 @@ def save_moon_sites(ranked, path, *, dpi: int = 120, **kwargs) -> Path:
     ...     out.read_bytes()[:4] == b"\\x89PNG"
     True
     """
-    path = Path(path)
+    path, fmt = image_path(path)  # refused before drawing
     fig = plot_moon_sites(ranked, **kwargs)
     with atomic_path(path, option="path") as tmp:
-        fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
+        fig.savefig(tmp, dpi=dpi, format=fmt)
     return path

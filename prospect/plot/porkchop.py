@@ -19,6 +19,7 @@ from matplotlib.figure import Figure
 from prospect._io import atomic_path
 from prospect.core.constants import DAY_S
 from prospect.epochs import quiet_erfa, time_from_tdb_seconds
+from prospect.plot._files import image_path
 
 __all__ = ["plot_porkchop", "save_porkchop"]
 
@@ -152,8 +153,8 @@ def plot_porkchop(
 
 def save_porkchop(result, path, *, dpi: int = 120, **kwargs) -> Path:
     """Draw (:func:`plot_porkchop`) and write a PNG (or any Agg format) atomically."""
-    path = Path(path)
+    path, fmt = image_path(path)  # refused before drawing
     fig = plot_porkchop(result, **kwargs)
     with atomic_path(path, option="path") as tmp:
-        fig.savefig(tmp, dpi=dpi, format=(path.suffix.lstrip(".") or "png"))
+        fig.savefig(tmp, dpi=dpi, format=fmt)
     return path

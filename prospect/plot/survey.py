@@ -13,6 +13,7 @@ from matplotlib.backends.backend_agg import FigureCanvasAgg
 from matplotlib.figure import Figure
 
 from prospect._io import atomic_path
+from prospect.plot._files import image_path
 
 __all__ = ["plot_counts"]
 
@@ -34,6 +35,7 @@ def plot_counts(counts: pd.DataFrame, path, *, title: str = "", curves: int = 5)
     -------
     matplotlib.figure.Figure
     """
+    path, fmt = image_path(path)  # refused before drawing
     fig = Figure(figsize=(11, 4.2), layout="constrained")
     FigureCanvasAgg(fig)
     ax1, ax2 = fig.subplots(1, 2)
@@ -56,5 +58,5 @@ def plot_counts(counts: pd.DataFrame, path, *, title: str = "", curves: int = 5)
     if title:
         fig.suptitle(title)
     with atomic_path(path, option="path") as tmp:
-        fig.savefig(tmp, format=str(path).rsplit(".", 1)[-1] if "." in str(path) else "png")
+        fig.savefig(tmp, format=fmt)
     return fig

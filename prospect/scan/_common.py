@@ -13,8 +13,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from prospect._coerce import as_days
-from prospect.core.constants import DAY_S
-from prospect.epochs import as_time, tdb_seconds, utc_datetimes
+from prospect.core.constants import AU_KM, DAY_S, GM_SUN_KM3_S2
+from prospect.epochs import as_time, check_span, tdb_seconds, utc_datetimes
 from prospect.errors import InputError
 
 __all__ = [
@@ -22,6 +22,9 @@ __all__ = [
     "DEFAULT_MEMORY_BUDGET_BYTES",
     "FUSED_BYTES_PER_CELL",
     "DateGrid",
+    "axis_option",
+    "check_revs",
+    "check_window",
     "date_grid",
     "default_step_days",
     "iso_dates",
@@ -67,6 +70,65 @@ def memory_budget_bytes(value_mb: float | None = None) -> int:
     if not (math.isfinite(value_mb) and value_mb > 0):
         raise InputError(f"must be a positive number of megabytes, got {value_mb}", option="memory")
     return int(value_mb * 1024 * 1024)
+
+
+#: Shortest period of a heliocentric transfer orbit that leaves the Earth, days:
+#: an orbit through a point at distance r has a >= r / 2 (its apocentre is at
+#: least r), and the Earth is never closer to the Sun than 0.983 au (perihelion);
+#: with a = 0.49 au, 2 pi sqrt(a^3 / GM_sun) = 125.3 d.  A flight of T days
+#: holds at most floor(T / 125.3) complete revolutions.
+MIN_TRANSFER_PERIOD_DAYS = 2 * math.pi * math.sqrt((0.49 * AU_KM) ** 3 / GM_SUN_KM3_S2) / DAY_S
+
+
+def check_revs(revs: int, tof_max_days: float, *, option: str = "revs") -> None:
+    """Refuse more complete revolutions than a flight of ``tof_max_days`` can hold.
+
+    Raises
+    ------
+    InputError
+        ``revs`` > floor(tof_max_days / :data:`MIN_TRANSFER_PERIOD_DAYS`) (names ``option``).
+
+    Examples
+    --------
+    >>> check_revs(2, 720.0)
+    >>> check_revs(1_000_000, 720.0)
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: revs: at most 5 complete revolutions fit in a 720 d flight ...
+    """
+    most = math.floor(tof_max_days / MIN_TRANSFER_PERIOD_DAYS)
+    if revs > most:
+        raise InputError(
+            f"at most {most} complete revolutions fit in a {tof_max_days:g} d flight (a "
+            f"transfer orbit from the Earth has a period >= {MIN_TRANSFER_PERIOD_DAYS:.0f} d), "
+            f"got {revs}",
+            option=option,
+        )
+
+
+def check_window(start, end, ephemeris: str, *, start_option="departure_start",
+                 end_option="departure_end") -> None:  # fmt: skip
+    """Check the given ends of a launch window against the ephemeris' span (:func:`check_span`)."""
+    for value, name in ((start, start_option), (end, end_option)):
+        if value is not None:
+            check_span(value, option=name, ephemeris=ephemeris)
+
+
+def axis_option(step_days: float, step_option: str, span_option: str) -> str:
+    """Which parameter made a grid axis too long: a step under a day, else its span."""
+    return step_option if step_days < 1.0 else span_option
+
+
+def _check_points(n: float, what: str, option: str) -> None:
+    """Refuse an axis of ``n`` points before allocating it: over the budget on its own."""
+    most = memory_budget_bytes() // BYTES_PER_CELL
+    if n > most:
+        raise InputError(
+            f"{n:,.0f} {what} would not fit the memory budget even for one target "
+            f"(at most {most:,}); use a larger step or a shorter span "
+            "(or raise PROSPECT_SCAN_MEMORY_MB)",
+            option=option,
+        )
 
 
 @dataclass(frozen=True)
@@ -134,6 +196,7 @@ def date_grid(
         )
     span_days = (t1 - t0) / DAY_S
     n = math.floor(span_days / step + 1e-9) + 1
+    _check_points(n, "departure dates", axis_option(step, step_option, end_option))
     return DateGrid(t0 + np.arange(n) * step * DAY_S, step)
 
 
@@ -190,6 +253,7 @@ def tof_grid(
             option=min_option,
         )
     n = math.floor((hi - lo) / step + 1e-9) + 1
+    _check_points(n, "flight times", axis_option(step, step_option, max_option))
     return lo + np.arange(n) * step
 
 

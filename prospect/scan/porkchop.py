@@ -41,6 +41,8 @@ from prospect.data.orbits import LEO_PARKING
 from prospect.errors import InputError
 from prospect.scan._common import (
     FUSED_BYTES_PER_CELL,
+    check_revs,
+    check_window,
     date_grid,
     datetimes,
     default_step_days,
@@ -378,10 +380,12 @@ def porkchop(
     >>> bool(best.dv_total_km_s < 5.0)
     True
     """
+    check_window(departure_start, departure_end, ephemeris)
     spec = _settings(mission, mode, parking_alt_km, revs, max_c3_km2_s2)
     grid, tofs = _grid(
         departure_start, departure_end, tof_min_days, tof_max_days, step_days, tof_step_days
     )
+    check_revs(spec.max_revs, float(tofs[-1]), option="revs")
     budget, result_bytes = _memory(len(grid), tofs.size, memory_mb)
     model = resolve_target(target, catalog, ephemeris)
     arrays = compute_grid(
@@ -467,6 +471,6 @@ def _memory(n_departure: int, n_tof: int, memory_mb) -> tuple[int, int]:
             f"{result_bytes / 2**20:,.0f} MiB for its result alone, over the budget of "
             f"{budget / 2**20:,.0f} MiB; use larger steps or a shorter window "
             "(or raise PROSPECT_SCAN_MEMORY_MB)",
-            option="step_days",
+            option="step_days" if n_departure >= n_tof else "tof_step_days",
         )
     return budget, result_bytes

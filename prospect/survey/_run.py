@@ -12,6 +12,7 @@ import pandas as pd
 
 from prospect._io import write_atomic
 from prospect._version import __version__
+from prospect.epochs import check_span
 from prospect.errors import InputError
 from prospect.survey import _plan as plan_mod
 from prospect.survey import store
@@ -126,7 +127,14 @@ def survey(
     say = log or (lambda s: None)
     spec, rt = _spec(mission, round_trip)
     ephemeris = ephemeris or default_ephemeris()
-    start, end = start or plan_mod.DEFAULT_PERIOD[0], end or plan_mod.DEFAULT_PERIOD[1]
+    from prospect.nbody import check_ephemeris
+
+    check_ephemeris(ephemeris)
+    start = plan_mod.DEFAULT_PERIOD[0] if start is None else start
+    end = plan_mod.DEFAULT_PERIOD[1] if end is None else end
+    check_span(start, option="start", ephemeris=ephemeris)
+    check_span(end, option="end", ephemeris=ephemeris)
+    store.check_output_dir(output)
     plan = plan_mod.make_plan(
         spec, round_trip=rt, start=start, end=end, ephemeris=ephemeris, step_days=step_days,
         batch=batch,

@@ -15,6 +15,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from prospect._coerce import as_days, as_km_s, as_value
 from prospect.errors import InputError
 from prospect.survey.store import read_results
 
@@ -88,14 +89,20 @@ def query(
         under the filter's class) first among the trajectory columns, sorted
         by it.  ``attrs``: ``filter`` (class used), ``manifest``, ``complete``.
     """
+    opt = {"allow_none": True}
+    max_dv_km_s = as_km_s(max_dv_km_s, "max_dv_km_s", positive=True, **opt)
+    max_duration_days = as_days(max_duration_days, "max_duration_days", positive=True, **opt)
+    min_stay_days = as_days(min_stay_days, "min_stay_days", nonnegative=True, **opt)
+    max_h = as_value(max_h, "", "max_h", what="magnitudes", **opt)
+    max_u = as_value(max_u, "", "max_u", what="uncertainty steps", nonnegative=True, **opt)
     df = read_results(directory)
     man = df.attrs["manifest"]
     complete = df.attrs["complete"]
+    stay, dur = filter_class(man, min_stay_days, max_duration_days)
     if df.empty:
         out = df
         out.attrs.update(manifest=man, complete=complete, filter={})
         return out
-    stay, dur = filter_class(man, min_stay_days, max_duration_days)
     dv = df[_class_column(stay, dur)].to_numpy(dtype=float)
     keep = np.isfinite(dv)
     if max_dv_km_s is not None:

@@ -35,6 +35,7 @@ from prospect._io import remove_orphans, write_atomic
 from prospect.errors import InputError
 
 __all__ = [
+    "check_output_dir",
     "chunk_bytes",
     "chunk_path",
     "finished_chunks",
@@ -85,6 +86,24 @@ def write_manifest(directory, manifest: dict) -> None:
 def _differing(old: dict, new: dict) -> list[str]:
     return [k for k in new if json.dumps(old.get(k), sort_keys=True, default=str)
             != json.dumps(new[k], sort_keys=True, default=str)]  # fmt: skip
+
+
+def check_output_dir(directory) -> None:
+    """Refuse, before any work, an output that is a file or a non-empty directory of no survey.
+
+    Raises
+    ------
+    InputError
+        Names ``output``.
+    """
+    directory = Path(directory)
+    if directory.exists() and not directory.is_dir():
+        raise InputError(f"{directory} is not a directory", option="output")
+    if directory.is_dir() and not (directory / MANIFEST).is_file() and any(directory.iterdir()):
+        raise InputError(
+            f"{directory} is not empty and holds no survey; choose an empty or new directory",
+            option="output",
+        )
 
 
 def open_survey_dir(directory, key: str, parts: dict, *, resume: bool) -> dict | None:

@@ -64,6 +64,7 @@ from prospect.scan.rank.score import (
 from prospect.scan.rank.screen import (
     SCREEN_MARGIN_KM_S,
     SCREEN_MARGINS_KM_S,
+    check_filters,
     screen,
     screen_margin,
     select,
@@ -254,7 +255,7 @@ def rank(
     check_ephemeris(ephemeris)
     spec, rt_mode = _rank_spec(mission, round_trip)
     w = parse_weights(weights)
-    start, end = launch_window(start, end)
+    start, end = launch_window(start, end, ephemeris)
     if top is not None and top < 1:
         raise InputError(f"must be >= 1, got {top}", option="top")
     grid, chunk = plan_grid(
@@ -268,7 +269,7 @@ def rank(
         tof_step_days=tof_step_days,
         memory_mb=memory_mb,
     )
-    filters = {"max_h": max_h, "max_u": max_u, "min_diameter_m": min_diameter_m}
+    filters = check_filters(max_h=max_h, max_u=max_u, min_diameter_m=min_diameter_m)
     engine = open_engine(scheduler, workers, timeout_s=scheduler_timeout_s,
                          log=log or (lambda s: None), name="prospect-rank")  # fmt: skip
     with engine or nullcontext():  # the scan, the n-body re-scan and refinement share it

@@ -18,8 +18,15 @@ import numpy as np
 
 from prospect._coerce import as_days
 from prospect.core.constants import DAY_S
+from prospect.epochs import check_span
 from prospect.errors import InputError
-from prospect.scan._common import BYTES_PER_CELL, date_grid, memory_budget_bytes, tof_grid
+from prospect.scan._common import (
+    BYTES_PER_CELL,
+    axis_option,
+    date_grid,
+    memory_budget_bytes,
+    tof_grid,
+)
 from prospect.scan._lattice import RoundTripLattice
 from prospect.scan._mission import MissionSpec
 from prospect.scan._targets import earth_model
@@ -81,8 +88,16 @@ def plus_two_years(start, *, option: str = "start") -> str:
     return d2.strftime("%Y-%m-%d")
 
 
-def launch_window(start, end) -> tuple:
-    """``(start, end)`` with the defaults: :func:`default_window`, or two years from ``start``."""
+def launch_window(start, end, ephemeris: str = "nbody") -> tuple:
+    """``(start, end)`` with the defaults: :func:`default_window`, or two years from ``start``.
+
+    Dates given are checked against the ephemeris' span
+    (:func:`prospect.epochs.check_span`: refused outside DE440, flagged for
+    two-body outside 1900-2100).
+    """
+    for value, name in ((start, "start"), (end, "end")):
+        if value is not None:
+            check_span(value, option=name, ephemeris=ephemeris)
     if start is None and end is None:
         return default_window()
     if end is None:
@@ -144,14 +159,14 @@ class ScanGrid:
         return max(1, int(budget_bytes // max(self.per_target_bytes, 1)))
 
 
-def _check_memory(per_target_bytes: int, budget_bytes: int) -> None:
+def _check_memory(per_target_bytes: int, budget_bytes: int, option: str = "step_days") -> None:
     """Refuse a grid whose one target exceeds the budget (before any state is computed)."""
     if per_target_bytes > budget_bytes:
         raise InputError(
             f"one target's grid needs about {per_target_bytes / 2**20:,.0f} MiB, over "
             f"the memory budget of {budget_bytes / 2**20:,.0f} MiB; use larger steps or a "
             "shorter window (or raise PROSPECT_SCAN_MEMORY_MB)",
-            option="step_days",
+            option=option,
         )
 
 
@@ -168,7 +183,7 @@ def _lattice_grid(spec: MissionSpec, start, end, step_days, budget: int) -> Scan
     )
     L, nk = lat.size, lat.k_max - lat.k_min + 1
     per_target = (lat.n_dep + L) * nk * BYTES_PER_CELL + L * L * 48 + lat.n_dep * L * 96
-    _check_memory(per_target, budget)
+    _check_memory(per_target, budget, axis_option(lat.step_days, "step_days", "end"))
     r_e, v_e = earth_model().states(lat.seconds)
     desc = {
         "lattice_step_days": lat.step_days,
@@ -197,7 +212,14 @@ def _oneway_grid(spec: MissionSpec, start, end, step_days, tof, budget: int) -> 
         step_option="tof_step_days",
     )
     per_target = len(grid) * tofs.size * BYTES_PER_CELL * (1 + 2 * spec.max_revs)
-    _check_memory(per_target, budget)
+    tof_step = float(tofs[1] - tofs[0]) if tofs.size > 1 else step
+    _check_memory(
+        per_target,
+        budget,
+        axis_option(step, "step_days", "end")
+        if len(grid) >= tofs.size
+        else axis_option(tof_step, "tof_step_days", "tof_max_days"),
+    )
     arr = grid.seconds[:, None] + tofs[None, :] * DAY_S
     arr_u, inv = np.unique(np.round(arr, 3), return_inverse=True)
     r_e, v_e = earth_model().states(grid.seconds)

@@ -152,6 +152,24 @@ def _number(value, name: str, lo: float, hi: float) -> float:
     return x
 
 
+def check_filters(*, max_h=None, max_u=None, min_diameter_m=None) -> dict:
+    """The filters of :func:`select`, checked before any catalog is read (None: no filter).
+
+    Raises
+    ------
+    InputError
+        ``max_h`` not a number (NaN), ``max_u`` outside 0-9, ``min_diameter_m``
+        negative, NaN or infinite (names the parameter).
+    """
+    return {
+        "max_h": None if max_h is None else _number(max_h, "max_h", -np.inf, np.inf),
+        "max_u": None if max_u is None else _number(max_u, "max_u", 0.0, 9.0),
+        "min_diameter_m": None
+        if min_diameter_m is None
+        else as_value(min_diameter_m, "m", "min_diameter_m", what="metres", nonnegative=True),
+    }
+
+
 def select(
     table: pd.DataFrame,
     *,
