@@ -141,7 +141,7 @@ def _check_inputs(kwargs: dict) -> None:
             continue
         for p in value if isinstance(value, list | tuple) else [value]:
             if not Path(p).is_file():
-                raise InputError(f"{p}: no such file", option=name)
+                raise InputError(f"{p}: No such file or directory", option=name)
 
 
 def _unknown(exc: UnknownNameError, fn: Callable) -> InputError:

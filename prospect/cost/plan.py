@@ -60,6 +60,7 @@ def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: floa
     from prospect.scan._common import memory_budget_bytes
 
     check_ephemeris(kw["ephemeris"])
+    model.cer_value(kw["method"], "dollar_year")  # an unknown CER family, before any work
     if percentile is None:
         percentile = model.number("sharing", "percentile")
     if not (math.isfinite(percentile) and 0 < percentile < 100):
@@ -125,9 +126,14 @@ def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=No
             try:
                 cases.append(evaluate_mission(tinfo, p, start, **kw))
             except InputError as exc:
-                rejected.append({"mission": p.name, "rejected": str(exc)})
+                rejected.append({"mission": p.name, "rejected": str(exc), "error": exc})
         report(k + 1, len(profiles))
+    for r in rejected if cases else ():
+        r.pop("error")
     if not cases:
+        errors = [r.pop("error") for r in rejected]
+        if len({e.option for e in errors}) == 1 and errors[0].option not in (None, "mission"):
+            raise errors[0]  # every profile refused the same setting: that setting is at fault
         reasons = "; ".join(f"{r['mission']}: {r['rejected']}" for r in rejected)
         raise InputError(
             f"no mission profile can fly to {tinfo.label}: {reasons}", option="mission"
@@ -394,10 +400,11 @@ def plan(
         ephemeris=ephemeris,
         n_draws=n_draws,
         seed=seed,
+        method=method,
         feedstock_kg=feedstock_kg,
         recovery=recovery,
     )
-    stay_days = as_days(stay_days, "stay_days", allow_none=True)
+    stay_days = as_days(stay_days, "stay_days", positive=True, allow_none=True)
     start, flags = _start_date(start, ephemeris)
     if launch_by is not None:
         check_span(launch_by, option="launch_by", ephemeris=ephemeris)
