@@ -155,10 +155,12 @@ def check_span(value, *, option: str | None, ephemeris: str) -> Time:
     if ephemeris == "two-body" and far.any():
         first = np.atleast_1d(t)[np.flatnonzero(far)[0]]
         warnings.warn(
-            f"{option}: {_iso(first)} is outside {y0}-{y1}, the span in which the two-body "
-            "Earth (ERFA epv00) is stated accurate; Kepler orbits are also propagated far "
-            "from the elements' epoch: treat the result as indicative only",
-            ProspectWarning,
+            ProspectWarning(
+                f"{_iso(first)} is outside {y0}-{y1}, the span in which the two-body Earth "
+                "(ERFA epv00) is stated accurate; Kepler orbits are also propagated far from "
+                "the elements' epoch: treat the result as indicative only",
+                option=option,
+            ),
             stacklevel=2,
         )
     return t

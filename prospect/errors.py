@@ -145,5 +145,11 @@ class DownloadError(ProspectError):
 class ProspectWarning(UserWarning):
     """A result that stands but needs a caveat (a date far outside a model's stated span).
 
-    The CLI prints each as one line, ``Warning: ...``, on stderr.
+    ``option`` names the Python parameter concerned, as :class:`InputError`
+    does; the CLI prints each warning as one line, ``Warning: FLAG: ...``, on stderr.
     """
+
+    def __init__(self, message: str, *, option: str | None = None):
+        self.option = option
+        self.reason = message
+        super().__init__(f"{option}: {message}" if option else message)

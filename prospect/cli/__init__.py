@@ -87,7 +87,9 @@ class _ProspectGroup(TyperGroup):
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
     """Show a ProspectWarning as one line on stderr; other warnings as Python does."""
     if issubclass(category, ProspectWarning):
-        typer.echo(f"Warning: {message}", err=True)
+        from prospect.cli._flags import warning_text
+
+        typer.echo(f"Warning: {warning_text(message)}", err=True)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 

@@ -151,6 +151,19 @@ def _unknown(exc: UnknownNameError, fn: Callable) -> InputError:
     return InputError(str(exc), option=flags.get(param))
 
 
+#: The command running now (its function and library names), for :func:`warning_text`.
+_RUNNING: list = []
+
+
+def warning_text(warning) -> str:
+    """A ProspectWarning's text naming the running command's flag instead of the parameter."""
+    option = getattr(warning, "option", None)
+    if option is None or not _RUNNING:
+        return str(warning)
+    fn, names = _RUNNING[-1]
+    return f"{flag_map(fn, names).get(option, option)}: {warning.reason}"
+
+
 def _wrapped(fn: Callable) -> Callable:
     if getattr(fn, "__prospect_flags__", False):
         return fn
@@ -158,6 +171,7 @@ def _wrapped(fn: Callable) -> Callable:
 
     @functools.wraps(fn)
     def run(*args, **kwargs):
+        _RUNNING.append((fn, names))
         try:
             _check_inputs(kwargs)
             return fn(*args, **kwargs)
@@ -168,6 +182,8 @@ def _wrapped(fn: Callable) -> Callable:
             raise new from None
         except UnknownNameError as exc:
             raise _unknown(exc, fn) from None
+        finally:
+            _RUNNING.pop()
 
     run.__prospect_flags__ = True
     return run

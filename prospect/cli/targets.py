@@ -69,8 +69,8 @@ def target_cmd(
 
     if ephemeris not in EPHEMERIDES:
         raise InputError(f"must be nbody or two-body, got {ephemeris!r}", option="--ephemeris")
-    for ep in at:  # every bad date is refused before any output, naming the flag
-        check_span(ep, option="--at", ephemeris=ephemeris)
+    for ep in at:  # every date outside DE440 is refused before any output, naming the flag
+        check_span(ep, option="--at", ephemeris="nbody")
     tgt = target(name, catalog)
     row = tgt.row
     console = Console()

@@ -60,3 +60,35 @@ def held(code: int, out: str, err: str, option: str) -> bool:
 def test_bad_input_is_one_line_naming_the_option(tmp_path, finished_survey, argv, option):
     code, out, err = run_case(argv, tmp_path, finished_survey)
     assert held(code, out, err, option), f"exit {code}\nstdout: {out!r}\nstderr: {err!r}"
+
+
+def test_two_body_far_dates_are_flagged_in_one_line(tmp_path, finished_survey):
+    """Two-body accepts 1800 (inside DE440) but says, once, that it is outside 1900-2100."""
+    argv = ["target", "Bennu", "--at", "1800-01-01", "--ephemeris", "two-body"]
+    code, out, err = run_case(argv, tmp_path, finished_survey)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 0 and "Heliocentric ecliptic J2000 state" in out
+    assert len(lines) == 1 and lines[0].startswith("Warning: --at: 1800-01-01 is outside 1900-2100")
+
+
+def test_library_checks_name_the_parameter():
+    """The same checks through the API: the project's InputError naming the Python parameter."""
+    from prospect.errors import InputError, ProspectWarning
+    from prospect.plot._files import image_path
+    from prospect.scan._common import check_revs, date_grid, tof_grid
+    from prospect.targets import target
+
+    cases = [
+        (lambda: target("Bennu").state("1500-01-01"), "epochs"),
+        (lambda: date_grid("2028-01-01", "2030-01-01", 1e-6), "step_days"),
+        (lambda: tof_grid(30, 1e9, 10), "tof_max_days"),
+        (lambda: tof_grid(30, 720, 1e-7), "tof_step_days"),
+        (lambda: check_revs(1_000_000, 720.0), "revs"),
+        (lambda: image_path("p.xyz"), "path"),
+    ]
+    for call, param in cases:
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.option == param, str(info.value)
+    with pytest.warns(ProspectWarning, match="outside 1900-2100"):
+        target("Bennu").state("1800-01-01", ephemeris="two-body")
