@@ -37,7 +37,7 @@ from prospect.cost.mission import MissionCase, costable, evaluate_mission
 from prospect.cost.model import CostModel, load_cost_model
 from prospect.cost.result import PlanResult
 from prospect.cost.target import TargetInfo, resolve_target
-from prospect.cost.timeline import to_date
+from prospect.cost.timeline import schedule, to_date
 from prospect.epochs import check_span
 from prospect.errors import InputError
 
@@ -118,6 +118,14 @@ def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=No
     cases: list[MissionCase] = []
     rejected: list[dict] = []
     report = progress or (lambda done, total: None)
+    refused = []
+    for p in profiles:  # a window every profile misses is refused before any search
+        try:
+            schedule(p, start, kw["launch_by"], model=kw["model"])
+        except InputError as exc:
+            refused.append(exc)
+    if len(refused) == len(profiles):
+        raise refused[0]
     report(0, len(profiles))
     for k, p in enumerate(profiles):
         if single:
