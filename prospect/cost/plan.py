@@ -413,6 +413,8 @@ def plan(
         recovery=recovery,
     )
     stay_days = as_days(stay_days, "stay_days", positive=True, allow_none=True)
+    if shares is not None:  # names and sum, before any search
+        _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
     start, flags = _start_date(start, ephemeris)
     if launch_by is not None:
         check_span(launch_by, option="launch_by", ephemeris=ephemeris)
