@@ -59,7 +59,7 @@ class _ProspectGroup(TyperGroup):
         except typer.BadParameter as exc:  # a value the option's type refuses: bad input
             if state.debug:
                 raise
-            raise fail(exc.format_message()) from None
+            raise fail(_bad_value(exc)) from None
         except ProspectError as exc:
             if state.debug:
                 raise
@@ -82,6 +82,15 @@ class _ProspectGroup(TyperGroup):
                 "(run `prospect --debug ...` for the traceback and please report it)",
                 code=3,
             ) from None
+
+
+def _bad_value(exc) -> str:
+    """``--flag: reason`` of a value the option's type refuses (as the library's errors read)."""
+    param = getattr(exc, "param", None)
+    flags = [o for o in getattr(param, "opts", ()) if o.startswith("--")]
+    if flags and getattr(exc, "message", "") and type(exc).__name__ == "BadParameter":
+        return f"{flags[0]}: {exc.message}"
+    return exc.format_message()
 
 
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
