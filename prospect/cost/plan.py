@@ -123,7 +123,8 @@ def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=No
         try:
             schedule(p, start, kw["launch_by"], model=kw["model"])
         except InputError as exc:
-            refused.append(exc)
+            if exc.option in ("start", "launch_by"):
+                refused.append(exc)
     if len(refused) == len(profiles):
         raise refused[0]
     report(0, len(profiles))
