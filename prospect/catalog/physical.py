@@ -33,6 +33,8 @@ import re
 import numpy as np
 import pandas as pd
 
+from prospect.catalog.ranges import DERIVED_SOURCES  # re-exported: its home is ranges
+
 __all__ = [
     "ALBEDO_BY_CLASS",
     "ALBEDO_RANGE",
@@ -104,14 +106,6 @@ DIAMETER_SOURCES = {
     "catalog": "measured diameter given by the catalog",
     "H+albedo": "from H and the row's albedo (Pravec & Harris 2007)",
     "unknown": "no diameter: the catalog gives neither a diameter nor H",
-}
-
-
-#: Column -> (its source column, the source value of a value derived from H rather
-#: than given by a file): such values need not lie in the range a measurement must.
-DERIVED_SOURCES = {
-    "albedo": ("albedo_source", "diameter+H"),
-    "diameter_km": ("diameter_source", "H+albedo"),
 }
 
 

@@ -125,6 +125,14 @@ RANGES: dict[str, Range] = {
 }
 
 #: Columns every record must give; the other checked columns may be NaN (unknown).
+#: Column -> (its source column, the source value of a value derived from H rather
+#: than given by a file): such values need not lie in the range a measurement must.
+DERIVED_SOURCES = {
+    "albedo": ("albedo_source", "diameter+H"),
+    "diameter_km": ("diameter_source", "H+albedo"),
+}
+
+
 REQUIRED_RANGED = ("a_au", "e", "inc_deg", "raan_deg", "argp_deg", "ma_deg", "epoch_jd_tt")
 
 
@@ -185,8 +193,6 @@ def check_table(df: pd.DataFrame, *, path, skip_bad: bool = False) -> pd.DataFra
         The first bad row (unless ``skip_bad``), naming record, field, value and
         interval; or no row left.
     """
-    from prospect.catalog.physical import DERIVED_SOURCES
-
     bad = np.zeros(len(df), dtype=bool)
     first: dict[int, str] = {}
     for col, rng in RANGES.items():
