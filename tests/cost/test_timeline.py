@@ -66,5 +66,5 @@ def test_build_timeline_dates():
     assert tl.flight_years == pytest.approx(517 / 365.25)
     with pytest.raises(InputError, match="before the spacecraft is ready"):
         build_timeline("2027-01-01", 10, launch="2027-06-01", transfer_days=1, stay_days=1)
-    with pytest.raises(InputError, match="^start: cannot read"):
+    with pytest.raises(InputError, match=r"^start: cannot read"):
         build_timeline("soon", 10, launch="2027-06-01", transfer_days=1, stay_days=1)
