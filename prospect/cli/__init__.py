@@ -40,6 +40,13 @@ def fail(message: str, code: int = 1) -> typer.Exit:
     return typer.Exit(code=code)
 
 
+def _quiet_stdout() -> None:
+    """Point stdout at the null device so the exit flush cannot raise again (the
+    SIGPIPE recipe of the Python docs, "Note on SIGPIPE", signal module)."""
+    devnull = os.open(os.devnull, os.O_WRONLY)
+    os.dup2(devnull, sys.stdout.fileno())
+
+
 class _ProspectGroup(TyperGroup):
     """Top-level group that maps library errors to one clean line on stderr.
 
@@ -64,6 +71,9 @@ class _ProspectGroup(TyperGroup):
             if state.debug:
                 raise
             raise fail(str(exc)) from None
+        except BrokenPipeError:  # stdout closed by the reader (`| head`): exit quietly
+            _quiet_stdout()
+            raise typer.Exit(code=1) from None
         except OSError as exc:  # missing/unreadable file named by the user
             if state.debug:
                 raise
