@@ -22,7 +22,7 @@ import os
 import numpy as np
 
 from prospect.core.constants import DAY_S, ICRS_TO_ECLIPJ2000
-from prospect.epochs import as_time, tdb_seconds
+from prospect.epochs import JD_J2000, as_time, tdb_seconds
 
 __all__ = ["ICRS_TO_ECLIPJ2000", "earth_state", "planet_state"]
 
@@ -61,14 +61,19 @@ def planet_state(body: str, epochs, ephemeris: str = "nbody") -> tuple[np.ndarra
     >>> r, v = planet_state("earth", "2025-01-01")
     >>> 1.46e8 < float(np.linalg.norm(r)) < 1.48e8
     True
+
+    Epochs outside DE440's span are refused (``InputError`` naming ``epochs``)
+    with ``ephemeris="nbody"``: ASSIST reads past the kernel's end there
+    (a ``RuntimeError``, sometimes a segmentation fault).
     """
     from prospect.nbody import check_ephemeris
 
-    t = as_time(epochs)
+    t = as_time(epochs, option="epochs")
     if check_ephemeris(ephemeris) == "nbody" and body.lower() in DE440_BODIES:
         from prospect.nbody import body_states
 
         secs = np.atleast_1d(tdb_seconds(t))
+        _check_de440_span(secs, t)
         r, v = body_states(body, secs)
         return (r[0], v[0]) if t.isscalar else (r.reshape(*t.shape, 3), v.reshape(*t.shape, 3))
     from astropy.coordinates import get_body_barycentric_posvel, solar_system_ephemeris
@@ -79,6 +84,30 @@ def planet_state(body: str, epochs, ephemeris: str = "nbody") -> tuple[np.ndarra
     r_icrs = (pb - ps).get_xyz(xyz_axis=-1).to_value("km")
     v_icrs = (vb - vs).get_xyz(xyz_axis=-1).to_value("km/d") / DAY_S
     return r_icrs @ ICRS_TO_ECLIPJ2000.T, v_icrs @ ICRS_TO_ECLIPJ2000.T
+
+
+def _check_de440_span(secs: np.ndarray, t) -> None:
+    """Refuse TDB seconds outside DE440's span (one home: ``prospect.nbody.integrate``)."""
+    from astropy.time import Time
+
+    from prospect.epochs import quiet_erfa
+    from prospect.errors import InputError
+    from prospect.nbody.integrate import _DE440_DAYS
+
+    days = secs / DAY_S
+    bad = ~((days >= _DE440_DAYS[0]) & (days <= _DE440_DAYS[1]))
+    if bad.any():
+        first = np.atleast_1d(t)[int(np.flatnonzero(bad)[0])]
+        with quiet_erfa():
+            lo, hi = (
+                Time(JD_J2000 + d, format="jd", scale="tdb").utc.isot[:10] for d in _DE440_DAYS
+            )
+            shown = first.utc.isot[:10] if np.isfinite(days[bad][0]) else "NaN"
+        raise InputError(
+            f"{shown} is outside the span of JPL's DE440 ephemeris ({lo} to {hi}); "
+            "use ephemeris='two-body' or an epoch inside it",
+            option="epochs",
+        )
 
 
 def earth_state(epochs, ephemeris: str = "nbody") -> tuple[np.ndarray, np.ndarray]:

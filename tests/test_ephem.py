@@ -94,3 +94,27 @@ def test_as_time_rejects_garbage_naming_option():
     with pytest.raises(InputError, match="--from"):
         as_time("not-a-date", option="--from")
     assert as_time("2028-05-01").scale == "utc"
+
+
+@pytest.mark.parametrize("epochs", ["3000-01-01", "1500-01-01", ["2027-01-01", "2700-01-01"]])
+def test_nbody_planet_states_outside_de440_are_refused_naming_epochs(epochs):
+    """ASSIST raised RuntimeError past DE440's end, and at times crashed the process
+    (SIGSEGV, issue 13 audit): the span is checked before ASSIST is asked."""
+    with pytest.raises(InputError, match=r"^epochs: .*outside the span of JPL's DE440"):
+        earth_state(epochs)
+    with pytest.raises(InputError, match=r"^epochs: "):
+        planet_state("mars", epochs)
+
+
+def test_epochs_just_inside_de440_and_two_body_beyond_it_still_work():
+    """The guard refuses only what DE440 lacks: 1600 and 2600 give an Earth ~1 au from the
+    Sun, and the two-body route (astropy) still answers outside DE440's span."""
+    r, _ = earth_state(["1600-01-01", "2600-01-01"])
+    assert np.all(np.abs(np.linalg.norm(r, axis=-1) / AU_KM - 1.0) < 0.02)
+    r2, _ = planet_state("earth", "2700-01-01", ephemeris="two-body")
+    assert abs(np.linalg.norm(r2) / AU_KM - 1.0) < 0.02
+
+
+def test_unreadable_epoch_names_epochs():
+    with pytest.raises(InputError, match=r"^epochs: cannot read '2025-13-45'"):
+        earth_state("2025-13-45")
