@@ -22,7 +22,7 @@ import os
 import numpy as np
 
 from prospect.core.constants import DAY_S, ICRS_TO_ECLIPJ2000
-from prospect.epochs import JD_J2000, as_time, tdb_seconds
+from prospect.epochs import JD_J2000, as_time, quiet_erfa, tdb_seconds
 
 __all__ = ["ICRS_TO_ECLIPJ2000", "earth_state", "planet_state"]
 
@@ -78,7 +78,9 @@ def planet_state(body: str, epochs, ephemeris: str = "nbody") -> tuple[np.ndarra
         return (r[0], v[0]) if t.isscalar else (r.reshape(*t.shape, 3), v.reshape(*t.shape, 3))
     from astropy.coordinates import get_body_barycentric_posvel, solar_system_ephemeris
 
-    with solar_system_ephemeris.set(_ephemeris()):
+    # Outside 1900-2100 ERFA warns once per call; the span check (epochs.check_span)
+    # has already said so once, naming the option, so the repeats are kept quiet.
+    with solar_system_ephemeris.set(_ephemeris()), quiet_erfa():
         pb, vb = get_body_barycentric_posvel(body, t)
         ps, vs = get_body_barycentric_posvel("sun", t)
     r_icrs = (pb - ps).get_xyz(xyz_axis=-1).to_value("km")

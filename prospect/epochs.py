@@ -19,6 +19,9 @@ from erfa import ErfaWarning
 from prospect.core.constants import DAY_S, JD_J2000
 from prospect.errors import InputError
 
+#: Julian date of the Unix epoch, 1970-01-01T00:00:00 UTC (the origin of numpy's datetime64).
+_JD_UNIX_EPOCH = 2440587.5
+
 __all__ = [
     "DE440_SPAN_JD_TDB",
     "TWO_BODY_SPAN_UTC",
@@ -139,7 +142,7 @@ def check_span(value, *, option: str | None, ephemeris: str) -> Time:
     t = as_time(value, option=option)
     with quiet_erfa():
         jd = np.atleast_1d(t.tdb.jd)
-        years = np.atleast_1d(t.utc.datetime64).astype("datetime64[Y]").astype(int) + 1970
+        years = np.atleast_1d(_utc_seconds(t)).astype("datetime64[Y]").astype(int) + 1970
     lo, hi = DE440_SPAN_JD_TDB
     bad = ~((jd >= lo + 1.0) & (jd <= hi - 1.0))
     if bad.any():
@@ -216,7 +219,24 @@ def utc_datetimes(seconds) -> np.ndarray:
     ok = np.isfinite(s)
     if ok.any():
         with quiet_erfa():
-            utc = time_from_tdb_seconds(s[ok]).utc.datetime64
-        ns = utc.astype("datetime64[ns]").astype(np.int64)
-        out[ok] = ((ns + 500_000_000) // 1_000_000_000).astype("datetime64[s]")
+            out[ok] = _utc_seconds(time_from_tdb_seconds(s[ok]))
     return out
+
+
+def _utc_seconds(t: Time) -> np.ndarray:
+    """``datetime64[s]`` of ``t`` in UTC, rounded to the nearest second.
+
+    Counted from the Unix epoch (JD 2440587.5 UTC) in whole seconds straight
+    from the two-part Julian date, never through ``datetime64[ns]``, whose
+    range (1677-09-21 to 2262-04-11) would wrap the dates of DE440's span
+    (1550-2650) outside it.  The two-part sum keeps ~10 us, far below the
+    rounding.
+
+    Examples
+    --------
+    >>> str(_utc_seconds(as_time(["2300-01-01T00:00:00.4", "1600-06-30T12:00:00"])))
+    "['2300-01-01T00:00:00' '1600-06-30T12:00:00']"
+    """
+    utc = t.utc
+    days = (np.asarray(utc.jd1) - _JD_UNIX_EPOCH) + np.asarray(utc.jd2)
+    return np.round(days * DAY_S).astype(np.int64).astype("datetime64[s]")
