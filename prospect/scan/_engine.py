@@ -119,6 +119,7 @@ def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = 
     from distributed import Client
 
     try:
+        _probe(address, timeout_s)
         return Client(address, timeout=f"{timeout_s}s", set_as_default=False)
     except (OSError, TimeoutError, ValueError) as exc:
         why = str(exc).splitlines()[0] if str(exc) else type(exc).__name__
@@ -126,6 +127,31 @@ def connect(address: str, timeout_s: float = SCHEDULER_TIMEOUT_S, option: str = 
             f"cannot reach the Dask scheduler at {address} within {timeout_s:g} s ({why})",
             option=option,
         ) from None
+
+
+def _probe(address: str, timeout_s: float) -> None:
+    """Open and close one plain connection to ``address`` before a Client is made.
+
+    A :class:`distributed.Client` that fails to connect lingers: at interpreter
+    exit its ``__del__`` waits ~20 s and prints a traceback.  The probe (a bare
+    comm, run in its own thread so a notebook's running event loop is no
+    obstacle) finds a malformed or unreachable address without one.  TLS
+    addresses need the user's security settings, so only the Client tries them.
+    """
+    import asyncio
+    from concurrent.futures import ThreadPoolExecutor
+
+    from distributed.comm import connect as comm_connect
+
+    if address.startswith(("tls://", "wss://")):
+        return
+
+    async def probe():
+        comm = await comm_connect(address, timeout=timeout_s)
+        await comm.close()
+
+    with ThreadPoolExecutor(1) as pool:
+        pool.submit(asyncio.run, probe()).result()
 
 
 def local_cluster(workers: int):

@@ -9,6 +9,7 @@ small memory budget, so the scan has several chunks and their order matters.
 from __future__ import annotations
 
 import logging
+import os
 import re
 import socket
 import time
@@ -190,3 +191,24 @@ def test_interrupted_cluster_rank_resumes(cluster):
     (todo, total) = _chunks_to_compute(notes)
     assert 0 < todo < total  # only the chunks not finished before the interrupt
     assert_same_rows(resumed, rank("nhats-human", **{**kw, "checkpoint": False}))
+
+
+@pytest.mark.parametrize("address", ["nosuch://x", "tcp://[::1", "garbage"])
+def test_malformed_scheduler_exits_cleanly(address, tmp_path):
+    """A malformed address: one stderr line, exit 1, and no lingering Client.
+
+    A Client that failed to connect used to wait ~20 s at exit and then print
+    ``Exception ignored in: <function Client.__del__ ...>`` and a traceback.
+    """
+    import subprocess
+    import sys
+
+    env = {**os.environ, "PROSPECT_CACHE_DIR": str(tmp_path)}
+    run = subprocess.run(
+        [sys.executable, "-m", "prospect", "rank", "-m", "nhats-human", "--catalog",
+         str(FIXTURE), "--no-checkpoint", "--ephemeris", "two-body", "--scheduler", address],
+        capture_output=True, text=True, env=env, timeout=120,
+    )  # fmt: skip
+    assert run.returncode == 1, run.stderr
+    lines = run.stderr.strip().splitlines()
+    assert len(lines) == 1 and lines[0].startswith("Error: --scheduler:"), run.stderr
