@@ -38,7 +38,7 @@ from prospect.cost.model import CostModel, load_cost_model
 from prospect.cost.result import PlanResult
 from prospect.cost.target import TargetInfo, resolve_target
 from prospect.cost.timeline import schedule, to_date
-from prospect.epochs import check_span
+from prospect.epochs import DE440_SPAN_JD_TDB, check_span
 from prospect.errors import InputError
 
 __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
@@ -48,6 +48,10 @@ __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
 #: (tracemalloc peak of :func:`prospect.cost.montecarlo.simulate`, 8 cost
 #: elements, mx-1 to S05, 200,000 draws), rounded up for profiles with more elements.
 BYTES_PER_DRAW = 160
+
+#: Longest stay a plan accepts: DE440's whole span (JD 2287184.5 to 2688976.5 TDB,
+#: Park et al. 2021), since every date of a plan must fall inside it.
+_MAX_STAY_DAYS = DE440_SPAN_JD_TDB[1] - DE440_SPAN_JD_TDB[0]
 
 
 def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: float, **kw) -> float:
@@ -414,6 +418,12 @@ def plan(
         recovery=recovery,
     )
     stay_days = as_days(stay_days, "stay_days", positive=True, allow_none=True)
+    if stay_days is not None and stay_days > _MAX_STAY_DAYS:
+        raise InputError(
+            f"must be at most {_MAX_STAY_DAYS:,.0f} days (the span of JPL's DE440, within "
+            f"which every date of a plan must fall), got {stay_days:g}",
+            option="stay_days",
+        )
     if shares is not None:  # names and sum, before any search
         _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
     start, flags = _start_date(start, ephemeris)

@@ -68,6 +68,7 @@ def _cases():
         add(f"rank-rt-step-{k}", [*RT, "--step", v], "--step")
         add(f"survey-step-{k}", [*SURVEY, "--step", v], "--step")
         add(f"plan-stay-days-{k}", [*PLAN, "--stay-days", v], "--stay-days")
+    add("plan-stay-days-huge", [*PLAN, "--stay-days", "1e9"], "--stay-days")  # was OverflowError
     add("rank-step-tiny", [*RANK_WIN, "--step", "1e-6"], "--step")
     add("rank-tof-step-tiny", [*RANK_WIN, "--tof-step", "1e-7"], "--tof-step")
     add("rank-tof-max-huge", [*RANK_WIN, "--tof-max", "1e9"], "--tof-max")
