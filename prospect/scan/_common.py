@@ -293,8 +293,8 @@ def parse_term_weights(text, terms, *, option: str) -> dict[str, float]:
     Raises
     ------
     InputError
-        A part that is not ``term=value``, an unknown term, or a value that is not a
-        finite number >= 0.
+        A part that is not ``term=value``, an unknown or repeated term, or a value
+        that is not a finite number >= 0.
 
     Examples
     --------
@@ -319,6 +319,8 @@ def parse_term_weights(text, terms, *, option: str) -> dict[str, float]:
             raise InputError(
                 f"unknown score term {key!r}; choose from {', '.join(terms)}", option=option
             )
+        if key in out:
+            raise InputError(f"score term {key!r} is given twice", option=option)
         try:
             w = float(value)
         except (TypeError, ValueError):

@@ -92,7 +92,7 @@ def _cases():
     add("rank-max-u-neg", [*RANK_WIN, "--max-u", "-1"], "--max-u")
     add("rank-min-diameter-neg", [*RANK_WIN, "--min-diameter-m", "-5"], "--min-diameter-m")
     add("rank-min-diameter-inf", [*RANK_WIN, "--min-diameter-m", "inf"], "--min-diameter-m")
-    for w in ("dv=nan", "dv=-1", "dv=inf", "mass=1", "dv"):
+    for w in ("dv=nan", "dv=-1", "dv=inf", "mass=1", "dv", "dv=1,dv=2"):
         add(f"rank-weights-{w}", [*RANK_WIN, "--weights", w], "--weights")
     add("rank-workers-neg", [*RANK_WIN, "--workers", "-1"], "--workers")
     add("rank-seed-neg", [*RANK_WIN, "-c", "lux-dsi-2016", "--seed", "-1"], "--seed")
@@ -117,6 +117,7 @@ def _cases():
         add(f"moon-arrival-inc-{v}", [*MOON, "--arrival-inc", v], "--arrival-inc")
     add("moon-top-0", [*MOON, "--top", "0"], "--top")
     add("moon-weights-bad", [*MOON, "--weights", "resource=nan"], "--weights")
+    add("moon-weights-twice", [*MOON, "--weights", "dv=1,dv=2"], "--weights")
     add("moon-weights-term", [*MOON, "--weights", "colour=1"], "--weights")
     add("survey-chunk-0", [*SURVEY, "--chunk-size", "0"], "--chunk-size")
     add("survey-workers-neg", [*SURVEY, "--workers", "-2"], "--workers")
