@@ -415,7 +415,7 @@ def porkchop(
 def _settings(mission, mode, parking_alt_km, revs, max_c3_km2_s2) -> MissionSpec:
     """Stage 1: the profile's scan settings with the arguments that override them."""
     spec = mission_spec(mission)
-    mode = mode or spec.mode
+    mode = spec.mode if mode is None else mode  # '' is a bad value, not "the default"
     if mode not in ("rendezvous", "flyby"):
         raise InputError(f"must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
     revs = spec.max_revs if revs is None else int(revs)

@@ -145,6 +145,7 @@ def _cases():
     add("rank-consortium-unknown", [*RANK_WIN, "-c", "no-such-club"], "--consortium")
     add("porkchop-target-unknown", ["porkchop", "2000 SG34", "--from", "2028-01-01"], "NAME")
     add("porkchop-mode-bad", [*PORK, "--mode", "orbit"], "--mode")
+    add("porkchop-mode-empty", [*PORK, "--mode", ""], "--mode")  # was read as the default
     add("porkchop-quantity-bad", [*PORK, "--quantity", "mass"], "--quantity")
     add("porkchop-plot-xyz", [*PORK, "--plot", "{tmp}/p.xyz"], "--plot")
     add("porkchop-plot-nodir", [*PORK, "--plot", f"{NOWHERE}/p.png"], "--plot")
