@@ -275,6 +275,29 @@ def _check_limits(**values) -> None:
             raise InputError(f"must be a positive number, not {value!r}", option=name)
 
 
+def check_min_records(min_records, max_bytes: float = MAX_DOWNLOAD_BYTES) -> None:
+    """Refuse a record floor that no download under the size cap could meet.
+
+    Every record takes more than one byte, so more records than ``max_bytes``
+    can never arrive (``--min-records 1e23`` used to be accepted and fail only
+    after the download).
+
+    Examples
+    --------
+    >>> check_min_records(40_000)
+    >>> check_min_records(10**23)
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: min_records: 100000000000000000000000 records can never arrive ...
+    """
+    if min_records is not None and float(min_records) > max_bytes:
+        raise InputError(
+            f"{min_records!r} records can never arrive in a download capped at "
+            f"{max_bytes:,.0f} bytes: every record takes more than one byte",
+            option="min_records",
+        )
+
+
 def check_url(url: str) -> None:
     """Refuse a URL that is not http, https or file, or that cannot be parsed.
 
@@ -361,6 +384,7 @@ def update_catalog(
     )
     max_bytes = math.ceil(max_bytes)
     max_unpacked = None if max_unpacked is None else math.ceil(max_unpacked)
+    check_min_records(min_records, max_bytes)
     current = describe_active()
     need = default_min_records() if min_records is None else int(min_records)
 

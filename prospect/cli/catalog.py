@@ -132,10 +132,16 @@ def update(
     before it replaces the active copy; on any failure the current catalog
     stays active.
     """
-    from prospect.catalog.update import DEFAULT_URL, check_url, update_catalog
+    from prospect.catalog.update import (
+        DEFAULT_URL,
+        check_min_records,
+        check_url,
+        update_catalog,
+    )
 
     url = DEFAULT_URL if url is None else url
     check_url(url)  # before the first word is printed
+    check_min_records(min_records)
     for name, value in (
         ("timeout", timeout),
         ("deadline", deadline),

@@ -132,6 +132,11 @@ def _cases():
     for v in ("0", "-1", "nan", "inf"):
         add(f"catalog-timeout-{v}", ["catalog", "update", "--timeout", v], "--timeout")
     add("catalog-min-records-0", ["catalog", "update", "--min-records", "0"], "--min-records")
+    add(
+        "catalog-min-records-huge",
+        ["catalog", "update", "--min-records", "99999999999999999999999"],
+        "--min-records",
+    )
 
     # --- names, choices, formats, files
     add("rank-mission-unknown", ["rank", "-m", "prospector-one"], "--mission")
