@@ -120,8 +120,13 @@ def test_two_identical_ranks_started_together_both_succeed(tmp_path):
     results = [p.communicate(timeout=600) for p in procs]
     for p, (_, err) in zip(procs, results, strict=True):
         assert p.returncode == 0, err.decode()
-    assert outs[0].read_bytes() == outs[1].read_bytes()
-    assert len(pd.read_json(outs[0])) == 4  # the four reachable objects
+    # Same rows, dates, flags and text; floats equal to 1e-9 relative (1 cm in a 10^7 km
+    # approach distance).  Not bytes: the n-body cache integrates the targets a run is
+    # missing in one IAS15 simulation, whose shared step size depends on which targets
+    # the other run had already cached, so a state can move by ~1 cm.
+    a, b = (pd.read_json(out) for out in outs)
+    pd.testing.assert_frame_equal(a, b, check_exact=False, rtol=1e-9, atol=0.0)
+    assert len(a) == 4  # the four reachable objects
     root = tmp_path / "cache" / "rank-checkpoints"
     assert not root.exists() or _files(root) == []  # each run removed its own
 
