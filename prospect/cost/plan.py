@@ -402,42 +402,11 @@ def plan(
     from prospect import data as _data
 
     model = model or load_cost_model()
-    launchers = _data.load_launchers() if launchers is None else launchers
     if isinstance(consortium, str):
         consortium = _data.get_consortium(consortium, consortia)
-    percentile = _check_settings(
-        model,
-        percentile,
-        rule,
-        fund_fraction,
-        ephemeris=ephemeris,
-        n_draws=n_draws,
-        seed=seed,
-        method=method,
-        feedstock_kg=feedstock_kg,
-        recovery=recovery,
-    )
-    stay_days = as_days(stay_days, "stay_days", positive=True, allow_none=True)
-    if stay_days is not None and stay_days > _MAX_STAY_DAYS:
-        raise InputError(
-            f"must be at most {_MAX_STAY_DAYS:,.0f} days (the span of JPL's DE440, within "
-            f"which every date of a plan must fall), got {stay_days:g}",
-            option="stay_days",
-        )
-    if shares is not None:  # names and sum, before any search
-        _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
-    start, flags = _start_date(start, ephemeris)
-    if launch_by is not None:
-        check_span(launch_by, option="launch_by", ephemeris=ephemeris)
-        launch_by = to_date(launch_by, option="launch_by")
-    tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
-    if tinfo.target_class is None and tinfo.kind == "nea":
-        flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
-    budgets, bflags = _cons.member_budgets(consortium, model)
-    flags += bflags
     kw = {
         "model": model,
-        "launchers": launchers,
+        "launchers": _data.load_launchers() if launchers is None else launchers,
         "resources": resources,
         "sites": sites,
         "seed": seed,
@@ -446,13 +415,21 @@ def plan(
         "prices": prices,
         "feedstock_kg": feedstock_kg,
         "recovery": recovery,
-        "stay_days": stay_days,
+        "stay_days": as_days(stay_days, "stay_days", positive=True, allow_none=True),
         "launch_by": launch_by,
         "include_speculative": include_speculative,
         "scan_kwargs": scan_kwargs,
         "allow_resize": allow_resize,
         "ephemeris": ephemeris,
     }
+    percentile, start, flags = _checked(
+        kw, consortium, percentile, rule, fund_fraction, shares, start
+    )
+    tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
+    if tinfo.target_class is None and tinfo.kind == "nea":
+        flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
+    budgets, bflags = _cons.member_budgets(consortium, model)
+    flags += bflags
     profiles = _profiles(mission, missions, tinfo)
     single = mission is not None
     cases, rejected = _evaluate_all(tinfo, profiles, start, single=single, kw=kw, progress=progress)
@@ -470,6 +447,37 @@ def plan(
     return _assemble(
         tinfo, consortium, cases, rejected, budgets, decision, flags, model=model, seed=seed
     )
+
+
+def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start) -> tuple:
+    """Every setting checked before any search (``kw``'s stay and launch-by in place):
+    ``(percentile, start date, flags)``."""
+    stay_days, ephemeris = kw["stay_days"], kw["ephemeris"]
+    percentile = _check_settings(
+        kw["model"],
+        percentile,
+        rule,
+        fund_fraction,
+        ephemeris=ephemeris,
+        n_draws=kw["n_draws"],
+        seed=kw["seed"],
+        method=kw["method"],
+        feedstock_kg=kw["feedstock_kg"],
+        recovery=kw["recovery"],
+    )
+    if stay_days is not None and stay_days > _MAX_STAY_DAYS:
+        raise InputError(
+            f"must be at most {_MAX_STAY_DAYS:,.0f} days (the span of JPL's DE440, within "
+            f"which every date of a plan must fall), got {stay_days:g}",
+            option="stay_days",
+        )
+    if shares is not None:  # names and sum, before any search
+        _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
+    start, flags = _start_date(start, ephemeris)
+    if kw["launch_by"] is not None:
+        check_span(kw["launch_by"], option="launch_by", ephemeris=ephemeris)
+        kw["launch_by"] = to_date(kw["launch_by"], option="launch_by")
+    return percentile, start, flags
 
 
 def _start_date(start, ephemeris: str) -> tuple:
