@@ -161,13 +161,7 @@ def read_fast(path: str | PathLike, *, skip_bad: bool = False) -> pd.DataFrame:
     (40874, 'mpc_nea_extended.json.gz')
     """
     df, attrs = _read_frame(path)
-    version = attrs.get("schema_version")
-    if version != SCHEMA_VERSION:
-        raise CatalogFormatError(
-            f"NEA table of schema version {version}, this prospect reads {SCHEMA_VERSION}; "
-            "convert it again",
-            path=path,
-        )
+    _check_table(attrs, df.columns, path)
     _check_sealed(df, path)
     _check_columns(df, path)
     df.attrs.update(attrs)
@@ -198,8 +192,6 @@ def _read_frame(path) -> tuple[pd.DataFrame, dict]:
 
 def _check_columns(df: pd.DataFrame, path) -> None:
     """Kinds of the columns (numbers where numbers belong) and unique designations."""
-    if list(df.columns) != list(NEA_COLUMNS):  # pandas metadata can rename them
-        raise CatalogFormatError("columns differ from the NEA table's", path=path)
     for col, dtype in NEA_COLUMNS.items():
         if dtype in ("float64", "Int64") and not pd.api.types.is_numeric_dtype(df[col]):
             raise CatalogFormatError(
@@ -236,6 +228,7 @@ def _check_sealed(df: pd.DataFrame, path) -> None:
 
 
 def _check_table(attrs: dict, columns: list, path) -> None:
+    """Schema version and column names (pandas metadata can rename columns)."""
     version = attrs.get("schema_version")
     if version != SCHEMA_VERSION:
         raise CatalogFormatError(
