@@ -10,7 +10,8 @@ Packed Provisional Designation Scheme") and "Packed Dates"
 
 import pytest
 from astropy.time import Time
-from hypothesis import given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from prospect.catalog.designations import (
@@ -154,7 +155,7 @@ def test_unpackable_numbers_raise_valueerror(bad):
         pack_number(bad)
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(st.integers(1, MAX_PACKED_NUMBER))
 def test_number_round_trip(n):
     packed = pack_number(n)
@@ -162,7 +163,7 @@ def test_number_round_trip(n):
     assert unpack_number(packed) == n
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(
     st.integers(1800, 2099),
     st.sampled_from("ABCDEFGHJKLMNOPQRSTUVWXY"),
@@ -180,7 +181,7 @@ def test_provisional_round_trip(year, half, second, cycle):
     assert unpack_provisional(packed) == text
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(st.dates(min_value=__import__("datetime").date(1800, 1, 1)))
 def test_packed_date_round_trip_and_jd_against_astropy(d):
     if d.year > 2099:

@@ -28,7 +28,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import assume, given, settings
+from fuzzing import fuzz
+from hypothesis import assume, given
 from hypothesis import strategies as st
 from shared_data import shared_file
 
@@ -358,7 +359,7 @@ def test_anomalies_vs_boinor():
         assert abs(mean_to_true(Mh, eh) - F_to_nu(M_to_F(Mh, eh), eh)) < 1e-12
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(
     M=st.floats(-math.pi, math.pi),
     e=st.one_of(st.floats(0.0, 0.999), st.sampled_from([0.0, 0.5, 0.9, 0.999])),
@@ -376,7 +377,7 @@ def test_mean_true_round_trip_elliptic(M, e):
     assert abs(diff) <= tol
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(
     M=st.floats(-200.0, 200.0),
     e=st.one_of(st.floats(1.0001, 20.0), st.sampled_from([1.5, 3.0])),
@@ -446,7 +447,7 @@ orbit_elements = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(orbit_elements)
 def test_coe_rv_round_trip(el):
     """coe2rv -> rv2coe -> coe2rv reproduces the state and, where they are well
@@ -538,7 +539,7 @@ states = st.tuples(
 )
 
 
-@settings(max_examples=300, deadline=None)
+@fuzz(default=300)
 @given(states)
 def test_propagate_state_invariants(s):
     """Heliocentric orbits with perihelion >= 0.05 AU (10 solar radii; the

@@ -22,7 +22,8 @@ import math
 import numpy as np
 import pytest
 from boinor.core.iod import izzo
-from hypothesis import assume, given, settings
+from fuzzing import fuzz
+from hypothesis import assume, given
 from hypothesis import strategies as st
 
 from prospect.core import status as S
@@ -167,7 +168,7 @@ def test_kepler_round_trip_lands_on_r2(revs, prograde, low_path):
     assert dv_mm_s.max() < ARRIVAL_DV_MM_S
 
 
-@settings(max_examples=200, deadline=None, derandomize=True)
+@fuzz(default=200)
 @given(
     r1_au=st.floats(0.3, 5.0),
     r2_au=st.floats(0.3, 5.0),

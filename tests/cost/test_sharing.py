@@ -19,7 +19,8 @@ import math
 
 import numpy as np
 import pytest
-from hypothesis import given, settings
+from fuzzing import fuzz
+from hypothesis import given
 from hypothesis import strategies as st
 
 from prospect.cost.sharing import (
@@ -76,7 +77,7 @@ def test_null_player_and_symmetry():
     assert phi.sum() == pytest.approx(10.0, abs=1e-12)
 
 
-@settings(max_examples=40, deadline=None)
+@fuzz(default=40)
 @given(n=st.integers(1, 6), seed=st.integers(0, 2**32 - 1))
 def test_exact_formula_matches_orderings_and_is_efficient(n, seed):
     rng = np.random.default_rng(seed)
