@@ -160,3 +160,20 @@ def test_a_mahlke_class_gives_the_class_albedo_when_none_is_measured():
     assert df["diameter_min_km"][0] == pytest.approx(diameter_from_h(20.0, 0.25), rel=1e-14)
     assert df["diameter_max_km"][0] == pytest.approx(diameter_from_h(20.0, 0.05), rel=1e-14)
     assert df["diameter_min_km"][2] == df["diameter_max_km"][2] == df["diameter_km"][2]
+
+
+def test_rows_are_matched_in_the_table_given_not_the_cached_shipped_index():
+    """The shipped table's index is kept between parses; any other table gets its own."""
+    import hashlib
+
+    from prospect._resources import catalog_path
+    from prospect.catalog.physical import PHYSICAL_FILE, _match, physical_digest, shipped_physical
+
+    tab = shipped_physical()
+    df = tab[["number", "designation"]].iloc[[5, 0, 7]].reset_index(drop=True)
+    assert _match(df, tab).tolist() == [5, 0, 7]
+    other = tab.iloc[[0, 5]].reset_index(drop=True)
+    assert _match(df, other).tolist() == [1, 0, -1]
+    assert _match(df, tab).tolist() == [5, 0, 7]
+    raw = catalog_path(PHYSICAL_FILE).read_bytes()
+    assert physical_digest() == hashlib.blake2b(raw, digest_size=20).hexdigest()
