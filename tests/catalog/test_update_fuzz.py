@@ -88,6 +88,7 @@ def srv():
     server.close()
 
 
+@pytest.mark.hypothesis  # its @given is inside: selected by `pytest -m hypothesis` like the rest
 def test_fuzz_update_against_a_local_server(srv, own_cache):
     srv.routes["/good.json.gz"] = Route(gzip.compress(BASES["nea.json"], mtime=0))
     update_catalog(srv.url("/good.json.gz"), timeout=5, min_records=N_GOOD)
