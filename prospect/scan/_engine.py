@@ -39,6 +39,7 @@ from dataclasses import dataclass
 from prospect.errors import InputError
 
 __all__ = [
+    "LOCAL_CLUSTER_CONFIG",
     "SCHEDULER_TIMEOUT_S",
     "Engine",
     "connect",
@@ -65,6 +66,22 @@ _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
 WORKER_MMAP_THRESHOLD_BYTES = 32 * 2**20
 WORKER_TRIM_THRESHOLD_BYTES = 2 * WORKER_MMAP_THRESHOLD_BYTES
 _malloc_tuned: list[bool] = []
+
+#: Dask settings of prospect's own LocalCluster (design choices, measured with
+#: ``benchmarks/bench_survey.py``).  The workers' statistical profiler samples every
+#: task thread each 10 ms (~3 % of a core per worker).  The event-loop watchdog tick
+#: (default 20 ms), the workers' memory monitor (100 ms) and the system monitor
+#: (500 ms) cost, idle, 17.6 ms of CPU per second in each of 2 workers and 41 ms per
+#: second in this process (scheduler and nannies): 3.8 % of 2 cores that the chunks
+#: compete for once every core has a worker.  With the values here: 3-4 ms per worker
+#: and 8 ms here.  They only slow the dashboard's figures and the memory check (the
+#: chunks' memory is bounded, :meth:`prospect.survey._plan.SurveyPlan.worker_bound_bytes`).
+LOCAL_CLUSTER_CONFIG = {
+    "distributed.worker.profile.enabled": False,
+    "distributed.admin.tick.interval": "500ms",
+    "distributed.worker.memory.monitor-interval": "1s",
+    "distributed.admin.system-monitor.interval": "2s",
+}
 
 
 def tune_worker_malloc() -> bool:
@@ -160,10 +177,8 @@ def local_cluster(workers: int):
     import dask
     from distributed import Client, LocalCluster
 
-    # The workers' statistical profiler samples every task thread each 10 ms; on a
-    # cluster as large as the cores it took ~3 % of a core per worker from the chunks
-    # (benchmarks/bench_survey.py).  The Nanny hands this config to its workers.
-    with dask.config.set({"distributed.worker.profile.enabled": False}):
+    # The Nanny hands this config to its workers.
+    with dask.config.set(LOCAL_CLUSTER_CONFIG):
         cluster = LocalCluster(
             n_workers=workers,
             threads_per_worker=1,

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import datetime as _dt
-import io
 import math
 from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
+import pyarrow as pa
+import pyarrow.parquet as pq
 
 from prospect._io import write_atomic
 from prospect._version import __version__
@@ -191,12 +192,14 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
         f"finished before, {len(tasks)} to compute"
     )
     done_count = [len(finished)]
-    tables: dict[int, pd.DataFrame] = {}
+    tables: dict = {}
 
     def done(index: int, data: bytes) -> None:
         store.write_chunk(out, key, index, data)
-        # decoded now, while the workers compute, not all at the end
-        tables[index] = pd.read_parquet(io.BytesIO(data))
+        # decoded now, while the workers compute, not all at the end; to Arrow only
+        # (2.5 ms a chunk): one conversion of the whole table to pandas at the end
+        # costs what one chunk's does, per chunk it was 4.4 ms more
+        tables[index] = pq.read_table(pa.BufferReader(data))
         done_count[0] += 1
         if progress is not None:
             progress(done_count[0], n_chunks)
@@ -232,9 +235,18 @@ def _survey(plan, table, out, chunk_size, resume, scheduler, workers, client, pr
 
 def _gather(out: Path, key: str, n_chunks: int, tables: dict) -> pd.DataFrame:
     """Every chunk in chunk order: what :func:`store.read_results` reads from the chunk
-    files, with the chunks of this run decoded from their bytes as they arrived."""
-    parts = [tables[i] if i in tables else pd.read_parquet(store.chunk_path(out, key, i))
+    files, with the chunks of this run decoded from their bytes as they arrived.
+
+    The Arrow tables of the chunks are joined and converted to pandas once
+    (``to_pandas`` as :func:`prospect._cache.read_frame`); chunks whose column
+    types differ (a column all-missing in one chunk) are converted one by one and
+    joined by pandas, as before.
+    """
+    parts = [tables[i] if i in tables else pq.read_table(store.chunk_path(out, key, i))
              for i in range(n_chunks)]  # fmt: skip
-    result = pd.concat(parts, ignore_index=True)
+    try:
+        result = pa.concat_tables(parts).to_pandas()
+    except (pa.ArrowInvalid, pa.ArrowTypeError):
+        result = pd.concat([t.to_pandas() for t in parts], ignore_index=True)
     result.attrs["complete"] = True
     return result
