@@ -137,6 +137,8 @@ def _physical_then_fill(path) -> None:
 
 PHYS_HEADER = PHYS_LINES[0].split(",")
 PHYS_NUMERIC = ["number", "albedo", "diameter_km"]
+#: The 30 rows as text cells, parsed once (each example copies it).
+PHYS_CELLS = pd.read_csv(io.StringIO("\n".join(PHYS_LINES)), dtype=str, keep_default_na=False)
 
 
 @FUZZ
@@ -148,7 +150,7 @@ PHYS_NUMERIC = ["number", "albedo", "diameter_km"]
     ),
 )
 def test_physical_table_values_changed(fuzz_dir, cells):
-    tab = pd.read_csv(io.StringIO("\n".join(PHYS_LINES)), dtype=str, keep_default_na=False)
+    tab = PHYS_CELLS.copy()
     for row, col, value in cells:
         tab.loc[row - 1, col] = repr(value)
     path = fuzz_dir / "physical.csv"
