@@ -14,9 +14,10 @@ outbound leg costs ``O[i, j]`` (Earth at ``i`` -> target at ``j``), return
 leg costs ``R[d2, a2]`` and their range minima ``M = range_min(R)``: the best
 trip through ``(i, j)`` with stay ``>= s`` and duration ``<= D`` costs
 ``O[i, j] + M[j + s, i + D]``.  :func:`screened_search` runs those stages
-once per target and feeds them to the search's own least-delta-v and
-shortest-trip stages and to the two reductions here, after dropping the
-targets that no trip can make feasible (:func:`may_be_feasible`).
+once per target and feeds them to the search's compiled least-delta-v and
+shortest-trip kernel (:func:`prospect.core.lattice.lattice_best`) and to the
+two reductions here, after dropping the targets that no trip can make
+feasible (:func:`may_be_feasible`).
 """
 
 from __future__ import annotations
@@ -24,14 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from prospect.scan._lattice import (
-    RoundTripLattice,
-    _least_dv,
-    _outbound_costs,
-    _return_costs,
-    _shortest,
-    range_min,
-)
+from prospect.scan._lattice import RoundTripLattice, leg_costs, range_min
 from prospect.scan._mission import MissionSpec
 
 __all__ = [
@@ -160,15 +154,33 @@ def class_minima(out_cost, M, lat: RoundTripLattice, stay_ks, dur_ks, limit: flo
     return out
 
 
+def _dense(out_c, ret_c, lat: RoundTripLattice):
+    """Leg costs of :func:`prospect.scan._lattice.leg_costs` as the full arrays of
+    ``_outbound_costs`` and ``_return_costs``: ``O[n, i, j]`` (N, n_dep, L) and
+    ``R[n, d2, a2]`` (N, L, L), inf where no leg."""
+    n, nD, L = out_c.shape[0], lat.n_dep, lat.size
+    i = np.arange(nD)[:, None]
+    out = np.full((n, nD, L), np.inf)
+    out[:, i, i + lat.legs[None, :]] = out_c
+    d2 = np.arange(L)[:, None]
+    a2 = d2 + lat.legs[None, :]
+    ok = a2 < L
+    R = np.full((n, L, L), np.inf)
+    R[:, np.broadcast_to(d2, a2.shape)[ok], a2[ok]] = ret_c[:, ok]
+    return out, R
+
+
 def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
     """``lattice_search`` of N targets, plus their viable counts and class minima.
 
     The stages of :func:`prospect.scan._lattice.lattice_search`, run once:
-    outbound costs for every target; for the targets :func:`may_be_feasible`
-    keeps, return costs, range minima, the least-delta-v and the shortest trip
-    (the others get what the search reports for a target without a feasible
-    trip: indices -1, cost NaN), then :func:`count_viable` and
-    :func:`class_minima` for the targets with a feasible trip.
+    leg costs of every target (:func:`prospect.scan._lattice.leg_costs`); for
+    the targets :func:`may_be_feasible` keeps, the least-delta-v and the
+    shortest trip (the compiled :func:`prospect.core.lattice.lattice_best`, which
+    equals the NumPy stages date for date; the others get what the search
+    reports for a target without a feasible trip: indices -1, cost NaN); then,
+    for the targets with a feasible trip, the range minima, :func:`count_viable`
+    and :func:`class_minima`.  Each leg is solved once.
 
     Parameters
     ----------
@@ -188,6 +200,8 @@ def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
     counts : ndarray of int64, shape (N,)
     classes : ndarray, shape (N, len(stay_ks) * len(dur_ks))
     """
+    from prospect.core.lattice import lattice_best
+
     n = r_t.shape[0]
     limit = objective_limit(spec)
     found = {}
@@ -197,21 +211,20 @@ def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
             found[f"{kind}_i{m}"] = np.full(n, -1, dtype=np.int64)
     counts = np.zeros(n, dtype=np.int64)
     classes = np.full((n, len(stay_ks) * len(dur_ks)), np.nan)
-    out_cost = _outbound_costs(r_e, v_e, r_t, v_t, lat, spec)
-    keep = np.flatnonzero(may_be_feasible(out_cost, limit))
+    out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    keep = np.flatnonzero(may_be_feasible(out_c, limit))
     if not keep.size:
         return found, counts, classes
-    o = out_cost[keep]
-    del out_cost
-    R = _return_costs(r_e, v_e, r_t[keep], v_t[keep], lat, spec)
-    M, arg_d2, arg_a2 = range_min(R)
-    sub = _least_dv(o, M, arg_d2, arg_a2, lat, spec.limit_km_s)
-    sub.update(_shortest(o, M, arg_d2, arg_a2, lat, spec.limit_km_s))
-    for name, arr in found.items():
-        arr[keep] = sub[name]
-    good = np.flatnonzero(sub["min_dv_i0"] >= 0)
+    idx, cost = lattice_best(out_c[keep], ret_c[keep], lat.k_min, lat.stay_k, lat.dur_k,
+                             spec.limit_km_s, shortest=True)  # fmt: skip
+    for c, kind in enumerate(("min_dv", "min_dur")):
+        found[f"{kind}_cost"][keep] = cost[:, c]
+        for m in range(4):
+            found[f"{kind}_i{m}"][keep] = idx[:, c, m]
+    good = keep[idx[:, 0, 0] >= 0]
     if good.size:
-        counts[keep[good]] = count_viable(o[good], R[good], M[good], lat, limit)
-        cls = class_minima(o[good], M[good], lat, stay_ks, dur_ks, limit)
-        classes[keep[good]] = cls.reshape(good.size, -1)
+        o, R = _dense(out_c[good], ret_c[good], lat)
+        M = range_min(R)[0]
+        counts[good] = count_viable(o, R, M, lat, limit)
+        classes[good] = class_minima(o, M, lat, stay_ks, dur_ks, limit).reshape(good.size, -1)
     return found, counts, classes

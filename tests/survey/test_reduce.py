@@ -96,6 +96,46 @@ def test_count_and_class_minima_equal_brute_force(small):
     assert got_min[0, -1] == pytest.approx(found["min_dv_cost"][0], abs=1e-12)
 
 
+def test_screened_search_equals_the_numpy_stages():
+    """The survey's search (each leg solved once, the compiled lattice_best on the kept
+    targets, the reductions on the feasible ones) gives the dates, costs, counts and
+    class minima of the NumPy stages run on every target: range minima, least-delta-v,
+    shortest trip, count_viable and class_minima (bitwise)."""
+    from prospect.catalog import load_neas
+    from prospect.scan._lattice import _least_dv, _shortest
+    from prospect.survey._chunk import earth_states, target_states
+    from prospect.survey._reduce import screened_search
+
+    full = load_neas(None)
+    rows = pd.concat(
+        [
+            full[full["designation"].isin(["2000 SG344", "2006 RH120"])],
+            full.iloc[np.random.default_rng(11).choice(len(full), 14, replace=False)],
+        ]
+    ).reset_index(drop=True)
+    spec = nhats_spec("nhats-human")
+    lat = RoundTripLattice.make(
+        "2028-01-01", "2028-12-31", step_days=10.0, max_duration_days=450, min_stay_days=8,
+        min_leg_days=10,
+    )  # fmt: skip
+    r_e, v_e = earth_states(lat.seconds, "two-body")
+    r_t, v_t = target_states(rows, lat.seconds, "two-body")
+    stay_ks, dur_ks = [1, 2, 4], [12, 30, lat.dur_k]
+    found, counts, classes = screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks)
+    o, R = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    M, arg_d2, arg_a2 = range_min(R)
+    want = _least_dv(o, M, arg_d2, arg_a2, lat, spec.limit_km_s)
+    want.update(_shortest(o, M, arg_d2, arg_a2, lat, spec.limit_km_s))
+    for name, arr in want.items():
+        np.testing.assert_array_equal(found[name], arr, err_msg=name)
+    good = want["min_dv_i0"] >= 0
+    assert 2 <= good.sum() < len(rows)  # feasible and infeasible targets both present
+    limit = spec.max_total_dv_km_s
+    np.testing.assert_array_equal(counts, np.where(good, count_viable(o, R, M, lat, limit), 0))
+    cls = class_minima(o, M, lat, stay_ks, dur_ks, limit).reshape(len(rows), -1)
+    np.testing.assert_array_equal(classes, np.where(good[:, None], cls, np.nan))
+
+
 def test_blocks_reduce_to_the_whole_period_lattice():
     """Two launch-year blocks give the minimum, count and shortest trip of one lattice
     over both years (every trip belongs to the block of its departure)."""
