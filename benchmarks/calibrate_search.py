@@ -107,20 +107,71 @@ def calibrate_oneway(n_limit: int | None) -> None:
             print(f"{name:13s} {f!s:8s} " + " ".join(cells))
 
 
-RT_WINDOW_FACTORS = ((2, 2), (4, 4), (8, 4))
+#: Leg thinnings ``(every date, every leg length, first leg length)`` of the stage-1
+#: window bound measured (first leg length as an index of the fine legs: offsets 2
+#: and 6 pick the legs of the 20- and 40-day sub-lattices).
+RT_WINDOW_FACTORS = (
+    (2, 2, 0), (4, 4, 0), (4, 4, 2), (8, 4, 0), (4, 8, 0), (6, 6, 0), (8, 8, 0), (8, 8, 2),
+    (8, 8, 6), (12, 6, 0), (12, 12, 0), (16, 8, 0),
+)  # fmt: skip
+#: Sub-lattices of every 2nd, 4th and 8th date whose least cost is measured.
+RT_SUB_LATTICES = ("lattice", "lattice_20d", "lattice_40d")
 #: Levels above the round-trip limit, km/s, up to which the search's bounds are
 #: checked (the n-body stage's round-trip approach margin is 0.7 km/s).
 RT_BOUND_LEVELS = (0.7, 1.5)
 
 
-def calibrate_roundtrip(n_limit: int | None, sample: int | None = None) -> None:
+def _rt_values(r_e, v_e, r_t, v_t, lat, spec) -> dict:
+    """Every stage value of a batch of targets from one fine leg-cost solve.
+
+    The thinned window bounds and the 10-day sub-lattice use subsets of the
+    fine lattice's legs (slices of its arrays), so each leg is solved once.
+    """
+    from prospect.core.lattice import lattice_best
+    from prospect.scan._lattice import leg_costs
+    from prospect.scan.search import coarse_lattice, window_bound
+
+    out, ret = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    vals = {
+        "fine": lattice_best(out, ret, lat.k_min, lat.stay_k, lat.dur_k, shortest=False)[1][:, 2],
+        "window": window_bound(out, ret, lat),
+        "out_min": out.min(axis=(1, 2)),
+        "ret_min": ret.min(axis=(1, 2)),
+    }
+    for fd, fk, k0 in RT_WINDOW_FACTORS:
+        sub = out[:, ::fd, k0::fk], ret[:, ::fd, k0::fk]
+        vals[f"window_{fd}_{fk}_{k0}"] = window_bound(*sub, lat, fd)
+    # the 10- and 20-day sub-lattices: their legs are fine legs (even dates and lengths)
+    c = lat
+    for name in RT_SUB_LATTICES:
+        c, step = coarse_lattice(c), 2 * (c.step_days / lat.step_days)
+        step = round(step)
+        kk0 = step * c.k_min - lat.k_min
+        assert kk0 >= 0 and c.step_days == step * lat.step_days, "sub-lattice legs not fine legs"
+        nk = c.k_max - c.k_min + 1
+        out_c = out[:, ::step, kk0::step][:, : c.n_dep, :nk]
+        ret_c = ret[:, ::step, kk0::step][:, : c.size, :nk]
+        best = lattice_best(out_c, ret_c, c.k_min, c.stay_k, c.dur_k, shortest=False)
+        vals[name] = best[1][:, 2]
+    return vals
+
+
+def calibrate_roundtrip(n_limit: int | None, sample: int | None = None, save=None) -> None:
+    """Stage values of every object (or a seeded sample) on rank's default lattice.
+
+    Prints ``max(C - F)`` of each stage against the fine value it stands for
+    and, with ``save``, writes every target's values to that ``.npz`` file
+    (keys as :func:`_rt_values`, plus ``designation`` and ``sh_dv`` the
+    Shoemaker-Helin delta-v) for designs of other stages.
+    """
     from prospect.catalog import load_neas
-    from prospect.scan._lattice import RoundTripLattice, lattice_search
+    from prospect.core.deltav import shoemaker_helin
+    from prospect.scan._lattice import RoundTripLattice
     from prospect.scan._targets import earth_model
     from prospect.scan.rank.chunks import propagate as _propagate
     from prospect.scan.rank.grid import default_window
     from prospect.scan.roundtrip import nhats_spec
-    from prospect.scan.search import coarse_lattice_cost, roundtrip_window_bound
+    from prospect.scan.search import coarse_lattice, coarse_lattice_cost
     from prospect.targets import element_arrays as _elements
 
     table = load_neas()
@@ -140,32 +191,43 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None) -> None:
     el = _elements(table)
     n = len(table)
     print(f"round trip {start} .. {end}: {lat.n_dep} departures, {lat.size} dates, {n} objects")
-    fine_w, fine_rt, coarse_rt = [], [], []
-    coarse_w = {f: [] for f in RT_WINDOW_FACTORS}
+    parts: dict[str, list] = {}
     t0 = time.perf_counter()
     step = 100
     for a in range(0, n, step):
         b = min(n, a + step)
         r_t, v_t = _propagate({k: v[a:b] for k, v in el.items()}, sec)
-        fine_w.append(roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec))
-        for f in RT_WINDOW_FACTORS:
-            coarse_w[f].append(roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, f))
-        fine_rt.append(lattice_search(r_e, v_e, r_t, v_t, lat, spec)["least_cost"])
-        coarse_rt.append(coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec))
-        if (a // step) % 5 == 0:
+        vals = _rt_values(r_e, v_e, r_t, v_t, lat, spec)
+        if a == 0:  # the sliced sub-lattices are the ones solved from their own dates
+            direct = coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec)
+            np.testing.assert_allclose(vals["lattice"], direct, rtol=1e-12)
+            c2, m = coarse_lattice(lat), coarse_lattice(lat).size
+            sub = (r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m])
+            direct = coarse_lattice_cost(*sub, c2, spec)
+            np.testing.assert_allclose(vals["lattice_20d"], direct, rtol=1e-12)
+        for k, v in vals.items():
+            parts.setdefault(k, []).append(v)
+        if (a // step) % 20 == 0:
             print(f"  {b} objects, {time.perf_counter() - t0:.0f} s", flush=True)
-    fw = np.concatenate(fine_w)
-    frt = np.concatenate(fine_rt)
-    crt = np.concatenate(coarse_rt)
-    feas = frt <= limit
-    print(f"round trip: {time.perf_counter() - t0:.0f} s; {int(feas.sum())} of {n} feasible")
+    v = {k: np.concatenate(p) for k, p in parts.items()}
+    a_au, ecc, inc = (table[c].to_numpy(float) for c in ("a_au", "e", "inc_deg"))
+    v["sh_dv"] = np.asarray(shoemaker_helin(a_au, ecc, inc))
+    if save:
+        np.savez_compressed(save, designation=table["designation"].to_numpy(str), **v)
+    _report_roundtrip(v, limit, n, time.perf_counter() - t0)
+
+
+def _report_roundtrip(v: dict, limit: float, n: int, seconds: float) -> None:
+    fw, frt, crt = v["window"], v["fine"], v["lattice"]
+    print(f"round trip: {seconds:.0f} s; {int(np.sum(frt <= limit))} of {n} feasible")
+    ok = np.isfinite(frt)
+    assert np.all(fw[ok] <= frt[ok] + 1e-9), "bound above a trip"
     sel = fw <= limit
-    assert np.all(fw[np.isfinite(frt)] <= frt[np.isfinite(frt)] + 1e-9), "bound above a trip"
     print(f"stage 1 window bound on every leg <= {limit:g}: {int(sel.sum())} targets")
-    for f in RT_WINDOW_FACTORS:
-        cw = np.concatenate(coarse_w[f])
+    for fd, fk, k0 in RT_WINDOW_FACTORS:
+        cw = v[f"window_{fd}_{fk}_{k0}"]
         m = float(np.max(cw[sel] - fw[sel])) if sel.any() else float("nan")
-        print(f"  legs thinned {f}: max(C - F) = {m:.3f} km/s; C <= limit + margin: "
+        print(f"  legs thinned {(fd, fk, k0)}: max(C - F) = {m:.3f} km/s; C <= limit + margin: "
               f"{int(np.sum(cw <= limit + 1.25 * m + 0.05))} targets")  # fmt: skip
         # the n-body stage reads C - margin as a lower bound of the least cost F_rt
         # up to the limit plus its approach margin: C - F_rt over targets with F_rt <= L
@@ -188,11 +250,12 @@ def main() -> None:
     ap.add_argument("--limit", type=int, default=None, help="first N catalog objects only")
     ap.add_argument("--only", choices=("oneway", "roundtrip"))
     ap.add_argument("--sample", type=int, default=None, help="round trip: seeded sample size")
+    ap.add_argument("--save", default=None, help="round trip: write every target's values (.npz)")
     args = ap.parse_args()
     if args.only in (None, "oneway"):
         calibrate_oneway(args.limit)
     if args.only in (None, "roundtrip"):
-        calibrate_roundtrip(args.limit, args.sample)
+        calibrate_roundtrip(args.limit, args.sample, args.save)
 
 
 if __name__ == "__main__":

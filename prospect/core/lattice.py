@@ -32,7 +32,15 @@ import math
 import numpy as np
 from numba import njit, prange
 
-__all__ = ["lattice_best"]
+from prospect.core.lambert import _solve_one
+
+__all__ = ["DEPARTURE_KINDS", "lattice_best", "leg_cost_from_vinf", "leg_costs_into"]
+
+#: Departure terms of an outbound leg's cost (:func:`leg_costs_into`): ``"burn"``
+#: ``sqrt(v^2 + p) - q`` (an impulsive burn from a circular orbit, p = 2 mu / r,
+#: q = sqrt(mu / r)), ``"excess"`` ``max(v - p, 0)`` (what a kick stage of excess
+#: speed p leaves), ``"zero"`` (the launcher pays).
+DEPARTURE_KINDS = ("burn", "excess", "zero")
 
 #: Fields of :func:`lattice_best`'s output, in its column order.
 FIELDS = ("i0", "i1", "i2", "i3")
@@ -220,3 +228,151 @@ def lattice_best(out_cost, ret_cost, k_min, stay_k, dur_k, limit=None, *, shorte
     if n:
         _best_all(out, ret, int(k_min), int(stay_k), int(dur_k), lim, bool(shortest), res, cost)
     return res, cost
+
+
+@njit(cache=True, error_model="numpy")
+def _leg_cost(vd, va, out_leg, kind, p, q, max_c3, p_entry, q_entry):
+    """Cost of one leg from its departure and arrival v-infinities (inf: none or not allowed)."""
+    if not (vd == vd and va == va):
+        return np.inf
+    if out_leg:
+        if kind == 0:
+            dep = math.sqrt(vd * vd + p) - q
+        elif kind == 1:
+            dep = vd - p if vd > p else 0.0
+        else:
+            dep = 0.0
+        cost = dep + va
+        if vd * vd > max_c3:
+            return np.inf
+    else:
+        burn = math.sqrt(va * va + p_entry) - q_entry
+        cost = vd + (burn if burn > 0.0 else 0.0)
+    return cost if math.isfinite(cost) else np.inf
+
+
+@njit(cache=True, error_model="numpy")
+def _legs_one(t, mu, r1, v1, r2, v2, i1, i2, tof, at_a, at_b, dest, params):
+    t1 = np.int64(t) if r1.shape[0] > 1 else np.int64(0)
+    t2 = np.int64(t) if r2.shape[0] > 1 else np.int64(0)
+    out_leg = params[0] > 0.5
+    kind = int(params[1])
+    for c in range(i1.size):
+        a = i1[c]
+        b = i2[c]
+        x1, y1, z1, x2, y2, z2, _ = _solve_one(
+            mu, r1[t1, a, 0], r1[t1, a, 1], r1[t1, a, 2],
+            r2[t2, b, 0], r2[t2, b, 1], r2[t2, b, 2], tof[c], 0, True, True,
+        )  # fmt: skip
+        dx = x1 - v1[t1, a, 0]
+        dy = y1 - v1[t1, a, 1]
+        dz = z1 - v1[t1, a, 2]
+        ex = x2 - v2[t2, b, 0]
+        ey = y2 - v2[t2, b, 1]
+        ez = z2 - v2[t2, b, 2]
+        vd = math.sqrt(dx * dx + dy * dy + dz * dz)
+        va = math.sqrt(ex * ex + ey * ey + ez * ez)
+        dest[t, at_a[c], at_b[c]] = _leg_cost(
+            vd, va, out_leg, kind, params[2], params[3], params[4], params[5], params[6]
+        )
+
+
+@njit(parallel=True, cache=True, error_model="numpy")
+def _legs_into(mu, r1, v1, r2, v2, i1, i2, tof, at_a, at_b, dest, params):
+    for t in prange(dest.shape[0]):
+        _legs_one(t, mu, r1, v1, r2, v2, i1, i2, tof, at_a, at_b, dest, params)
+
+
+def leg_costs_into(dest, at, mu_km3_s2, r1, v1, r2, v2, i1, i2, tof_s, *, leg, departure=None,
+                   max_c3_km2_s2=None, entry=None):  # fmt: skip
+    """Costs of listed Lambert legs of many targets, written into ``dest`` (in place).
+
+    Leg ``c`` of target ``t`` is the zero-revolution prograde arc (Izzo 2015,
+    :mod:`prospect.core.lambert`) from body 1 at date index ``i1[c]`` to body
+    2 at ``i2[c]`` in ``tof_s[c]``, as :func:`prospect.core.transfer.leg_vinf`
+    solves it; its cost goes to ``dest[t, at[0][c], at[1][c]]``, km/s:
+
+    * ``leg="out"``: the departure term of ``v_dep`` (``departure = (kind, p,
+      q)``, a kind of :data:`DEPARTURE_KINDS`) plus ``v_arr``; ``inf`` where
+      ``v_dep^2 > max_c3_km2_s2``;
+    * ``leg="return"``: ``v_dep`` plus the entry burn ``max(0, sqrt(v_arr^2 +
+      p) - q)`` with ``entry = (p, q)`` (``p = 2 mu_E / r_entry``, ``q`` the
+      allowed entry speed; None: no burn),
+
+    ``v_dep, v_arr`` the v-infinities relative to the bodies; ``inf`` where
+    the arc has none.
+
+    Parameters
+    ----------
+    dest : ndarray, shape (n_t, A, B), float64, C-contiguous
+        Written at the listed positions only.
+    at : tuple of two int arrays, shape (n_c,)
+    mu_km3_s2 : float
+    r1, v1, r2, v2 : ndarray, shape (1 or n_t, m, 3)
+        Body states at their dates, km, km/s (either body shared by all
+        targets with a leading axis of 1).
+    i1, i2 : array_like of int, shape (n_c,)
+    tof_s : array_like, shape (n_c,)
+
+    Examples
+    --------
+    >>> au, mu = 149597870.7, 1.32712440018e11
+    >>> vc = np.sqrt(mu / au)
+    >>> r = np.array([[[au, 0, 0], [0, au, 0]]]); v = np.array([[[0, vc, 0], [-vc, 0, 0]]])
+    >>> dest = np.full((1, 1, 1), np.nan)
+    >>> _ = leg_costs_into(dest, ([0], [0]), mu, r, v, 1.2 * r, v / np.sqrt(1.2), [0], [1],
+    ...                    [120 * 86400.0], leg="out", departure=("zero", 0.0, 0.0))
+    >>> bool(np.isfinite(dest).all())
+    True
+    """
+    arrs = [np.ascontiguousarray(x, dtype=np.float64) for x in (r1, v1, r2, v2)]
+    i1 = np.ascontiguousarray(i1, dtype=np.int64)
+    i2 = np.ascontiguousarray(i2, dtype=np.int64)
+    tof = np.ascontiguousarray(tof_s, dtype=np.float64)
+    at_a = np.ascontiguousarray(at[0], dtype=np.int64)
+    at_b = np.ascontiguousarray(at[1], dtype=np.int64)
+    if not (dest.flags.c_contiguous and dest.dtype == np.float64 and dest.ndim == 3):
+        raise ValueError("dest must be a C-contiguous float64 array (n_t, A, B)")
+    if not (i2.shape == i1.shape == tof.shape == at_a.shape == at_b.shape and i1.ndim == 1):
+        raise ValueError("i1, i2, tof_s and at must be 1-D of one length")
+    params = _params(leg, departure, max_c3_km2_s2, entry)
+    if dest.shape[0] and i1.size:
+        _legs_into(float(mu_km3_s2), *arrs, i1, i2, tof, at_a, at_b, dest, params)
+    return dest
+
+
+def _params(leg, departure, max_c3_km2_s2, entry) -> np.ndarray:
+    """The cost parameters of :func:`_legs_into` (see :func:`leg_costs_into`)."""
+    if leg == "out":
+        kind, p, q = departure
+        c3 = np.inf if max_c3_km2_s2 is None else max_c3_km2_s2
+        params = (1.0, float(DEPARTURE_KINDS.index(kind)), p, q, c3, 0.0, 0.0)
+    elif leg == "return":
+        p_e, q_e = (0.0, np.inf) if entry is None else entry
+        params = (0.0, 0.0, 0.0, 0.0, np.inf, p_e, q_e)
+    else:
+        raise ValueError(f"leg must be 'out' or 'return', got {leg!r}")
+    return np.array(params, dtype=np.float64)
+
+
+@njit(cache=True, error_model="numpy")
+def _costs_of(vd, va, params, out):
+    for c in range(vd.size):
+        out[c] = _leg_cost(vd[c], va[c], params[0] > 0.5, int(params[1]), params[2], params[3],
+                           params[4], params[5], params[6])  # fmt: skip
+
+
+def leg_cost_from_vinf(vinf_dep_km_s, vinf_arr_km_s, *, leg, departure=None, max_c3_km2_s2=None,
+                       entry=None) -> np.ndarray:  # fmt: skip
+    """The cost :func:`leg_costs_into` gives a leg of these v-infinities, km/s.
+
+    Examples
+    --------
+    >>> leg_cost_from_vinf([1.0, 3.0], [2.0, 2.0], leg="out", departure=("excess", 2.0, 0.0))
+    array([2., 3.])
+    """
+    vd = np.ascontiguousarray(vinf_dep_km_s, dtype=np.float64).ravel()
+    va = np.ascontiguousarray(vinf_arr_km_s, dtype=np.float64).ravel()
+    out = np.empty(vd.size)
+    _costs_of(vd, va, _params(leg, departure, max_c3_km2_s2, entry), out)
+    return out

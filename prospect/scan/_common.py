@@ -6,6 +6,7 @@ objects, ISO strings or dates at its boundary (converted once here).
 
 from __future__ import annotations
 
+import functools
 import math
 import os
 from dataclasses import dataclass
@@ -262,8 +263,12 @@ def iso_dates(seconds) -> np.ndarray | str:
 
     The date of the time rounded to the second (:func:`datetimes`), so a grid
     date that is UTC midnight to within a millisecond shows as that day.
+    One date at a time is remembered (:func:`_iso_date`): the rows of a
+    scan repeat the few hundred dates of its grid.
     """
     s = np.asarray(seconds, dtype=float)
+    if s.ndim == 0:
+        return _iso_date(float(s)) if math.isfinite(s) else ""
     out = np.full(s.shape, "", dtype=object)
     ok = np.isfinite(s)
     if ok.any():
@@ -271,6 +276,11 @@ def iso_dates(seconds) -> np.ndarray | str:
     if out.ndim == 0:
         return str(out[()])
     return out
+
+
+@functools.lru_cache(maxsize=8192)
+def _iso_date(seconds: float) -> str:
+    return str(np.datetime_as_string(datetimes(np.array([seconds]))[0], unit="D"))
 
 
 def datetimes(seconds) -> np.ndarray:

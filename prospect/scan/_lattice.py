@@ -40,7 +40,14 @@ from prospect.errors import InputError
 from prospect.scan._common import date_grid
 from prospect.scan._mission import MissionSpec
 
-__all__ = ["RoundTripLattice", "lattice_search", "range_min"]
+__all__ = [
+    "RoundTripLattice",
+    "lattice_from_costs",
+    "lattice_search",
+    "leg_costs",
+    "leg_costs_at",
+    "range_min",
+]
 
 _INF = np.inf
 
@@ -224,9 +231,15 @@ def lattice_search(
         ``least_cost``, the least-delta-v trip's cost whatever the limit
         (``inf`` where the lattice holds no round trip).
     """
+    out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    return lattice_from_costs(out_c, ret_c, lat, spec, shortest=shortest)
+
+
+def lattice_from_costs(out_c, ret_c, lat: RoundTripLattice, spec: MissionSpec, *,
+                       shortest: bool = True) -> dict[str, np.ndarray]:  # fmt: skip
+    """:func:`lattice_search` from the leg costs of :func:`leg_costs` (same output)."""
     from prospect.core.lattice import lattice_best
 
-    out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
     idx, cost = lattice_best(out_c, ret_c, lat.k_min, lat.stay_k, lat.dur_k, spec.limit_km_s,
                              shortest=shortest)  # fmt: skip
     found = {"least_cost": cost[:, 2]}
@@ -237,42 +250,126 @@ def lattice_search(
     return found
 
 
-def leg_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec):
+def _numpy_leg_cost(spec: MissionSpec, vd, va, leg: str):
+    """Leg costs from v-infinities by the delta-v functions (the definition), km/s."""
+    if leg == "out":
+        dv_leo, dv_sc = _outbound(spec, vd, va)
+        cost = (dv_sc if spec.capacity_km_s is not None else dv_leo) + va
+        if spec.max_c3_km2_s2 is not None:
+            cost = np.where(vd * vd <= spec.max_c3_km2_s2, cost, _INF)
+    else:
+        cost = vd + _entry(va, spec.max_entry_speed_km_s)[1]
+    return np.where(np.isfinite(cost), cost, _INF)
+
+
+#: v-infinity pairs (km/s) on which the compiled leg costs must equal
+#: :func:`_numpy_leg_cost` before they are used (design choice: both sides of
+#: the entry-burn threshold, ~4.6 km/s, and of the NHATS C3 limit, 7.75 km/s).
+_PROBE_KM_S = np.array([0.0, 0.3, 1.0, 2.5, 4.0, 4.7, 6.0, 7.7, 7.8, 11.0, 25.0])
+
+
+def _kernel_costs(spec: MissionSpec):
+    """Keywords of :func:`prospect.core.lattice.leg_costs_into` for ``spec``'s leg costs
+    (``{leg: kwargs}``), or None when they do not equal :func:`_numpy_leg_cost` on probes."""
+    from prospect.core.constants import R_EARTH_KM
+    from prospect.core.deltav import ENTRY_INTERFACE_ALT_KM
+    from prospect.core.lattice import leg_cost_from_vinf
+
+    if spec.capacity_km_s is None:
+        r = spec.r_park_km
+        dep = ("burn", 2.0 * GM_EARTH_KM3_S2 / r, math.sqrt(GM_EARTH_KM3_S2 / r))
+    else:
+        dep = spec.kernel_objective()
+        if dep is None or dep[0] not in ("burn", "excess", "zero"):
+            return None
+    lim = spec.max_entry_speed_km_s
+    entry = (
+        None
+        if lim is None
+        else (2.0 * GM_EARTH_KM3_S2 / (R_EARTH_KM + ENTRY_INTERFACE_ALT_KM), lim)
+    )
+    kw = {
+        "out": {"leg": "out", "departure": dep, "max_c3_km2_s2": spec.max_c3_km2_s2},
+        "return": {"leg": "return", "entry": entry},
+    }
+    vd, va = (g.ravel() for g in np.meshgrid(_PROBE_KM_S, _PROBE_KM_S))
+    for leg, k in kw.items():
+        got = leg_cost_from_vinf(vd, va, **{n: x for n, x in k.items() if n != "leg"}, leg=leg)
+        if not np.allclose(got, _numpy_leg_cost(spec, vd, va, leg), rtol=1e-14, atol=1e-14):
+            return None
+    return kw
+
+
+def leg_costs_at(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec, legs, *,
+                 leg: str, into=None) -> np.ndarray:  # fmt: skip
+    """Costs of listed legs of N targets, km/s, shape (N, m) (inf where no leg or not allowed).
+
+    ``legs = (d, kk)``: int arrays (m,) of start dates and leg-length indices
+    (a leg of ``lat.legs[kk]`` steps).  ``leg="out"``: Earth at ``d`` ->
+    target at ``d + k``, the departure burn (the spacecraft's share when the
+    profile has a capacity, else the burn from the parking orbit) plus the
+    arrival ``v_inf``, ``inf`` above the C3 limit; ``"return"``: target at
+    ``d`` -> Earth at ``d + k``, the departure ``v_inf`` plus the entry burn,
+    ``inf`` past the lattice's end.  ``r_e, v_e`` (L, 3) and ``r_t, v_t``
+    (N, L, 3) at the lattice dates.  ``into = (dest, (a, b))``: write leg
+    ``c`` to ``dest[:, a[c], b[c]]`` instead (returns ``dest``).
+
+    The costs are computed in the compiled Lambert loop
+    (:func:`prospect.core.lattice.leg_costs_into`) when its formulas equal
+    the delta-v functions' on probe speeds (:func:`_kernel_costs`), else
+    from :func:`prospect.core.transfer.leg_vinf` and the functions.
+    """
+    from prospect.core.lattice import leg_costs_into
+    from prospect.core.transfer import leg_vinf
+
+    d = np.asarray(legs[0], dtype=np.int64)
+    k = lat.legs[np.asarray(legs[1], dtype=np.int64)]
+    ok = d + k < lat.size if leg == "return" else np.ones(d.size, dtype=bool)
+    flat = into is None
+    if flat:
+        into = (
+            np.empty((r_t.shape[0], 1, d.size)),
+            (np.zeros(d.size, np.int64), np.arange(d.size)),
+        )
+    dest, (a, b) = into
+    dest[:, a[~ok], b[~ok]] = _INF
+    d, k, a, b = d[ok], k[ok], np.asarray(a)[ok], np.asarray(b)[ok]
+    ends = (r_e[None], v_e[None], r_t, v_t) if leg == "out" else (r_t, v_t, r_e[None], v_e[None])
+    h_s = lat.step_days * DAY_S
+    kw = _kernel_costs(spec)
+    if kw is not None:
+        leg_costs_into(dest, (a, b), GM_SUN_KM3_S2, *ends, d, d + k, k * h_s, **kw[leg])
+    else:
+        vd, va = leg_vinf(GM_SUN_KM3_S2, *ends, d, d + k, k * h_s)
+        dest[:, a, b] = _numpy_leg_cost(spec, vd, va, leg)
+    return dest[:, 0, :] if flat else dest
+
+
+def leg_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec, every=(1, 1, 0)):
     """Outbound and return leg costs of N targets, km/s (inf where no leg or not allowed).
+
+    ``every = (f_d, f_k[, kk0])`` keeps every ``f_d``-th start date and
+    ``f_k``-th leg length from index ``kk0`` only (the coarse stages of
+    :mod:`prospect.scan.search`); the arrays are then those of the whole
+    lattice sliced ``[:, ::f_d, kk0::f_k]``.  Costs as :func:`leg_costs_at`.
 
     Returns
     -------
     out : ndarray, shape (N, n_dep, nk)
-        Earth at ``i`` -> target at ``i + k_min + kk``: the departure burn
-        (the spacecraft's share when the profile has a capacity, else the
-        burn from the parking orbit) plus the arrival ``v_inf``; ``inf``
-        above the C3 limit.
+        Earth at ``i`` -> target at ``i + k_min + kk``.
     ret : ndarray, shape (N, L, nk)
-        Target at ``d2`` -> Earth at ``d2 + k_min + kk``: the departure
-        ``v_inf`` plus the entry burn; ``inf`` past the lattice's end.
+        Target at ``d2`` -> Earth at ``d2 + k_min + kk``.
     """
-    from prospect.core.transfer import leg_vinf
-
-    L, nD, ks = lat.size, lat.n_dep, lat.legs
-    n, nk = r_t.shape[0], ks.size
-    h_s = lat.step_days * DAY_S
-    i, k = np.meshgrid(np.arange(nD), ks, indexing="ij")
-    vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, i.ravel(),
-                      (i + k).ravel(), k.ravel() * h_s)  # fmt: skip
-    dv_leo, dv_sc = _outbound(spec, vd, va)
-    cost_o = (dv_sc if spec.capacity_km_s is not None else dv_leo) + va
-    if spec.max_c3_km2_s2 is not None:
-        cost_o = np.where(vd * vd <= spec.max_c3_km2_s2, cost_o, _INF)
-    out = np.where(np.isfinite(cost_o), cost_o, _INF).reshape(n, nD, nk)
-    d2, k = np.meshgrid(np.arange(L), ks, indexing="ij")
-    ok = (d2 + k < L).ravel()
-    vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], d2.ravel()[ok],
-                      (d2 + k).ravel()[ok], k.ravel()[ok] * h_s)  # fmt: skip
-    _, dv_entry = _entry(va, spec.max_entry_speed_km_s)
-    cost_r = vd + dv_entry
-    ret = np.full((n, L * nk), _INF)
-    ret[:, ok] = np.where(np.isfinite(cost_r), cost_r, _INF)
-    return out, ret.reshape(n, L, nk)
+    f_d, f_k, kk0 = (*(int(f) for f in every), 0)[:3]
+    kks = np.arange(kk0, lat.legs.size, f_k)
+    n = r_t.shape[0]
+    res = []
+    for leg, m in (("out", lat.n_dep), ("return", lat.size)):
+        a, b = (x.ravel() for x in np.indices((len(range(0, m, f_d)), kks.size)))
+        dest = np.empty((n, len(range(0, m, f_d)), kks.size))
+        res.append(leg_costs_at(r_e, v_e, r_t, v_t, lat, spec, (a * f_d, kks[b]), leg=leg,
+                                into=(dest, (a, b))))  # fmt: skip
+    return res[0], res[1]
 
 
 def _outbound_costs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> np.ndarray:

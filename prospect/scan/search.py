@@ -42,27 +42,28 @@ replace the two-body propagation of the elements.
 
 from __future__ import annotations
 
+import copy
 import math
 from collections.abc import Callable
 
 import numpy as np
 
 from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2
-from prospect.core.transfer import leg_vinf, transfer_min
+from prospect.core.transfer import transfer_min
 
 __all__ = [
     "MARGIN_PAD_KM_S",
     "MARGIN_SAFETY",
     "ONEWAY_MARGINS_KM_S",
-    "ROUNDTRIP_MARGINS_KM_S",
+    "ROUNDTRIP_STAGES",
     "coarse_lattice",
     "coarse_lattice_cost",
     "oneway_chunk",
     "oneway_margins",
     "roundtrip_chunk",
-    "roundtrip_leg_costs",
-    "roundtrip_legs",
     "roundtrip_window_bound",
+    "sub_lattice",
+    "window_bound",
 ]
 
 #: Targets per chunk of the search, in multiples of the chunk the memory
@@ -280,54 +281,36 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
     return best_cells(g, best, vals, n_ok)
 
 
-def roundtrip_leg_costs(spec, vinf_dep, vinf_arr, leg: str) -> np.ndarray:
-    """Cost of round-trip legs as the fine lattice search counts them, km/s.
-
-    ``leg="out"``: the outbound departure (the spacecraft's share when the
-    profile has a capacity, else the burn from the parking orbit) plus the
-    arrival v-infinity, ``inf`` above the profile's C3 limit; ``"return"``:
-    the target departure v-infinity plus the entry-speed burn.  Non-finite
-    costs (no arc) are ``inf``.  The same formulas as
-    :func:`prospect.scan._lattice.lattice_search` (its helpers are called).
-    """
-    from prospect.scan._lattice import _entry, _outbound
-
-    if leg == "out":
-        dv_leo, dv_sc = _outbound(spec, vinf_dep, vinf_arr)
-        cost = (dv_sc if spec.capacity_km_s is not None else dv_leo) + vinf_arr
-        if spec.max_c3_km2_s2 is not None:
-            cost = np.where(vinf_dep * vinf_dep <= spec.max_c3_km2_s2, cost, np.inf)
-    else:
-        _, dv_entry = _entry(vinf_arr, spec.max_entry_speed_km_s)
-        cost = vinf_dep + dv_entry
-    return np.where(np.isfinite(cost), cost, np.inf)
-
-
-#: Measured round-trip margins, km/s, for the NHATS constraints
+#: The stages of :func:`roundtrip_chunk` for the NHATS constraints
 #: (``nhats-human``: total <= 12 km/s from a 400 km LEO, C3 <= 60 km^2/s^2,
 #: <= 450 d, stay >= 8 d, entry <= 12 km/s) on rank's 5-day lattice with legs
-#: >= 10 d, launches 2027-01-01 to 2029-01-01, measured with
-#: ``benchmarks/calibrate_search.py --only roundtrip --sample 1500`` (a seeded
-#: sample of 1,500 of the 40,874 shipped objects, 78 of them feasible; 353 s):
+#: >= 10 d: ``(stride, kk0, {test: measured margin, km/s})``, coarsest first.
+#: A stage solves the lattice's legs of every ``stride``-th start date and
+#: leg-length index ``kk0, kk0 + stride, ...`` (each stage's legs include the
+#: earlier stages', so no leg is solved twice) and drops a target when a
+#: test's value ``C`` exceeds the limit by more than the test's margin (times
+#: :data:`MARGIN_SAFETY` plus :data:`MARGIN_PAD_KM_S`).  Tests: ``"window"``,
+#: :func:`window_bound` on the stage's legs; ``"lattice"``, the least cost on
+#: the sub-lattice of every ``stride``-th date (:func:`sub_lattice`, whose
+#: legs the stage's must be; its round trips are fine-lattice trips, so ``C
+#: >= F``).
 #:
-#: ``"window"``: stage 1, :func:`roundtrip_window_bound` on every 4th start
-#: date and leg length (:data:`ROUNDTRIP_WINDOW_FACTORS`) against the same
-#: bound on every leg: ``max(C - F) = 1.922`` over the 264 targets with
-#: ``F <= 12`` ((2, 2): 0.763, (8, 4): 3.626; (4, 4) leaves 399 of 1,500
-#: targets for stage 2 at a quarter of the legs of (2, 2), which leaves 321);
-#: ``"lattice"``: stage 2, the best round trip on the 10-day sub-lattice
-#: (:func:`coarse_lattice`) against the best on the 5-day lattice: ``max(C -
-#: F) = 0.379`` over the feasible targets (92 of 1,500 go on to the fine
-#: lattice).
-#:
-#: The n-body stage reads ``C - margin`` of a pruned target as a lower bound of
-#: its least cost up to the limit plus its approach margin (0.7 km/s): the same
-#: run (``calibrate_search.py``, its ``max(C - least cost)`` lines) measured
-#: ``max(C - F)`` against the fine lattice's least cost ``F`` over the 99
-#: targets with ``F <= 12.7`` (119 with ``F <= 13.5``): stage 1 0.284, stage 2
-#: 0.379 km/s, within both margins.
-ROUNDTRIP_WINDOW_FACTORS = (4, 4)
-ROUNDTRIP_MARGINS_KM_S = {"window": 1.922, "lattice": 0.379}
+#: Measured with ``benchmarks/calibrate_search.py --only roundtrip --sample
+#: 1500`` (a seeded sample of 1,500 of the 40,874 shipped objects, 78 of them
+#: feasible; 353 s), launches 2027-01-01 to 2029-01-01: stage 1, the window
+#: bound on every 4th start date and leg length against the same bound on
+#: every leg: ``max(C - F) = 1.922`` over the 264 targets with ``F <= 12``;
+#: stage 2, the best round trip on the 10-day sub-lattice against the best on
+#: the 5-day lattice: ``max(C - F) = 0.379`` over the feasible targets.  The
+#: n-body stage reads ``C - margin`` of a pruned target as a lower bound of
+#: its least cost up to the limit plus its approach margin (0.7 km/s): the
+#: same run measured ``max(C - F)`` against the fine lattice's least cost
+#: over the 119 targets with ``F <= 13.5``: stage 1 0.284, stage 2 0.379 km/s,
+#: within both margins.  A negative measured margin counts as 0.
+ROUNDTRIP_STAGES = (
+    (4, 0, {"window": 1.922}),
+    (2, 0, {"lattice": 0.379}),
+)
 
 
 def _rt_signature(spec, lat) -> str | None:
@@ -346,72 +329,71 @@ def _rt_signature(spec, lat) -> str | None:
     return None
 
 
-def roundtrip_legs(lat, every_date: int = 1, every_leg: int = 1):
-    """Outbound (Earth ``i`` -> target ``i + k``) and return (target ``d`` -> Earth ``d + k``) legs.
+def sub_lattice(lat, j: int):
+    """The sub-lattice of every ``2**j``-th date and where its legs sit among ``lat``'s.
 
-    Every ``every_date``-th start date and ``every_leg``-th leg length ``k``
-    (from ``lat.k_min``) of the lattice ``lat``
-    (:class:`prospect.scan._lattice.RoundTripLattice`).
-
-    Returns
-    -------
-    out_i1, out_i2, ret_i1, ret_i2 : ndarray of int
-        Lattice date indices of the two ends of each outbound and return leg.
+    Returns ``(sub, stride, kk0)``: ``sub`` is :func:`coarse_lattice` applied
+    ``j`` times; its outbound leg from sub-date ``a`` of ``k'`` sub-steps is
+    ``lat``'s leg from date ``stride * a`` of ``stride * k'`` steps, at
+    leg-length index ``kk0 + stride * (k' - sub.k_min)`` of ``lat.legs``
+    (the same for return legs).  The legs of ``j + 1`` are among those of ``j``.
     """
-    ks = lat.legs[::every_leg]
-    i = np.arange(0, lat.n_dep, every_date)
-    oi, ok = np.meshgrid(i, ks, indexing="ij")
-    d = np.arange(0, lat.size, every_date)
-    ri, rk = np.meshgrid(d, ks, indexing="ij")
-    keep = ri + rk < lat.size
-    return oi.ravel(), (oi + ok).ravel(), ri[keep], (ri + rk)[keep]
+    sub = lat
+    for _ in range(j):
+        sub = coarse_lattice(sub)
+    stride = 2**j
+    return sub, stride, stride * sub.k_min - lat.k_min
 
 
-def _min_by_start(cost: np.ndarray, start: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """Each start date and the least ``cost[:, c]`` over the legs ``c`` that start on it.
-
-    ``start`` (one date index per leg) is non-decreasing, as
-    :func:`roundtrip_legs` lists legs date by date; returns the distinct
-    dates ``(m,)`` and the minima ``(m, n)`` (one column per target).
-    """
-    if start.size == 0:
-        return start, np.empty((0, cost.shape[0]))
-    first = np.flatnonzero(np.r_[True, start[1:] != start[:-1]])
-    return start[first], np.minimum.reduceat(cost, first, axis=1).T
-
-
-def roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
-    """Lower bound of each target's round-trip cost from its legs, km/s, shape (n,).
+def window_bound(out_cost, ret_cost, lat, every_date: int = 1) -> np.ndarray:
+    """Lower bound of each target's round-trip cost from its leg costs, km/s, shape (n,).
 
     For each Earth departure ``i``: the cheapest outbound leg from ``i`` plus
     the cheapest return leg that departs the target inside the trip's window
     (``i + k_min + stay`` to ``i + dur - k_min`` lattice steps); the bound is
     the least of these over ``i``.  Every round trip from ``i`` uses one such
-    pair, so on the whole lattice (``factors=(1, 1)``) the bound is below
-    every round trip's cost.  ``factors`` thin the legs
-    (:func:`roundtrip_legs`); ``r_e, v_e`` Earth at the lattice dates
-    ``(L, 3)``, ``r_t, v_t`` the targets ``(n, L, 3)``.
+    pair, so on every leg of the lattice the bound is below every round
+    trip's cost.
+
+    Parameters
+    ----------
+    out_cost, ret_cost : ndarray, shape (n, n_dep', nk') and (n, L', nk')
+        Leg costs of :func:`prospect.scan._lattice.leg_costs` (inf where no
+        leg), possibly thinned (``every=(every_date, f_k)``: start dates
+        ``0, every_date, ...``).
+    lat : RoundTripLattice
+    every_date : int
+        Start-date stride of the arrays.
     """
-    oi1, oi2, ri1, ri2 = roundtrip_legs(lat, *factors)
-    h_s = lat.step_days * DAY_S
-    n, L = r_t.shape[0], lat.size
-    vd, va = leg_vinf(GM_SUN_KM3_S2, r_e[None], v_e[None], r_t, v_t, oi1, oi2, (oi2 - oi1) * h_s)
-    cost = roundtrip_leg_costs(spec, vd, va, "out")
-    out_min = np.full((lat.n_dep, n), np.inf)
-    d, m = _min_by_start(cost, oi1)
-    out_min[d] = m
-    vd, va = leg_vinf(GM_SUN_KM3_S2, r_t, v_t, r_e[None], v_e[None], ri1, ri2, (ri2 - ri1) * h_s)
-    cost = roundtrip_leg_costs(spec, vd, va, "return")
-    ret_min = np.full((L, n), np.inf)
-    d, m = _min_by_start(cost, ri1)
-    ret_min[d] = m
+    n = out_cost.shape[0]
     bound = np.full(n, np.inf)
-    for i in np.unique(oi1):
+    if out_cost.shape[2] == 0:
+        return bound
+    out_min = out_cost.min(axis=2)
+    ret_min = ret_cost.min(axis=2)
+    f = int(every_date)
+    for a in range(out_min.shape[1]):
+        i = a * f
         lo = i + lat.k_min + lat.stay_k
-        hi = min(i + lat.dur_k - lat.k_min, L - 1)
-        if lo <= hi:
-            bound = np.minimum(bound, out_min[i] + ret_min[lo : hi + 1].min(axis=0))
+        hi = min(i + lat.dur_k - lat.k_min, lat.size - 1)
+        a0, a1 = -(-lo // f), hi // f
+        if a0 <= a1:
+            bound = np.minimum(bound, out_min[:, a] + ret_min[:, a0 : a1 + 1].min(axis=1))
     return bound
+
+
+def roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, factors=(1, 1)) -> np.ndarray:
+    """:func:`window_bound` of the legs of every ``factors[0]``-th start date and
+    ``factors[1]``-th leg length (:func:`prospect.scan._lattice.leg_costs`).
+
+    ``r_e, v_e`` Earth at the lattice dates ``(L, 3)``, ``r_t, v_t`` the
+    targets ``(n, L, 3)``; with ``factors=(1, 1)`` (every leg) the bound is
+    below every round trip's cost.
+    """
+    from prospect.scan._lattice import leg_costs
+
+    out, ret = leg_costs(r_e, v_e, r_t, v_t, lat, spec, every=factors)
+    return window_bound(out, ret, lat, factors[0])
 
 
 def coarse_lattice(lat):
@@ -457,6 +439,107 @@ def coarse_lattice_cost(
     return cost if ceiling_km_s is None else np.where(cost <= ceiling_km_s, cost, np.nan)
 
 
+class _Legs:
+    """Leg costs of a batch of targets on the legs of a sub-lattice, grown stage by stage.
+
+    ``out`` (n, n_dep', nk'), ``ret`` (n, L', nk'): ``lat``'s legs of every
+    ``stride``-th date and leg-length index ``kk0, kk0 + stride, ...``
+    (:func:`prospect.scan._lattice.leg_costs` sliced ``[:, ::stride,
+    kk0::stride]``).  :meth:`grow` goes to a finer stride keeping the legs
+    already solved; :meth:`keep` drops targets.
+    """
+
+    def __init__(self, r_e, v_e, r_t, v_t, lat, spec):
+        self.earth, self.r_t, self.v_t = (r_e, v_e), r_t, v_t
+        self.lat, self.spec = lat, spec
+        self.stride = self.kk0 = 0
+        self.out = self.ret = None
+
+    def grow(self, stride: int, kk0: int) -> None:
+        """Solve the legs of ``(stride, kk0)`` not solved yet."""
+        from prospect.scan._lattice import leg_costs_at
+
+        lat = self.lat
+        n = self.r_t.shape[0]
+        kks = np.arange(kk0, lat.legs.size, stride)
+        new = []
+        for old, leg, m in ((self.out, "out", lat.n_dep), (self.ret, "return", lat.size)):
+            arr = np.full((n, -(-m // stride), kks.size), np.nan)
+            if old is not None:  # the previous stage's legs are a sub-slice of these
+                q, o = self.stride // stride, (self.kk0 - kk0) // stride
+                arr[:, ::q, o::q] = old
+            a, b = np.nonzero(np.isnan(arr[0]))
+            if a.size:
+                leg_costs_at(*self.earth, self.r_t, self.v_t, lat, self.spec,
+                             (a * stride, kks[b]), leg=leg, into=(arr, (a, b)))  # fmt: skip
+            new.append(arr)
+        self.out, self.ret = new
+        self.stride, self.kk0 = stride, kk0
+
+    def keep(self, mask: np.ndarray) -> None:
+        """Keep the targets ``mask`` (bool or int index) only."""
+        self.r_t, self.v_t = self.r_t[mask], self.v_t[mask]
+        if self.out is not None:
+            self.out, self.ret = self.out[mask], self.ret[mask]
+
+    def take(self, idx: np.ndarray) -> _Legs:
+        """A new store of the targets ``idx`` (int index) with their legs."""
+        new = copy.copy(self)
+        new.keep(idx)
+        return new
+
+
+def _stage_values(legs: _Legs, stride: int, kk0: int, tests) -> dict[str, np.ndarray]:
+    """The values of a stage's tests on its legs (:data:`ROUNDTRIP_STAGES`), km/s."""
+    from prospect.scan._lattice import lattice_from_costs
+
+    lat = legs.lat
+    legs.grow(stride, kk0)
+    vals = {}
+    if "window" in tests:
+        vals["window"] = window_bound(legs.out, legs.ret, lat, stride)
+    if "lattice" in tests:
+        sub, s, k0 = sub_lattice(lat, stride.bit_length() - 1)
+        if (s, k0) != (stride, kk0):
+            raise ValueError(f"legs ({stride}, {kk0}) are not those of a sub-lattice")
+        nk = sub.k_max - sub.k_min + 1
+        out, ret = legs.out[:, : sub.n_dep, :nk], legs.ret[:, : sub.size, :nk]
+        found = lattice_from_costs(out, ret, sub, legs.spec, shortest=False)
+        vals["lattice"] = found["least_cost"]
+    return vals
+
+
+def _prune(legs: _Legs) -> tuple[np.ndarray, np.ndarray]:
+    """The coarse stages of :data:`ROUNDTRIP_STAGES` on a batch.
+
+    Returns the indices of the targets kept (``legs`` then holds them only)
+    and, per target, the bound of a dropped one: the largest ``C - margin``
+    of the tests of the stage that dropped it, or when that is infinite (no
+    trip on a sub-lattice) the largest finite one of the earlier stages;
+    ``-inf`` for the targets kept.
+    """
+    limit = legs.spec.limit_km_s
+    n = legs.r_t.shape[0]
+    bound = np.full(n, -np.inf)
+    kept = np.arange(n)
+    earlier = np.full(n, -np.inf)  # the largest finite C - margin so far
+    for stride, kk0, tests in ROUNDTRIP_STAGES:
+        vals = _stage_values(legs, stride, kk0, tests)
+        low = np.full(kept.size, -np.inf)
+        for name, measured in tests.items():
+            m = MARGIN_SAFETY * max(measured, 0.0) + MARGIN_PAD_KM_S
+            low = np.maximum(low, vals[name] - m)
+        drop = low > limit
+        prev = earlier[kept]
+        bound[kept[drop]] = np.where(np.isfinite(low) | ~np.isfinite(prev), low, prev)[drop]
+        earlier[kept] = np.where(np.isfinite(low), np.maximum(prev, low), prev)
+        kept = kept[~drop]
+        legs.keep(~drop)
+        if not kept.size:
+            break
+    return kept, bound
+
+
 def roundtrip_chunk(
     el: dict, lat, r_e, v_e, spec, *, states: StatesFn | None = None, batch: int | None = None
 ) -> list:
@@ -466,47 +549,41 @@ def roundtrip_chunk(
     (:func:`prospect.scan.rank.chunks.roundtrip_chunk`): one dict per target
     with ``"min_dv"`` and ``"min_dur"`` each ``None`` or the four lattice dates
     (TDB s) of the round trip, and ``"bound"``, a lower bound of the target's
-    least cost on the fine lattice, km/s.  Targets whose coarse leg bound or
-    coarse-lattice cost exceeds the limit by more than its margin in
-    :data:`ROUNDTRIP_MARGINS_KM_S` have no feasible round trip (both
-    ``None``, as the fine lattice gives them) and the bound ``value -
-    margin``; the others go through
-    :func:`prospect.scan._lattice.lattice_search` unchanged (bound: their
-    least cost itself).
+    least cost on the fine lattice, km/s.  Targets dropped by a stage of
+    :data:`ROUNDTRIP_STAGES` have no feasible round trip (both ``None``, as
+    the fine lattice gives them) and the bound ``C - margin``; the others
+    get the fine lattice's least-dv and shortest trips (bound: their least
+    cost itself), from the legs of the stages and the rest of the fine legs,
+    each solved once.
 
     Parameters
     ----------
     states : callable, optional
         As :func:`oneway_chunk`.
     batch : int, optional
-        Most targets per call of the fine and coarse lattice searches (their
-        memory grows with it; default: all at once).
+        Most targets at a time through the stages (their memory grows with
+        it; default: all at once).
     """
+    from prospect.scan._lattice import lattice_from_costs
     from prospect.scan.rank.chunks import lattice_dates
 
     n = len(next(iter(el.values())))
     r_t, v_t = _chunk_states(el, states)(lat.seconds, np.arange(n))
-    bound = np.full(n, -np.inf)
-    limit = spec.limit_km_s
-    if _rt_signature(spec, lat) is not None and limit is not None and n:
-        m1 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["window"] + MARGIN_PAD_KM_S
-        b1 = roundtrip_window_bound(r_e, v_e, r_t, v_t, lat, spec, ROUNDTRIP_WINDOW_FACTORS)
-        bound = np.where(b1 > limit + m1, b1 - m1, bound)
-        idx = np.flatnonzero(~(b1 > limit + m1))
-        m2 = MARGIN_SAFETY * ROUNDTRIP_MARGINS_KM_S["lattice"] + MARGIN_PAD_KM_S
-        step = batch or max(idx.size, 1)
-        for a in range(0, idx.size, step):
-            part = idx[a : a + step]
-            c2 = coarse_lattice_cost(r_e, v_e, r_t[part], v_t[part], lat, spec)
-            # no coarse trip at all: the leg bound is the one left
-            low = np.where(np.isfinite(c2), c2 - m2, b1[part] - m1)
-            bound[part] = np.where(c2 > limit + m2, low, bound[part])
-    rows = [{"min_dv": None, "min_dur": None, "bound": float(b)} for b in bound]
-    idx = np.flatnonzero(bound == -np.inf)
-    step = batch or max(idx.size, 1)
-    for a in range(0, idx.size, step):
-        part = idx[a : a + step]
-        found = lattice_dates(r_e, v_e, r_t[part], v_t[part], lat, spec)
-        for kk, t in enumerate(part):
-            rows[t] = found[kk]
+    legs = _Legs(r_e, v_e, r_t, v_t, lat, spec)
+    rows = [None] * n
+    kept = np.arange(n)
+    if _rt_signature(spec, lat) is not None and spec.limit_km_s is not None and n:
+        # the coarse stages on the whole chunk at once: stage j keeps 4**-j of the fine
+        # legs per target, and a chunk is SEARCH_CHUNK_FACTOR = 4 batches
+        kept, bound = _prune(legs)
+        for t in np.flatnonzero(bound > -np.inf):
+            rows[t] = {"min_dv": None, "min_dur": None, "bound": float(bound[t])}
+    step = batch or max(kept.size, 1)
+    for a in range(0, kept.size, step):
+        part = legs.take(np.arange(a, min(kept.size, a + step)))
+        part.grow(1, 0)
+        found = lattice_from_costs(part.out, part.ret, lat, spec)
+        done = lattice_dates(r_e, v_e, part.r_t, part.v_t, lat, spec, found=found)
+        for t, row in zip(kept[a : a + step], done, strict=True):
+            rows[t] = row
     return rows

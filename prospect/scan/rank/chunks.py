@@ -208,7 +208,9 @@ def roundtrip_chunk(
     return lattice_dates(r_e, v_e, r_t, v_t, lat, spec)
 
 
-def lattice_dates(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) -> list[dict]:
+def lattice_dates(
+    r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec, found: dict | None = None
+) -> list[dict]:
     """:func:`prospect.scan._lattice.lattice_search` of N targets as one dict per target.
 
     ``{"min_dv": dates or None, "min_dur": dates or None, "bound": least,
@@ -216,10 +218,12 @@ def lattice_dates(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec) 
     least cost of any round trip on the lattice, km/s, whatever the limit
     (``inf``: none), and the target's states (2, 3) at each trip's arrival and
     departure (the ones the search used; :func:`roundtrip_frame` evaluates
-    the legs with them).
+    the legs with them).  ``found``: the search's output when the caller has
+    it already (:func:`prospect.scan._lattice.lattice_from_costs`).
     """
     sec = lat.seconds
-    found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
+    if found is None:
+        found = lattice_search(r_e, v_e, r_t, v_t, lat, spec)
     rows = []
     for k in range(r_t.shape[0]):
         row = {"bound": float(found["least_cost"][k]), "states": {}}
