@@ -45,6 +45,7 @@ __all__ = [
     "CacheDirError",
     "atomic_file",
     "atomic_path",
+    "check_output",
     "private_dir",
     "remove_orphans",
     "temp_file",
@@ -145,10 +146,51 @@ def temp_file(path, *, mode: int = 0o600) -> tuple[int, Path]:
     return fd, Path(tmp)
 
 
-def _check_dir(path: Path, option: str | None) -> None:
+def check_output(path, *, option: str | None = None, probe: bool = True) -> Path:
+    """``path`` as a file prospect can write atomically, refused before any work if not.
+
+    The writers below replace ``path`` by renaming a temporary made in its
+    directory, so that directory must exist and be writable, and ``path``
+    itself must not be a directory or a special file (a device, pipe or
+    socket would be replaced by a regular file, not written to).  A symbolic
+    link is replaced, never followed (module docstring).  With ``probe`` an
+    exclusive temporary is made there and removed (the one test of "writable"
+    that permissions, ACLs, read-only mounts and root all answer truthfully).
+
+    Raises
+    ------
+    InputError
+        One line naming ``option``: what is wrong with ``path``.
+
+    Examples
+    --------
+    >>> check_output("/")
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: / is a directory; give a file name
+    """
+    path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
+    if path.is_dir():
+        raise InputError(f"{path} is a directory; give a file name", option=option)
+    if path.exists() and not path.is_symlink() and not path.is_file():
+        raise InputError(
+            f"{path} is not a regular file (a device, pipe or socket); give a file name",
+            option=option,
+        )
     if not directory.is_dir():
         raise InputError(f"directory {directory} does not exist", option=option)
+    if probe:
+        try:
+            fd, tmp = temp_file(path)
+            os.close(fd)
+            os.unlink(tmp)
+        except OSError as exc:
+            why = exc.strerror or type(exc).__name__
+            raise InputError(
+                f"cannot write in directory {directory} ({why})", option=option
+            ) from None
+    return path
 
 
 @contextmanager
@@ -171,10 +213,10 @@ def atomic_path(path, *, option: str | None = None, mode: int = 0o644) -> Iterat
     Raises
     ------
     InputError
-        When the destination directory does not exist.
+        A destination that cannot be written (:func:`check_output`).
     """
     path = Path(path)
-    _check_dir(path, option)
+    check_output(path, option=option, probe=False)  # mkstemp below is the probe
     fd, tmp_path = temp_file(path, mode=mode)
     os.close(fd)
     try:
@@ -193,7 +235,7 @@ def atomic_file(path, *, option: str | None = None, mode: int = 0o644) -> Iterat
     already open, so no name is opened twice.
     """
     path = Path(path)
-    _check_dir(path, option)
+    check_output(path, option=option, probe=False)  # mkstemp below is the probe
     fd, tmp_path = temp_file(path, mode=mode)
     try:
         with os.fdopen(fd, "wb") as fh:

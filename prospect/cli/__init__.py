@@ -5,9 +5,11 @@ stderr and a non-zero exit code; ``prospect --debug ...`` (or
 ``PROSPECT_DEBUG=1``) shows the traceback instead.
 
 Exit codes: 0 success, 1 bad data or input (ProspectError, unreadable file, a
-value the option's type refuses), 2 usage error (unknown option, extra argument),
-3 internal error (a bug: please report it).  A :class:`~prospect.errors.ProspectWarning`
-is one line, ``Warning: ...``, on stderr.
+value the option's type refuses, a missing argument, a negative number where a
+name or number is expected), 2 usage error (unknown command or option, extra
+argument; one line, as every error), 3 internal error (a bug: please report
+it).  A :class:`~prospect.errors.ProspectWarning` is one line, ``Warning: ...``,
+on stderr.
 
 Each command group lives in its own module and registers itself on :data:`app`.
 """
@@ -15,6 +17,7 @@ Each command group lives in its own module and registers itself on :data:`app`.
 from __future__ import annotations
 
 import os
+import re
 import sys
 import warnings
 
@@ -82,9 +85,10 @@ class _ProspectGroup(TyperGroup):
         except (typer.Exit, typer.Abort, SystemExit, KeyboardInterrupt):
             raise
         except Exception as exc:
-            # Usage errors of the CLI framework carry an exit_code and format_message().
             if hasattr(exc, "exit_code") and hasattr(exc, "format_message"):
-                raise
+                if _is_usage_error(exc):
+                    raise _usage(exc) from None
+                raise  # "no arguments": the framework shows the help
             if state.debug:
                 raise
             raise fail(
@@ -92,6 +96,51 @@ class _ProspectGroup(TyperGroup):
                 "(run `prospect --debug ...` for the traceback and please report it)",
                 code=3,
             ) from None
+
+    def parse_args(self, ctx, args):
+        try:
+            return super().parse_args(ctx, args)
+        except Exception as exc:  # an unknown option of `prospect` itself
+            if _is_usage_error(exc):
+                raise _usage(exc) from None
+            raise
+
+
+def _is_usage_error(exc) -> bool:
+    """A usage error of the CLI framework (it carries an exit code and a message), other
+    than "no arguments: show the help", which must show the help."""
+    return (
+        hasattr(exc, "exit_code")
+        and hasattr(exc, "format_message")
+        and type(exc).__name__ != "NoArgsIsHelpError"
+        and not state.debug
+    )
+
+
+_NEGATIVE = re.compile(r"-(\d+\.?\d*|\.\d+)([eE][-+]?\d+)?")
+
+
+def _usage(exc) -> typer.Exit:
+    """One line for a usage error: exit 2, or exit 1 for a negative number given as a value.
+
+    Click reads ``prospect target -1`` as an unknown option ``-1``; that is a bad
+    value of the command's argument, so it is named and exits 1 as bad input does.
+    An unknown command lists the commands.
+    """
+    ctx = getattr(exc, "ctx", None)
+    command = getattr(ctx, "command", None)
+    where = getattr(ctx, "command_path", "prospect")
+    name = getattr(exc, "option_name", None)
+    if type(exc).__name__ == "NoSuchOption" and name and _NEGATIVE.fullmatch(name):
+        params = getattr(command, "params", [])
+        args = [p for p in params if getattr(p, "param_type_name", "") == "argument"]
+        if len(args) == 1:
+            return fail(f"{args[0].name.upper()}: {name} is not a valid value (a negative number)")
+    message = exc.format_message()
+    if message.startswith("No such command") and hasattr(command, "list_commands"):
+        names = ", ".join(command.list_commands(ctx))
+        return fail(f"{message.rstrip('.')}; commands: {names}", code=exc.exit_code)
+    return fail(f"{message} (see '{where} --help')", code=exc.exit_code)
 
 
 def _bad_value(exc) -> str:

@@ -5,7 +5,9 @@ from __future__ import annotations
 
 import typer
 
-RANK_SCHEDULER = typer.Option(
+from prospect.cli._flags import env_option
+
+RANK_SCHEDULER = env_option(
     None,
     "--scheduler",
     envvar="DASK_SCHEDULER_ADDRESS",

@@ -33,11 +33,19 @@ import functools
 import inspect
 from collections.abc import Callable, Mapping
 
+import typer
 from typer.models import ArgumentInfo, OptionInfo
 
 from prospect.errors import InputError, UnknownNameError
 
-__all__ = ["flag_map", "library_names", "translate", "wrap_commands"]
+__all__ = [
+    "env_option",
+    "flag_map",
+    "library_names",
+    "output_directory",
+    "translate",
+    "wrap_commands",
+]
 
 _ATTR = "__prospect_library_names__"
 
@@ -46,6 +54,14 @@ _ATTR = "__prospect_library_names__"
 INPUT_FILES = frozenset(
     {"catalog", "profile", "sites_file", "consortia_file", "missions_file", "path"}
 )
+
+#: Options that name a file the command writes: refused before any work when it
+#: cannot be written (:func:`prospect._io.check_output`: a directory, a missing
+#: or unwritable directory); an image (``plot``) also by its format.  A command
+#: whose option names a directory it fills says so with :func:`output_directory`.
+OUTPUT_FILES = frozenset({"output", "plot"})
+
+_DIRS_ATTR = "__prospect_output_dirs__"
 
 #: :class:`UnknownNameError` kind -> the parameters that may have given the name.
 UNKNOWN_KINDS = {
@@ -91,6 +107,16 @@ def _decls(fn: Callable) -> dict[str, tuple[list[str], list[str]]]:
     return out
 
 
+def output_directory(*names: str) -> Callable:
+    """Declare options of a command that name a directory it writes into (not a file)."""
+
+    def mark(fn):
+        setattr(fn, _DIRS_ATTR, {*getattr(fn, _DIRS_ATTR, ()), *names})
+        return fn
+
+    return mark
+
+
 def _long(flags: list[str]) -> str | None:
     longs = [f for f in flags if f.startswith("--")]
     return (longs or flags or [None])[0]
@@ -132,6 +158,42 @@ def translate(exc: InputError, fn: Callable, names=None) -> InputError:
     return exc.spelled(option, _spell(fn, flags))
 
 
+#: Options whose value in the running command came from their environment variable:
+#: Python name -> variable (filled by :func:`env_option`'s callback as options are parsed).
+_FROM_ENV: dict[str, str] = {}
+
+
+def _note_source(ctx: typer.Context, param: typer.CallbackParam, value):
+    """Option callback: remember when the value came from the environment variable."""
+    source = ctx.get_parameter_source(param.name)
+    if getattr(source, "name", "") == "ENVIRONMENT" and param.envvar:
+        env = param.envvar
+        _FROM_ENV[param.name] = env if isinstance(env, str) else next(iter(env))
+    else:
+        _FROM_ENV.pop(param.name, None)
+    return value
+
+
+def env_option(default, *decls: str, envvar: str, help: str) -> OptionInfo:
+    """A typer option that may come from ``envvar``; an error in its value then names
+    the variable, not the flag (``DASK_SCHEDULER_ADDRESS: cannot reach ...``)."""
+    return typer.Option(default, *decls, envvar=envvar, help=help, callback=_note_source)
+
+
+def _from_environment(fn: Callable) -> dict[str, str]:
+    """Python name -> environment variable, for the options of ``fn`` whose value in
+    this run came from their variable, not the command line."""
+    return {k: v for k, v in _FROM_ENV.items() if k in inspect.signature(fn).parameters}
+
+
+def _named(exc: InputError, fn: Callable, names) -> InputError:
+    """``exc`` naming the flag, or the environment variable the value came from."""
+    env = _from_environment(fn).get(exc.option) if exc.option else None
+    if env is not None:
+        return exc.spelled(env, _spell(fn, flag_map(fn, names)))
+    return translate(exc, fn, names)
+
+
 def _check_inputs(kwargs: dict) -> None:
     """Refuse an input file that does not exist before the command starts."""
     from pathlib import Path
@@ -142,6 +204,22 @@ def _check_inputs(kwargs: dict) -> None:
         for p in value if isinstance(value, list | tuple) else [value]:
             if not Path(p).is_file():
                 raise InputError(f"{p}: No such file or directory", option=name)
+
+
+def _check_outputs(kwargs: dict, fn: Callable) -> None:
+    """Refuse an output file that cannot be written before the command starts."""
+    for name in OUTPUT_FILES - getattr(fn, _DIRS_ATTR, set()):
+        value = kwargs.get(name)
+        if value is None:
+            continue
+        if name == "plot":
+            from prospect.plot._files import image_path
+
+            image_path(value, option=name)
+        else:
+            from prospect._io import check_output
+
+            check_output(value, option=name)
 
 
 def _unknown(exc: UnknownNameError, fn: Callable) -> InputError:
@@ -174,9 +252,10 @@ def _wrapped(fn: Callable) -> Callable:
         _RUNNING.append((fn, names))
         try:
             _check_inputs(kwargs)
+            _check_outputs(kwargs, fn)
             return fn(*args, **kwargs)
         except InputError as exc:
-            new = translate(exc, fn, names)
+            new = _named(exc, fn, names)
             if new is exc:
                 raise
             raise new from None

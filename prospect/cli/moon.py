@@ -266,7 +266,7 @@ def moon_cmd(
     capacity, resource evidence and grade, illumination, Earth visibility, terrain,
     heritage buffers and COSPAR category, combined into a weighted score.
     """
-    _check_outputs(fmt, top, output, plot)
+    _check_outputs(fmt, top)
     from prospect import data
     from prospect._progress import with_progress
     from prospect.scan.moon import rank_moon
@@ -296,20 +296,15 @@ def moon_cmd(
         typer.echo(f"Wrote the site map to {plot}", err=True)
 
 
-def _check_outputs(fmt: str, top, output: Path | None, plot: Path | None) -> None:
-    """Refuse a bad format, top or output directory before any work."""
+def _check_outputs(fmt: str, top) -> None:
+    """Refuse a bad format or top before any work (the output and plot paths are
+    checked for every command, :mod:`prospect.cli._flags`)."""
     if fmt not in _FORMATS:
         raise InputError(
             f"unknown format {fmt!r} (expected one of: table, csv, json)", option="--format"
         )
     if top is not None and top < 1:
         raise InputError(f"must be >= 1, got {top}", option="--top")
-    if output is not None and not output.parent.is_dir():
-        raise InputError(f"directory {output.parent} does not exist", option="--output")
-    if plot is not None:
-        from prospect.plot._files import image_path
-
-        image_path(plot, option="--plot")
 
 
 def _emit(text: str, output: Path | None, n_rows: int) -> None:

@@ -342,10 +342,6 @@ def plan_cmd(
     from prospect._progress import with_progress
     from prospect.cost import parse_prices, plan
 
-    if plot is not None:
-        from prospect.plot._files import image_path
-
-        image_path(plot)  # an unknown format or directory is refused before planning
     consortia = data.load_consortia(consortia_file) if consortia_file else None
     missions = data.load_missions(extra=missions_file) if missions_file else None
     result = with_progress("evaluating candidate missions", plan)(

@@ -100,8 +100,6 @@ def _check_format(fmt: str, output: Path | None) -> str:
         )
     if fmt == "parquet" and output is None:
         raise InputError("parquet output needs --output PATH", option="--format")
-    if output is not None and not (output.parent if str(output.parent) else Path(".")).is_dir():
-        raise InputError(f"directory {output.parent} does not exist", option="--output")
     return fmt
 
 
@@ -278,7 +276,9 @@ _RANK_OPTS = {
     "start": typer.Option(
         None, "--start", help="Consortium start date for the schedule (default today)."
     ),
-    "seed": typer.Option(0, "--seed", help="Monte Carlo seed of the cost ranges."),
+    "seed": typer.Option(
+        None, "--seed", help="Monte Carlo seed of the cost ranges (with --consortium; default 0)."
+    ),
 }
 
 
@@ -309,7 +309,7 @@ def rank_cmd(
     refine: bool = _RANK_OPTS["refine"],
     consortium: str | None = _RANK_OPTS["consortium"],
     start: str | None = _RANK_OPTS["start"],
-    seed: int = _RANK_OPTS["seed"],
+    seed: int | None = _RANK_OPTS["seed"],
     ephemeris: str = _RANK_EPHEMERIS,
     scheduler: str | None = RANK_SCHEDULER,
     workers: int | None = RANK_WORKERS,
@@ -333,8 +333,13 @@ def rank_cmd(
 
     if top < 1:
         raise InputError(f"must be >= 1, got {top}", option="top")
-    if seed < 0:
-        raise InputError(f"must be >= 0, got {seed}", option="seed")
+    if seed is not None and consortium is None:  # it would change nothing
+        raise InputError(
+            "only used with --consortium (the cost ranges' Monte Carlo)", option="seed"
+        )
+    from prospect.cost.montecarlo import check_seed
+
+    seed = check_seed(0 if seed is None else seed)
     try:
         with progress("scanning targets") as cb:
             df = rank(
@@ -527,10 +532,6 @@ def porkchop_cmd(
     prof = resolve_mission(mission, profile) if (mission is not None or profile) else None
     if quantity not in ("c3", "dv"):
         raise InputError(f"choose c3 or dv, got {quantity!r}", option="quantity")
-    if plot is not None:
-        from prospect.plot._files import image_path
-
-        image_path(plot)  # an unknown format or directory is refused before the scan
     start = default_window()[0] if from_ is None else from_
     end = plus_two_years(start, option="departure_start") if to is None else to
     pc = with_progress("computing the pork-chop grid", porkchop)(

@@ -12,7 +12,7 @@ from pathlib import Path
 import typer
 
 from prospect.cli import app
-from prospect.cli._flags import library_names
+from prospect.cli._flags import env_option, library_names, output_directory
 from prospect.errors import InputError
 
 survey_app = typer.Typer(
@@ -47,6 +47,7 @@ def _say(text: str) -> None:
 
 @survey_app.callback()
 @library_names({"step_days": "step"})
+@output_directory("output")
 def survey_cmd(
     ctx: typer.Context,
     mission: str | None = typer.Option(None, "--mission", "-m", help="Mission profile name."),
@@ -55,8 +56,11 @@ def survey_cmd(
     start: str | None = typer.Option(None, "--from", help="First launch date (2027-01-01)."),
     end: str | None = typer.Option(None, "--to", help="Last launch date (2045-12-31)."),
     output: Path | None = typer.Option(None, "--output", "-o", help="Survey directory."),
-    scheduler: str | None = typer.Option(
-        None, "--scheduler", help="Dask scheduler address (default $DASK_SCHEDULER_ADDRESS)."
+    scheduler: str | None = env_option(
+        None,
+        "--scheduler",
+        envvar="DASK_SCHEDULER_ADDRESS",
+        help="Dask scheduler address (default $DASK_SCHEDULER_ADDRESS).",
     ),
     workers: int | None = typer.Option(
         None, "--workers", help="Local worker processes (default: cores; 0: in-process)."
@@ -145,10 +149,6 @@ def show_cmd(
         raise InputError(f"{directory}: no such directory", option="directory")
     if top is not None and top < 1:
         raise InputError(f"must be >= 1, got {top}", option="top")
-    if plot is not None:
-        from prospect.plot._files import image_path
-
-        image_path(plot)  # refused before the survey is read
     df = query(
         directory,
         max_dv_km_s=max_dv,

@@ -13,13 +13,14 @@ def image_path(path, *, option: str = "path") -> tuple[Path, str]:
     """``(path, format)`` of an image to write, refused before any work if it cannot be.
 
     The format is the suffix (``.png`` when there is none) and must be one that
-    matplotlib's Agg canvas writes (png, pdf, svg, jpg, ...); the directory must
-    exist.
+    matplotlib's Agg canvas writes (png, pdf, svg, jpg, ...), and the path one
+    that can be written (:func:`prospect._io.check_output`: not a directory, in
+    an existing writable directory).
 
     Raises
     ------
     InputError
-        An unknown image format or a missing directory (names ``option``).
+        An unknown image format or a path that cannot be written (names ``option``).
 
     Examples
     --------
@@ -40,7 +41,7 @@ def image_path(path, *, option: str = "path") -> tuple[Path, str]:
             f"unknown image format {fmt!r}; choose from {', '.join(sorted(known))}",
             option=option,
         )
-    directory = path.parent if str(path.parent) else Path(".")
-    if not directory.is_dir():
-        raise InputError(f"directory {directory} does not exist", option=option)
+    from prospect._io import check_output
+
+    check_output(path, option=option)  # a writable file, not a directory
     return path, fmt

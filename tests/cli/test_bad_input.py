@@ -8,6 +8,7 @@ one line on stderr, starting ``Error:`` and naming the option, no traceback.
 
 from __future__ import annotations
 
+import os
 import sys
 from pathlib import Path
 
@@ -92,3 +93,87 @@ def test_library_checks_name_the_parameter():
         assert info.value.option == param, str(info.value)
     with pytest.warns(ProspectWarning, match="outside 1900-2100"):
         target("Bennu").state("1800-01-01", ephemeris="two-body")
+
+
+def test_usage_errors_are_one_line_with_exit_2(tmp_path, finished_survey):
+    """An unknown command or option is a usage error: exit 2 (the CLI's documented
+    convention), but one line like every error, not click's three-line block; an
+    unknown command lists the commands."""
+    code, out, err = run_case(["nosuch"], tmp_path, finished_survey)
+    lines = [ln for ln in err.splitlines() if ln.strip()]
+    assert code == 2 and not out.strip() and len(lines) == 1, err
+    assert "'nosuch'" in lines[0] and "rank" in lines[0] and "porkchop" in lines[0]
+    for argv in (["rank", "--no-such-flag"], ["catalog", "nosuch"], ["--no-such-flag"]):
+        code, out, err = run_case(argv, tmp_path, finished_survey)
+        lines = [ln for ln in err.splitlines() if ln.strip()]
+        assert code == 2 and len(lines) == 1 and lines[0].startswith("Error: "), (argv, err)
+    code, out, err = run_case(["catalog"], tmp_path, finished_survey)  # no arguments: the help
+    assert "Usage:" in out + err and "update" in out + err
+
+
+def test_a_scheduler_from_the_environment_is_named_as_the_variable(tmp_path):
+    """A bad DASK_SCHEDULER_ADDRESS names the variable; the same value on the command
+    line names --scheduler (the user typed that)."""
+    argv = ["rank", "-m", "prospector-1", "--from", "2028-01-01", "--to", "2028-02-01"]
+    env = {"DASK_SCHEDULER_ADDRESS": "garbage"}
+    for extra, named in (
+        ([], "DASK_SCHEDULER_ADDRESS:"),
+        (["--scheduler", "garbage"], "--scheduler:"),
+    ):
+        res = runner.invoke(app, [*argv, *extra], env=env)
+        lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+        assert res.exit_code == 1 and len(lines) == 1, res.stderr
+        assert lines[0].startswith(f"Error: {named}"), lines[0]
+    res = runner.invoke(app, ["survey", "-m", "nhats-human", "-o", str(tmp_path / "s")], env=env)
+    assert res.exit_code == 1 and res.stderr.startswith("Error: DASK_SCHEDULER_ADDRESS:"), (
+        res.stderr
+    )
+
+
+def test_library_refuses_the_same_values_naming_the_parameter(tmp_path):
+    """Outputs, workers, seeds, prices and classes through the API (audit-3 leftovers)."""
+    from prospect._io import check_output, write_atomic
+    from prospect.cost import plan
+    from prospect.cost.montecarlo import check_seed
+    from prospect.cost.target import check_class
+    from prospect.cost.value import check_prices, known_commodities
+    from prospect.errors import InputError
+    from prospect.scan._engine import MAX_WORKERS_PER_CORE, check_workers
+
+    too_many = MAX_WORKERS_PER_CORE * (os.cpu_count() or 1) + 1
+    fifo = tmp_path / "fifo"
+    os.mkfifo(fifo)  # a special file: replacing it (as /dev/null as root) would be a disaster
+    cases = [
+        (lambda: check_output(tmp_path, option="output"), "output", "is a directory"),
+        (lambda: write_atomic(tmp_path, b"x", option="output"), "output", "is a directory"),
+        (lambda: check_output(fifo, option="output"), "output", "not a regular file"),
+        (lambda: check_output(tmp_path / "no" / "x"), None, "does not exist"),
+        (lambda: check_workers(too_many), "workers", f"at most {too_many - 1}"),
+        (lambda: check_workers(2.0), "workers", "whole number"),
+        (lambda: check_seed(1e23), "seed", "whole number"),
+        (lambda: check_seed(2**63), "seed", "whole number"),
+        (lambda: check_seed(-1), "seed", "whole number"),
+        (lambda: check_prices({"unobtainium": 5}), "prices", "water"),
+        (lambda: check_prices({"water": -1}), "prices", ">= 0"),
+        (lambda: check_prices({"water": True}), "prices", ">= 0"),
+        (lambda: check_class("nea", "ZZZ"), "target_class", "Xk"),
+        (lambda: check_class("nea", ""), "target_class", "Cgh"),
+        (lambda: check_class("moon", "C"), "target_class", "polar_psr"),
+        (lambda: plan("S05", "ispace-jaxa", prices={"gold": 1.0}), "prices", "unknown commodity"),
+        (lambda: plan("S05", "ispace-jaxa", target_class="ZZZ"), "target_class", "mare_ti"),
+        (lambda: plan("S05", "ispace-jaxa", seed=2**64), "seed", "whole number"),
+    ]
+    for call, param, text in cases:
+        with pytest.raises(InputError) as info:
+            call()
+        assert info.value.option == param and text in str(info.value), str(info.value)
+    assert check_workers(too_many - 1) == too_many - 1 and check_seed(2**63 - 1) == 2**63 - 1
+    assert check_prices({"water": 500}) == {"water": 500.0}
+    assert {"water", "he3", "pgm"} <= set(known_commodities())
+    assert check_class("nea", "Sq") == "Sq" and check_class("moon", "polar_psr") == "polar_psr"
+    assert check_output(tmp_path / "ok.csv") == tmp_path / "ok.csv"
+    assert list(tmp_path.iterdir()) == [fifo]  # the probe leaves nothing behind
+    code, out, err = run_case(
+        ["moon", "-m", "mx-1", "-r", "water", "-o", str(fifo)], tmp_path, tmp_path
+    )
+    assert held(code, out, err, "--output") and "not a regular file" in err, err
