@@ -50,7 +50,7 @@ from __future__ import annotations
 import math
 import re
 
-__all__ = ["COMPLEXES", "composition", "resource_complex"]
+__all__ = ["CLASSES", "COMPLEXES", "composition", "resource_complex"]
 
 #: Score of each resource complex (design choice, see the module docstring).
 COMPLEXES: dict[str, float] = {
@@ -61,6 +61,17 @@ COMPLEXES: dict[str, float] = {
     "other": 0.4,
     "unknown": 0.5,
 }
+
+#: Class names of the four systems above, as a user may give one (``plan``'s
+#: ``target_class``): Tholen 1984 (A B C D E F G M P Q R S T V X), Bus & Binzel
+#: 2002 (SMASSII, 26 classes incl. Ld Sk Sl), DeMeo et al. 2009 (24 classes, adds
+#: Sv) and Mahlke et al. 2022 (adds Z).  Quality and weathering marks (``:``, ``U``,
+#: ``w``) are catalog annotations, not classes.
+CLASSES = (
+    "A", "B", "C", "Cb", "Cg", "Cgh", "Ch", "D", "E", "F", "G", "K", "L", "Ld", "M", "O",
+    "P", "Q", "R", "S", "Sa", "Sk", "Sl", "Sq", "Sr", "Sv", "T", "V", "X", "Xc", "Xe", "Xk",
+    "Z",
+)  # fmt: skip
 
 #: Albedo limits splitting the X complex into E / M / P (Tholen & Barucci 1989).
 X_ALBEDO_E_MIN = 0.30

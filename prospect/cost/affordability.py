@@ -28,6 +28,7 @@ from prospect.cost import consortia as _cons
 from prospect.cost import timeline as _tl
 from prospect.cost.mission import costable, mission_cost
 from prospect.cost.model import CostModel, load_cost_model
+from prospect.cost.montecarlo import check_seed
 from prospect.cost.spacecraft import launch_profile_spacecraft, profile_launch_rows
 from prospect.cost.target import TargetInfo
 from prospect.cost.trajectory import from_rank_row, lunar_trajectory
@@ -202,6 +203,7 @@ def affordability(
     """
     from prospect import data as _data
 
+    check_seed(seed)  # before any costing
     model = model or load_cost_model()
     launchers = _data.load_launchers() if launchers is None else launchers
     if isinstance(consortium, str):

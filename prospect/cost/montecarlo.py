@@ -29,9 +29,39 @@ from scipy.special import ndtr
 
 from prospect.errors import InputError
 
-__all__ = ["CostDistribution", "CostElement", "simulate"]
+__all__ = ["MAX_SEED", "CostDistribution", "CostElement", "check_seed", "simulate"]
 
 DISTRIBUTIONS = ("lognormal", "uniform", "fixed")
+
+#: Largest seed accepted: 2**63 - 1.  numpy's ``default_rng`` (SeedSequence) takes
+#: any whole number >= 0, but a seed is written into results (JSON, Parquet
+#: metadata, pandas attrs) where a signed 64-bit integer is the portable bound.
+MAX_SEED = 2**63 - 1
+
+
+def check_seed(seed, option: str = "seed") -> int:
+    """``seed`` of the Monte Carlo stream checked: a whole number in [0, 2**63 - 1].
+
+    Raises
+    ------
+    InputError
+        Not an int (a float such as ``1e23`` included), negative or above
+        :data:`MAX_SEED` (names ``option``).
+
+    Examples
+    --------
+    >>> check_seed(7)
+    7
+    >>> check_seed(2**64)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: seed: must be a whole number from 0 to 9223372036854775807, ...
+    """
+    whole = not isinstance(seed, bool) and isinstance(seed, int | np.integer)
+    if not (whole and 0 <= seed <= MAX_SEED):
+        shown = f"{seed!r}" if len(repr(seed)) <= 40 else f"{repr(seed)[:37]}..."
+        raise InputError(f"must be a whole number from 0 to {MAX_SEED}, got {shown}", option=option)
+    return int(seed)
 
 
 @dataclass(frozen=True)
@@ -212,7 +242,7 @@ def simulate(
     names = [e.name for e in elements]
     if len(set(names)) != len(names):
         raise InputError("cost element names must be unique", option="elements")
-    rng = np.random.default_rng(seed)
+    rng = np.random.default_rng(check_seed(seed))
     # One standard-normal stream per correlation group (sorted), then one per
     # ungrouped element, in order: fixed order -> reproducible for a seed.
     groups = sorted({e.group for e in elements if e.group is not None})

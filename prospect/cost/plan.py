@@ -35,9 +35,11 @@ from prospect.cost import sharing as _sh
 from prospect.cost.legal import legal_frame
 from prospect.cost.mission import MissionCase, costable, evaluate_mission
 from prospect.cost.model import CostModel, load_cost_model
+from prospect.cost.montecarlo import check_seed
 from prospect.cost.result import PlanResult
 from prospect.cost.target import TargetInfo, resolve_target
 from prospect.cost.timeline import schedule, to_date
+from prospect.cost.value import check_prices
 from prospect.epochs import DE440_SPAN_JD_TDB, check_span
 from prospect.errors import InputError
 
@@ -80,9 +82,7 @@ def _check_settings(model: CostModel, percentile, rule: str, fund_fraction: floa
         raise InputError(f"must be >= 0 kg, got {feedstock!r}", option="feedstock_kg")
     if not (math.isfinite(recovery) and 0 < recovery <= 1):
         raise InputError(f"must be in (0, 1], got {recovery!r}", option="recovery")
-    seed = kw["seed"]
-    if isinstance(seed, bool) or not isinstance(seed, int | np.integer) or seed < 0:
-        raise InputError(f"must be a whole number >= 0, got {seed!r}", option="seed")
+    check_seed(kw["seed"])
     n = kw["n_draws"]
     if n is not None:
         try:
@@ -473,6 +473,7 @@ def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, star
         )
     if shares is not None:  # names and sum, before any search
         _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
+    kw["prices"] = check_prices(kw["prices"], kw["resources"])
     start, flags = _start_date(start, ephemeris)
     if kw["launch_by"] is not None:
         check_span(kw["launch_by"], option="launch_by", ephemeris=ephemeris)

@@ -12,9 +12,9 @@ from dataclasses import dataclass, field
 
 import pandas as pd
 
-from prospect.errors import UnknownNameError
+from prospect.errors import InputError, UnknownNameError
 
-__all__ = ["TargetInfo", "resolve_target"]
+__all__ = ["TargetInfo", "check_class", "resolve_target"]
 
 
 @dataclass(frozen=True)
@@ -65,15 +65,58 @@ def _na(x) -> bool:
         return False
 
 
+def check_class(kind: str, target_class: str | None) -> str | None:
+    """A class given for a ``kind`` of target checked: a Moon-site category
+    (:data:`prospect.data.vocabulary.SITE_CATEGORIES`) or an asteroid taxonomic
+    class (:data:`prospect.catalog.taxonomy.CLASSES`); None passes.
+
+    Raises
+    ------
+    InputError
+        Any other value, the empty string included, listing the allowed ones
+        (names ``target_class``).
+
+    Examples
+    --------
+    >>> check_class("nea", "Sq")
+    'Sq'
+    >>> check_class("nea", "ZZZ")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: target_class: 'ZZZ' is not an asteroid taxonomic class ...
+    """
+    if target_class is None:
+        return None
+    if kind == "moon":
+        from prospect.data.vocabulary import SITE_CATEGORIES as allowed
+
+        what = "a Moon-site category"
+    else:
+        from prospect.catalog.taxonomy import CLASSES as allowed
+
+        what = "an asteroid taxonomic class (Tholen, Bus-DeMeo or Mahlke)"
+    if target_class not in allowed:
+        raise InputError(
+            f"{target_class!r} is not {what}; choose from {', '.join(allowed)}",
+            option="target_class",
+        )
+    return target_class
+
+
 def resolve_target(
     name, *, target_class: str | None = None, sites=None, catalog=None
 ) -> TargetInfo:
     """A Moon site (by id or name) or a catalog asteroid.
 
+    ``target_class`` (checked by :func:`check_class` for the kind of target
+    found) replaces the catalog's class or the site's category.
+
     Raises
     ------
     UnknownNameError
         Neither a Moon site nor an asteroid, with close matches of both.
+    InputError
+        A ``target_class`` that is not one of that kind of target.
 
     Examples
     --------
@@ -97,7 +140,8 @@ def resolve_target(
                 str(name),
                 [*site_err.suggestions[:3], *nea_err.suggestions[:3]],
             ) from None
-        cls, src = target_class, "given (--target-class)" if target_class else ""
+        cls = check_class("nea", target_class)
+        src = "given (--target-class)" if cls is not None else ""
         if cls is None:
             for col in ("spec_b", "spec_t"):
                 v = tgt.row.get(col)
@@ -106,7 +150,7 @@ def resolve_target(
                     break
         return TargetInfo("nea", tgt.label, tgt.label, target_class=cls, class_source=src, obj=tgt)
     cls, src = str(row["category"]), "site category"
-    if target_class:
+    if check_class("moon", target_class) is not None:
         cls, src = target_class, "given (--target-class)"
     return TargetInfo(
         "moon",

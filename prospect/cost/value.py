@@ -33,7 +33,14 @@ import numpy as np
 from prospect.cost.model import CostModel, load_cost_model
 from prospect.errors import InputError
 
-__all__ = ["ResourceEstimate", "YieldValue", "parse_prices", "yield_value"]
+__all__ = [
+    "ResourceEstimate",
+    "YieldValue",
+    "check_prices",
+    "known_commodities",
+    "parse_prices",
+    "yield_value",
+]
 
 _SCALE = {"wt%": 1e-2, "ppm": 1e-6, "ppb": 1e-9}
 
@@ -45,13 +52,16 @@ LOCATION_ORDER = {
 }
 
 
-def parse_prices(items: Sequence[str] | None) -> dict[str, float]:
+def parse_prices(items: Sequence[str] | None, resources=None) -> dict[str, float]:
     """Parse ``["water=500", "pgm=30000"]`` into ``{commodity: US$/kg}``.
+
+    Each commodity must be one of the resource catalog's (:func:`check_prices`).
 
     Raises
     ------
     InputError
-        For an item that is not ``name=number`` with a positive finite number.
+        For an item that is not ``name=number`` with a finite number >= 0, or
+        names a commodity the catalog does not know (names ``prices``).
 
     Examples
     --------
@@ -71,6 +81,66 @@ def parse_prices(items: Sequence[str] | None) -> dict[str, float]:
                 f"expected COMMODITY=US$/kg with a number >= 0, got {item!r}", option="prices"
             )
         out[name] = value
+    return check_prices(out, resources)
+
+
+def known_commodities(resources=None) -> list[str]:
+    """Commodities a price may be given for: every resource of the catalog's yield
+    records and every commodity it prices (default :func:`prospect.data.load_resources`).
+
+    Examples
+    --------
+    >>> "water" in known_commodities(), "unobtainium" in known_commodities()
+    (True, False)
+    """
+    if resources is None:
+        from prospect.data import load_resources
+
+        resources = load_resources()
+    names = {y.resource for y in resources.yields.values()}
+    names |= {p.commodity for p in resources.prices.values()}
+    return sorted(names)
+
+
+def check_prices(prices: Mapping[str, float] | None, resources=None) -> dict[str, float]:
+    """User prices ``{commodity: US$/kg}`` checked: known commodities, finite numbers >= 0.
+
+    Raises
+    ------
+    InputError
+        A commodity not in :func:`known_commodities` (listing them), or a price
+        that is not a finite number >= 0 (names ``prices``).
+
+    Examples
+    --------
+    >>> check_prices({"unobtainium": 5.0})  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: prices: unknown commodity 'unobtainium'; known: ...water
+    """
+    if prices is None:
+        return {}
+    if not isinstance(prices, Mapping):
+        raise InputError(
+            f"expected a mapping commodity -> US$/kg, got {type(prices).__name__}",
+            option="prices",
+        )
+    known = known_commodities(resources)
+    out = {}
+    for name, value in prices.items():
+        if name not in known:
+            raise InputError(
+                f"unknown commodity {name!r}; known: {', '.join(known)}", option="prices"
+            )
+        try:
+            number = float(value)
+        except (TypeError, ValueError):
+            number = math.nan
+        if isinstance(value, bool) or not (math.isfinite(number) and number >= 0):
+            raise InputError(
+                f"price of {name} must be a number >= 0 US$/kg, got {value!r}", option="prices"
+            )
+        out[name] = number
     return out
 
 

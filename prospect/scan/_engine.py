@@ -40,8 +40,10 @@ from prospect.errors import InputError
 
 __all__ = [
     "LOCAL_CLUSTER_CONFIG",
+    "MAX_WORKERS_PER_CORE",
     "SCHEDULER_TIMEOUT_S",
     "Engine",
+    "check_workers",
     "connect",
     "local_cluster",
     "on_worker",
@@ -56,7 +58,55 @@ __all__ = [
 #: analysis gives up with one line naming it, seconds (design choice).
 SCHEDULER_TIMEOUT_S = 10.0
 
+#: Most local worker processes per core of this machine (design choice).  A local
+#: worker computes one chunk at a time on one thread (numba on one, :func:`local_cluster`),
+#: so workers beyond the cores only wait for one, while each is a process of its own:
+#: 245 MiB RSS once the scan is imported (measured, 2 workers, this project's
+#: LocalCluster), plus its start-up.  Four per core leaves room to overlap I/O.
+MAX_WORKERS_PER_CORE = 4
+
 Log = Callable[[str], None]
+
+
+def check_workers(workers, option: str = "workers") -> int | None:
+    """``workers`` (local worker processes) checked: a whole number in [0, 4 x cores].
+
+    A cluster of your own, reached through its scheduler, has the workers it
+    has; this bound is for the processes started on this machine.
+
+    Raises
+    ------
+    InputError
+        Not a whole number, negative, or more than :data:`MAX_WORKERS_PER_CORE`
+        per core (names ``option``).
+
+    Examples
+    --------
+    >>> check_workers(0), check_workers(None)
+    (0, None)
+    >>> check_workers(10**6)  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: workers: must be at most ... per core of this machine's ...
+    """
+    if workers is None:
+        return None
+    if isinstance(workers, bool) or not isinstance(workers, int):
+        raise InputError(f"must be a whole number >= 0, got {workers!r}", option=option)
+    if workers < 0:
+        raise InputError(f"must be >= 0, got {workers}", option=option)
+    cores = os.cpu_count() or 1
+    limit = MAX_WORKERS_PER_CORE * cores
+    if workers > limit:
+        raise InputError(
+            f"must be at most {limit} ({MAX_WORKERS_PER_CORE} per core of this machine's "
+            f"{cores}; each local worker is a process of ~245 MiB computing one chunk at a "
+            f"time), got {workers:,}; for more, run them on a cluster of your own: "
+            "{scheduler}",
+            option=option,
+            mentions={"scheduler": "ADDRESS"},
+        )
+    return workers
 
 #: glibc ``mallopt`` parameters (``<malloc.h>``): M_TRIM_THRESHOLD, M_MMAP_THRESHOLD.
 _M_TRIM_THRESHOLD, _M_MMAP_THRESHOLD = -1, -3
@@ -327,10 +377,10 @@ def open_engine(
     Raises
     ------
     InputError
-        ``workers`` < 0, or no scheduler at ``scheduler`` within ``timeout_s``.
+        ``workers`` outside :func:`check_workers`'s bounds, or no scheduler at
+        ``scheduler`` within ``timeout_s``.
     """
-    if workers is not None and workers < 0:
-        raise InputError(f"must be >= 0, got {workers}", option=workers_option)
+    check_workers(workers, workers_option)
     name = f"{name}-{uuid.uuid4().hex[:12]}"
     if scheduler:
         client = connect(scheduler, timeout_s, scheduler_option)

@@ -15,6 +15,7 @@ from prospect._io import write_atomic
 from prospect._version import __version__
 from prospect.epochs import check_span
 from prospect.errors import InputError
+from prospect.scan._engine import check_workers
 from prospect.survey import _plan as plan_mod
 from prospect.survey import store
 from prospect.survey._engine import SCHEDULER_TIMEOUT_S, connect, run_chunks, scheduler_address
@@ -142,8 +143,7 @@ def survey(
     )  # fmt: skip
     if chunk_size < 1:
         raise InputError(f"must be >= 1, got {chunk_size}", option="chunk_size")
-    if workers is not None and workers < 0:
-        raise InputError(f"must be >= 0, got {workers}", option="workers")
+    check_workers(workers)  # at most 4 per core (prospect.scan._engine)
     if ephemeris == "nbody":
         from prospect.survey._ephemeris import _require
 
