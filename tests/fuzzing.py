@@ -6,6 +6,9 @@ examples (a few hundred) derandomized, so a failure reproduces on rerun.
 target (10,000 with ``--runslow``) from a random seed; Hypothesis prints the
 seed of a failure (``--hypothesis-seed`` replays it) and
 ``--hypothesis-show-statistics`` reports the examples tried per target.
+``PROSPECT_FUZZ_PROGRESS=FILE`` (with ``HYPOTHESIS_EXPERIMENTAL_OBSERVABILITY_NOCOVER=1``)
+keeps the count of examples run per target in FILE while the run goes on, so a run
+stopped early still says how far each target got.
 
 Examples
 --------
@@ -23,6 +26,28 @@ __all__ = ["OPT_IN_EXAMPLES", "fuzz"]
 
 #: Examples per fuzz target in the opt-in run (issue 13: 10,000 per target).
 OPT_IN_EXAMPLES = 10_000
+
+
+def _count_examples(path: str) -> None:
+    """Keep ``target: examples run`` lines in ``path`` (rewritten every 100 examples)."""
+    from hypothesis.internal.observability import add_observability_callback
+
+    counts: dict[str, int] = {}
+
+    def seen(observation) -> None:
+        if getattr(observation, "type", None) != "test_case":
+            return
+        name = observation.property
+        counts[name] = counts.get(name, 0) + 1
+        if counts[name] % 100 == 0:
+            with open(path, "w") as f:
+                f.writelines(f"{k}: {v}\n" for k, v in counts.items())
+
+    add_observability_callback(seen)
+
+
+if os.environ.get("PROSPECT_FUZZ_PROGRESS"):
+    _count_examples(os.environ["PROSPECT_FUZZ_PROGRESS"])
 
 
 def fuzz(default: int = 300) -> settings:
