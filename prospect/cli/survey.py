@@ -70,7 +70,11 @@ def survey_cmd(
         None, "--ephemeris", help="nbody or two-body (default nbody when installed)."
     ),
     step: float = typer.Option(5.0, "--step", help="Lattice step, days."),
-    chunk_size: int = typer.Option(100, "--chunk-size", help="Targets per chunk (task)."),
+    chunk_size: int | None = typer.Option(
+        None,
+        "--chunk-size",
+        help="Targets per chunk (task); default ~400 target-years, at most 100, >= 16 chunks.",
+    ),
 ) -> None:
     """Survey every target of a catalog for a mission profile and a launch period."""
     if ctx.invoked_subcommand is not None:

@@ -24,7 +24,7 @@ from prospect.errors import InputError
 from prospect.scan._common import date_grid, iso_dates
 from prospect.scan._mission import MissionSpec
 
-__all__ = ["DEFAULT_PERIOD", "SurveyPlan", "catalog_hash", "make_plan"]
+__all__ = ["DEFAULT_PERIOD", "SurveyPlan", "catalog_hash", "default_chunk_size", "make_plan"]
 
 #: Default launch period (issue 11: 2027-01-01 to 2045-12-31; NHATS's own
 #: survey spans 2020-2045).
@@ -42,9 +42,19 @@ BIN_YEARS = 5
 STAY_CLASSES_DAYS = (8.0, 16.0, 24.0, 32.0)
 #: Spacing of the maximum-duration filter classes, days (NHATS: 30-day steps).
 DURATION_CLASS_STEP_DAYS = 30.0
-#: Targets per chunk (one Dask task) and per lattice batch inside a chunk.
+#: Largest default chunk, targets (one Dask task).
 DEFAULT_CHUNK_SIZE = 100
+#: Targets per lattice batch inside a chunk.
 DEFAULT_BATCH = 8
+#: Target-years of launch period per chunk by default (design choice): a chunk is then
+#: ~4 s of one core with two-body states, ~8 s with n-body ones, against ~55 ms of fixed
+#: cost per chunk (scheduler and encoding, ``benchmarks/bench_survey.py``), under 1.5 %;
+#: and the whole catalog over 19 years is ~1,900 chunks, so even 256 workers get 7 each
+#: and the last round (the tail) is short.
+CHUNK_TARGET_YEARS = 400
+#: Fewest chunks a default chunk size cuts a small catalog into (design choice: every
+#: worker of a local cluster of up to 8 gets at least 2).
+MIN_DEFAULT_CHUNKS = 16
 #: Version of the chunk layout; part of the key so old chunks never mix.
 FORMAT_VERSION = 1
 
@@ -307,6 +317,26 @@ def make_plan(
         dur_classes_days=tuple(float(d) for d in durs),
         batch=int(batch),
     )
+
+
+def default_chunk_size(n_targets: int, plan: SurveyPlan) -> int:
+    """Targets per chunk when none is given: :data:`CHUNK_TARGET_YEARS` over the launch
+    period's years, at most :data:`DEFAULT_CHUNK_SIZE`, and small enough to cut the
+    catalog into :data:`MIN_DEFAULT_CHUNKS` (a function of the inputs only, so a resumed
+    survey finds the same chunks whatever the number of workers).
+
+    Examples
+    --------
+    >>> from prospect.scan.roundtrip import nhats_spec
+    >>> plan = make_plan(nhats_spec("nhats-human"), round_trip=True, start="2027-01-01",
+    ...                  end="2045-12-31", ephemeris="two-body")
+    >>> default_chunk_size(40_874, plan), default_chunk_size(200, plan)
+    (22, 13)
+    """
+    years = plan.n_dep * plan.step_days / 365.25
+    by_time = math.ceil(CHUNK_TARGET_YEARS / max(years, 1.0))
+    by_count = math.ceil(max(n_targets, 1) / MIN_DEFAULT_CHUNKS)
+    return max(1, min(DEFAULT_CHUNK_SIZE, by_time, by_count))
 
 
 def catalog_hash(table: pd.DataFrame) -> str:

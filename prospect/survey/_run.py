@@ -65,7 +65,7 @@ def survey(
     workers: int | None = None,
     resume: bool = False,
     step_days: float = plan_mod.DEFAULT_STEP_DAYS,
-    chunk_size: int = plan_mod.DEFAULT_CHUNK_SIZE,
+    chunk_size: int | None = None,
     batch: int = plan_mod.DEFAULT_BATCH,
     progress: Callable[[int, int], None] | None = None,
     log: Callable[[str], None] | None = None,
@@ -105,8 +105,12 @@ def survey(
         Continue a survey of the same inputs in ``output``, keeping its finished chunks.
     step_days : float
         Lattice step, days (default 5).
-    chunk_size, batch : int
-        Targets per chunk (one task) and per lattice batch within it.
+    chunk_size : int, optional
+        Targets per chunk (one task); default
+        :func:`~prospect.survey._plan.default_chunk_size` (about 400 target-years,
+        at most 100 targets, at least 16 chunks).
+    batch : int
+        Targets per lattice batch within a chunk.
     progress : callable, optional
         ``progress(done_chunks, total_chunks)``.
     log : callable, optional
@@ -141,7 +145,7 @@ def survey(
         spec, round_trip=rt, start=start, end=end, ephemeris=ephemeris, step_days=step_days,
         batch=batch,
     )  # fmt: skip
-    if chunk_size < 1:
+    if chunk_size is not None and chunk_size < 1:
         raise InputError(f"must be >= 1, got {chunk_size}", option="chunk_size")
     check_workers(workers)  # at most 4 per core (prospect.scan._engine)
     if ephemeris == "nbody":
@@ -149,6 +153,8 @@ def survey(
 
         _require()
     table = _catalog(catalog)
+    if chunk_size is None:
+        chunk_size = plan_mod.default_chunk_size(len(table), plan)
     address = scheduler_address(scheduler)
     # connect first: an unreachable scheduler fails before the output is touched
     client = connect(address, scheduler_timeout_s) if address is not None else None
