@@ -25,6 +25,7 @@ from __future__ import annotations
 
 import datetime as _dt
 import math
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
@@ -40,8 +41,8 @@ from prospect.cost.result import PlanResult
 from prospect.cost.target import TargetInfo, resolve_target
 from prospect.cost.timeline import schedule, to_date
 from prospect.cost.value import check_prices
-from prospect.epochs import DE440_SPAN_JD_TDB, check_span
-from prospect.errors import InputError
+from prospect.epochs import DE440_SPAN_JD_TDB, TWO_BODY_SPAN_UTC, check_span
+from prospect.errors import InputError, ProspectWarning
 
 __all__ = ["MissionCase", "PlanResult", "TargetInfo", "plan", "resolve_target"]
 
@@ -422,10 +423,10 @@ def plan(
         "allow_resize": allow_resize,
         "ephemeris": ephemeris,
     }
-    percentile, start, flags = _checked(
-        kw, consortium, percentile, rule, fund_fraction, shares, start
-    )
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
+    percentile, start, flags = _checked(
+        kw, consortium, percentile, rule, fund_fraction, shares, start, tinfo.kind
+    )
     if tinfo.target_class is None and tinfo.kind == "nea":
         flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
     budgets, bflags = _cons.member_budgets(consortium, model)
@@ -449,9 +450,9 @@ def plan(
     )
 
 
-def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start) -> tuple:
+def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start, kind) -> tuple:
     """Every setting checked before any search (``kw``'s stay and launch-by in place):
-    ``(percentile, start date, flags)``."""
+    ``(percentile, start date, flags)``.  Dates: :func:`_check_dates`."""
     stay_days, ephemeris = kw["stay_days"], kw["ephemeris"]
     percentile = _check_settings(
         kw["model"],
@@ -474,17 +475,44 @@ def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, star
     if shares is not None:  # names and sum, before any search
         _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
     kw["prices"] = check_prices(kw["prices"], kw["resources"])
-    start, flags = _start_date(start, ephemeris)
+    _check_dates({"start": start, "launch_by": kw["launch_by"]}, ephemeris, kind)
+    start, flags = _start_date(start)
     if kw["launch_by"] is not None:
-        check_span(kw["launch_by"], option="launch_by", ephemeris=ephemeris)
         kw["launch_by"] = to_date(kw["launch_by"], option="launch_by")
     return percentile, start, flags
 
 
-def _start_date(start, ephemeris: str) -> tuple:
+def _check_dates(dates: dict, ephemeris: str, kind: str) -> None:
+    """The plan's dates (parameter -> value or None) inside DE440's span, else refused.
+
+    An asteroid plan's dates are those of its trajectory search, so they follow
+    its ephemeris (:func:`prospect.epochs.check_span`: two-body warns outside
+    1900-2100).  A Moon plan's rest on no ephemeris at all (lunar opportunities
+    recur monthly and are taken at the ready date, with today's launchers and
+    cost model), like the two-body path's, so the same span applies: one warning
+    outside :data:`~prospect.epochs.TWO_BODY_SPAN_UTC`.
+    """
+    for option, value in dates.items():
+        if value is None:
+            continue
+        t = check_span(value, option=option, ephemeris="nbody" if kind == "moon" else ephemeris)
+        y0, y1 = TWO_BODY_SPAN_UTC
+        day = to_date(t, option=option)
+        if kind == "moon" and not y0 <= day.year <= y1:
+            warnings.warn(
+                ProspectWarning(
+                    f"{day.isoformat()} is outside {y0}-{y1}: a Moon "
+                    "plan's dates rest on no ephemeris (monthly lunar opportunities, today's "
+                    "launchers and cost model): treat its schedule as indicative only",
+                    option=option,
+                ),
+                stacklevel=3,
+            )
+
+
+def _start_date(start) -> tuple:
     """The consortium's start as given (checked), else today (UTC) with a flag saying so."""
     if start is not None:
-        check_span(start, option="start", ephemeris=ephemeris)
         return to_date(start, option="start"), []
     today = _dt.datetime.now(_dt.UTC).date()
     return today, [f"start date not given: today ({today.isoformat()}) used"]

@@ -177,3 +177,19 @@ def test_library_refuses_the_same_values_naming_the_parameter(tmp_path):
         ["moon", "-m", "mx-1", "-r", "water", "-o", str(fifo)], tmp_path, tmp_path
     )
     assert held(code, out, err, "--output") and "not a regular file" in err, err
+
+
+def test_moon_plan_dates_follow_the_same_span_rule(tmp_path, finished_survey):
+    """A Moon plan rests on no ephemeris, like the two-body path: refused outside DE440,
+    one warning outside 1900-2100 (it planned from 1800 without a word), none inside."""
+    moon = ["plan", "S05", "--consortium", "ispace-jaxa", "--draws", "200"]
+    code, out, err = run_case([*moon, "--start", "1800-01-01"], tmp_path, finished_survey)
+    warned = [ln for ln in err.splitlines() if ln.startswith("Warning:")]
+    assert code == 0 and "S05" in out, err
+    assert len(warned) == 1 and warned[0].startswith(
+        "Warning: --start: 1800-01-01 is outside 1900-2100"
+    )
+    code, out, err = run_case([*moon, "--start", "2027-01-01"], tmp_path, finished_survey)
+    assert code == 0 and "Warning" not in err, err
+    code, out, err = run_case([*moon, "--start", "1500-01-01"], tmp_path, finished_survey)
+    assert held(code, out, err, "--start") and "DE440" in err, err
