@@ -69,17 +69,23 @@ def test_pareto_on_large_random_sets_with_ties(n):
 
 @pytest.mark.parametrize("round_trip", [False, True])
 def test_no_survivor_gives_an_empty_well_formed_table(round_trip):
-    """Issue 13: a profile whose screen leaves no target raised KeyError: 'duration_days'."""
+    """Issue 13: a profile whose screen leaves no target raised KeyError: 'duration_days'.
+    The empty table has the full one's columns and dtypes, not only their kinds: dates
+    datetime64[s] (an empty table came out [s], a full one [us]) and ``refined`` bool (object
+    in a round-trip table), with refinement and without (audit-3)."""
     mission = "nhats-human" if round_trip else "prospector-1"
     kw = dict(catalog=str(FIXTURE), round_trip=round_trip, checkpoint=False, **WINDOW)
-    some = rank(mission, refine=False, **kw)
-    none = rank(mission, max_h=5.0, **kw)  # no NEA is that bright: nothing survives
-    assert len(some) > 0 and len(none) == 0
-    assert none.attrs["n_selected"] == 0 and none.attrs["n_feasible"] == 0
-    assert list(none.columns) == list(some.columns)
-    kinds = {c: (none[c].dtype.kind, some[c].dtype.kind) for c in some if c != "refined"}
-    assert {c: k for c, k in kinds.items() if k[0] != k[1]} == {}
-    assert none["composition"].dtype == some["composition"].dtype
+    for refine in (False, True):
+        some = rank(mission, refine=refine, top=2, **kw)
+        none = rank(mission, max_h=5.0, refine=refine, **kw)  # no NEA is that bright
+        assert len(some) > 0 and len(none) == 0
+        assert none.attrs["n_selected"] == 0 and none.attrs["n_feasible"] == 0
+        assert list(none.columns) == list(some.columns)
+        differ = {c: (str(none[c].dtype), str(some[c].dtype)) for c in some}
+        assert {c: d for c, d in differ.items() if d[0] != d[1]} == {}
+        assert str(some["departure"].dtype) == "datetime64[s]"
+        if refine:
+            assert some["refined"].dtype == bool and some["refined"].any()
 
 
 def test_cli_says_no_target_meets_the_profile_and_writes_empty_files(tmp_path):

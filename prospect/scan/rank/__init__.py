@@ -293,6 +293,8 @@ def rank(
             # the last bits for 2004 MN4 (Apophis), enough to move its refined optimum
             res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris)
             res = order(score(feasibility(res, spec), spec, w))
+        elif refine and "refined" not in res:  # no row: the columns of one refined
+            res["refined"] = pd.Series(False, index=res.index, dtype=bool)
     attrs = _attrs(spec, rt_mode, grid, w, ephemeris, nb_info, screened,
                    n_catalog=len(table), n_selected=len(selected), filters=filters)  # fmt: skip
     return finish(res, top, grid.window_s, attrs, targets=survivors, ephemeris=ephemeris)

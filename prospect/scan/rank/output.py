@@ -250,10 +250,15 @@ def flag_notes(row) -> list[str]:
 
 
 def _dates(res: pd.DataFrame) -> pd.DataFrame:
+    """Date columns as ``datetime64[s]`` (the unit of :func:`prospect.epochs.utc_datetimes`,
+    whatever pandas infers from the text or from no rows), ``refined`` as bool: an empty
+    ranking has the dtypes of a full one (audit-3)."""
     for c in DATE_COLUMNS:
         if c in res:
             text = res[c].astype(object).where(res[c].notna() & (res[c] != ""), None)
-            res[c] = pd.to_datetime(text, format="%Y-%m-%d")
+            res[c] = pd.to_datetime(text, format="%Y-%m-%d").astype("datetime64[s]")
+    if "refined" in res:
+        res["refined"] = res["refined"].fillna(False).astype(bool)
     return res
 
 
