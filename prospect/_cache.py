@@ -23,7 +23,8 @@ followed), lacks a seal or fails a check is *discarded*: one warning line
 naming the file and the reason goes to the ``prospect.cache`` logger (to
 stderr when the application set up no logging), the file is removed, and the
 reader returns None so the caller computes the entry again.  A bad entry is
-never used and never fatal.
+never used and never fatal.  The first read in a directory also removes the
+temporaries of writers killed there (:func:`prospect._io.sweep_once`).
 
 A digest detects corruption, truncation, edits and entries of other inputs; it
 is not a signature -- whoever can write the cache can also rewrite a seal --
@@ -57,7 +58,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from prospect._io import atomic_file
+from prospect._io import atomic_file, sweep_once
 
 __all__ = [
     "SEAL_KEY",
@@ -121,8 +122,16 @@ def discard(path, reason: str, *, remove: bool = True) -> None:
             pass
 
 
-def _read_bytes(path) -> bytes:
-    """A regular file's bytes, never through a symbolic link (OSError otherwise)."""
+def _read_bytes(path, sweep: bool = True) -> bytes:
+    """A regular file's bytes, never through a symbolic link (OSError otherwise).
+
+    With ``sweep``, the first read in a directory also removes the temporaries
+    killed writers left there (:func:`prospect._io.sweep_once`), whether the
+    entry exists or not: an n-body year, a checkpoint chunk or a converted
+    catalog whose write was killed is cleaned up by the next run that looks for it.
+    """
+    if sweep:
+        sweep_once(Path(path).parent)
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0))
     try:
         st = os.fstat(fd)
@@ -238,7 +247,7 @@ def read_frame(path, *, kind: str, inputs: str, check: Callable | None = None,
     import pyarrow.parquet as pq
 
     try:
-        raw = _read_bytes(path)
+        raw = _read_bytes(path, sweep=remove)
     except FileNotFoundError:
         return None
     except OSError as exc:
@@ -282,7 +291,7 @@ def read_arrays(path, *, kind: str, inputs: str, check: Callable | None = None,
     arrays are refused (never unpickled).
     """
     try:
-        raw = _read_bytes(path)
+        raw = _read_bytes(path, sweep=remove)
     except FileNotFoundError:
         return None
     except OSError as exc:

@@ -15,7 +15,8 @@ followed.  Their name says who made them::
     .<target name>.prospect-<pid>-<host>-<random><suffix>
 
 so that a run killed mid-write (``kill -9``) leaves a temporary that the next
-write into the same directory removes (:func:`remove_orphans`): one made on
+write into the same directory, or the next read of a cache entry there, removes
+(:func:`remove_orphans`, :func:`sweep_once`): one made on
 this host whose process is gone, or one from another host older than
 :data:`ORPHAN_AGE_S`.  A live writer's temporary is never removed.
 
@@ -48,6 +49,7 @@ __all__ = [
     "check_output",
     "private_dir",
     "remove_orphans",
+    "sweep_once",
     "temp_file",
     "write_atomic",
 ]
@@ -117,7 +119,12 @@ def remove_orphans(directory) -> list[Path]:
     return removed
 
 
-def _sweep_once(directory: Path) -> None:
+def sweep_once(directory) -> None:
+    """:func:`remove_orphans` in ``directory``, once per process (a set of the
+    directories swept): the first write into a directory sweeps it, and so does
+    the first read of a cache entry there (:mod:`prospect._cache`), so a killed
+    run's temporaries go on the next run that opens the cache, not only when
+    the same entry is written again."""
     key = os.path.abspath(directory)
     if key not in _SWEPT:
         _SWEPT.add(key)
@@ -133,7 +140,7 @@ def temp_file(path, *, mode: int = 0o600) -> tuple[int, Path]:
     """
     path = Path(path)
     directory = path.parent if str(path.parent) else Path(".")
-    _sweep_once(directory)
+    sweep_once(directory)
     prefix = f".{path.name[:96]}{_TAG}{os.getpid()}-{HOST_TAG}-"
     suffix = path.suffix if re.fullmatch(r"\.[A-Za-z0-9_]{1,16}", path.suffix) else ".tmp"
     fd, tmp = tempfile.mkstemp(dir=directory, prefix=prefix, suffix=suffix)

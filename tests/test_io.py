@@ -177,3 +177,23 @@ def test_cache_directories_are_private_and_others_are_refused(tmp_path, monkeypa
         os.chown(team, os.geteuid(), 4242)  # a shared group's members could write
         with pytest.raises(CacheDirError, match=r"writable by other users \(mode 0770\)"):
             private_dir(team)
+
+
+def test_the_first_cache_read_in_a_directory_sweeps_it(tmp_path, monkeypatch):
+    """A cache entry's directory is swept on the first read there (found or not), not
+    only on the next write into it; a read-only reader (remove=False) touches nothing."""
+    import numpy as np
+
+    from prospect._cache import read_arrays, write_arrays
+
+    entry = tmp_path / "y1.npz"
+    write_arrays(entry, {"t": np.arange(3.0)}, kind="demo", inputs="k")
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = tmp_path / f".y2.npz.prospect-{int(dead.stdout)}-{_io.HOST_TAG}-abcd1234.npz"
+    for path, remove in ((entry, False), (entry, True), (tmp_path / "y2.npz", True)):
+        monkeypatch.setattr(_io, "_SWEPT", set())  # a new process
+        orphan.write_bytes(b"half an entry")
+        read_arrays(path, kind="demo", inputs="k", remove=remove)
+        assert orphan.exists() == (not remove), (path.name, remove)
+    assert read_arrays(entry, kind="demo", inputs="k")["t"].tolist() == [0.0, 1.0, 2.0]

@@ -223,3 +223,28 @@ def test_tampered_entries_are_discarded_then_integrated_again(fresh_cache, table
     assert nbody.integration_count() > n and not st1.any()
     np.testing.assert_array_equal(r1, r0)
     np.testing.assert_array_equal(v1, v0)
+
+
+def test_orphans_of_a_killed_write_go_on_the_next_run_that_reads_the_entry(
+    fresh_cache, table, monkeypatch
+):
+    """A run killed while writing an n-body year leaves a temporary beside the entries;
+    it used to stay until that target's directory was written again (audit-3).  The next
+    run that reads the entry removes it (one directory scan per directory and process),
+    without integrating anything."""
+    from prospect import _io
+
+    t = 8.0e8 + np.linspace(0.0, 300 * DAY_S, 20)
+    one = table.iloc[:1]
+    nbody.catalog_states(one, t)
+    (entry,) = {p.parent for p in fresh_cache.rglob("y*.npz")}
+    dead = subprocess.run([sys.executable, "-c", "import os; print(os.getpid())"],
+                          capture_output=True, text=True, check=True)  # fmt: skip
+    orphan = entry / f".y9.npz.prospect-{int(dead.stdout)}-{_io.HOST_TAG}-abcd1234.npz"
+    orphan.write_bytes(b"half an entry")
+    monkeypatch.setattr(_io, "_SWEPT", set())  # a new process
+    cache._MEMORY.clear()
+    n = nbody.integration_count()
+    nbody.catalog_states(one, t)
+    assert nbody.integration_count() == n and not orphan.exists()
+    assert sorted(p.name for p in entry.iterdir())[0].startswith("y")
