@@ -6,9 +6,9 @@ examples (a few hundred) derandomized, so a failure reproduces on rerun.
 target (10,000 with ``--runslow``) from a random seed; Hypothesis prints the
 seed of a failure (``--hypothesis-seed`` replays it) and
 ``--hypothesis-show-statistics`` reports the examples tried per target.
-``PROSPECT_FUZZ_PROGRESS=FILE`` (with ``HYPOTHESIS_EXPERIMENTAL_OBSERVABILITY_NOCOVER=1``)
-keeps the count of examples run per target in FILE while the run goes on, so a run
-stopped early still says how far each target got.
+``PROSPECT_FUZZ_PROGRESS=FILE`` keeps the count of examples run (and failing) per
+target in FILE while the run goes on, so a run stopped early (SIGINT: pytest still
+prints its summary) says how far each target got.
 
 Examples
 --------
@@ -29,21 +29,33 @@ OPT_IN_EXAMPLES = 10_000
 
 
 def _count_examples(path: str) -> None:
-    """Keep ``target: examples run`` lines in ``path`` (rewritten every 100 examples)."""
-    from hypothesis.internal.observability import add_observability_callback
+    """Keep ``target: examples run, failing`` lines in ``path`` (rewritten every 100
+    examples and at each failure, whose arguments are appended to ``path.failures``).
+    SIGINT is restored (a background job inherits it ignored), so stopping the run
+    still prints pytest's summary and Hypothesis's statistics."""
+    import signal
 
-    counts: dict[str, int] = {}
+    from hypothesis.internal import observability
+
+    observability.OBSERVABILITY_COLLECT_COVERAGE = False  # counting needs no line tracing
+    signal.signal(signal.SIGINT, signal.default_int_handler)
+    counts: dict[str, list[int]] = {}
 
     def seen(observation) -> None:
         if getattr(observation, "type", None) != "test_case":
             return
-        name = observation.property
-        counts[name] = counts.get(name, 0) + 1
-        if counts[name] % 100 == 0:
+        n = counts.setdefault(observation.property, [0, 0])
+        n[0] += 1
+        failed = observation.status == "failed"
+        if failed:
+            n[1] += 1
+            with open(path + ".failures", "a") as f:
+                f.write(f"{observation.property}: {observation.representation}\n")
+        if failed or n[0] % 100 == 0:
             with open(path, "w") as f:
-                f.writelines(f"{k}: {v}\n" for k, v in counts.items())
+                f.writelines(f"{k}: {v[0]} run, {v[1]} failing\n" for k, v in counts.items())
 
-    add_observability_callback(seen)
+    observability.add_observability_callback(seen)
 
 
 if os.environ.get("PROSPECT_FUZZ_PROGRESS"):
