@@ -156,7 +156,8 @@ def count_grid(df: pd.DataFrame, man: dict, dv_edges_km_s=None, stay_days=None) 
     data = {}
     for d, c in cols.items():
         v = df[c].to_numpy(dtype=float) if c in df else np.empty(0)
-        data[round(d)] = [(np.isfinite(v) & (v <= e)).sum() for e in edges]
+        # NaN compares False: the targets with a minimum at or under each edge
+        data[round(d)] = (v[:, None] <= edges[None, :]).sum(axis=0).tolist()
     out = pd.DataFrame(data, index=pd.Index(edges, name="max_dv_km_s"))
     out.columns.name = "max_duration_days"
     return out
