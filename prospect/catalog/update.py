@@ -120,7 +120,7 @@ def load_active() -> pd.DataFrame:
     user = _user_catalog_or_none()
     if user is not None:
         try:
-            df = _fast.read_fast(user)
+            df = _fast.read_fast(user, require_seal=True)  # prospect wrote it: sealed
         except CatalogFormatError as exc:
             df = _reconvert_user(exc)
         else:
@@ -130,7 +130,7 @@ def load_active() -> pd.DataFrame:
     shipped = catalog_path(SHIPPED_FAST)
     if shipped.is_file():
         try:
-            df = _fast.read_fast(shipped)
+            df = _fast.read_fast(shipped, require_seal=True)  # made by the build script
         except CatalogFormatError as exc:
             raise CatalogFormatError(
                 f"{exc.reason}; rebuild it with scripts/build_nea_catalog.py", path=shipped

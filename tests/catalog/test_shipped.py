@@ -171,3 +171,40 @@ def test_epoch_outliers_are_real_mpc_epochs(own_cache):
     assert len(off) == 61
     assert np.all(off["epoch_jd_tt"] % 1 == 0.5)  # 0h TT dates, as MPC epochs are
     assert Path(df.attrs["path"]).name == SHIPPED_FAST
+
+
+def test_shipped_fast_file_is_sealed_and_an_unsealed_one_is_refused(
+    tmp_path, own_cache, monkeypatch
+):
+    """The shipped Parquet carries the seal every file prospect writes carries (digest of
+    content and attrs, schema) and is read with it required: a copy without one (edited
+    with pandas, or damaged) is refused, not trusted because it is package data.  A user's
+    unsealed Parquet is still read, on the range checks alone (audit-3)."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    from prospect import _resources
+    from prospect._cache import SEAL_KEY
+    from prospect.errors import CatalogFormatError
+
+    shipped = catalog_path(SHIPPED_FAST)
+    assert SEAL_KEY.encode() in (pq.read_schema(shipped).metadata or {})
+    table = pq.read_table(shipped)
+    meta = {k: v for k, v in table.schema.metadata.items() if k != SEAL_KEY.encode()}
+    bare = tmp_path / "catalogs" / SHIPPED_FAST
+    bare.parent.mkdir()
+    pq.write_table(table.replace_schema_metadata(meta), bare)
+    assert len(read_fast(bare)) == SHIPPED_COUNT  # a user's file: range checks only
+    with pytest.raises(CatalogFormatError, match="carries no seal"):
+        read_fast(bare, require_seal=True)
+    monkeypatch.setattr(_resources, "catalog_path", lambda name: bare.parent / name)
+    with pytest.raises(CatalogFormatError, match="carries no seal"):
+        load_neas()  # the active catalog, here the unsealed 'shipped' copy
+    edited = table.to_pandas()
+    edited.loc[0, "e"] = 0.9  # inside every range: only the seal can tell
+    meta_pd = table.schema.metadata
+    pq.write_table(
+        pa.Table.from_pandas(edited, preserve_index=False).replace_schema_metadata(meta_pd), bare
+    )
+    with pytest.raises(CatalogFormatError, match=r"do not match|digest"):
+        load_neas()
