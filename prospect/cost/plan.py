@@ -484,30 +484,18 @@ def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, star
 
 def _check_dates(dates: dict, ephemeris: str, kind: str) -> None:
     """The plan's dates (parameter -> value or None) inside DE440's span, else refused.
-
-    An asteroid plan's dates are those of its trajectory search, so they follow
-    its ephemeris (:func:`prospect.epochs.check_span`: two-body warns outside
-    1900-2100).  A Moon plan's rest on no ephemeris at all (lunar opportunities
-    recur monthly and are taken at the ready date, with today's launchers and
-    cost model), like the two-body path's, so the same span applies: one warning
-    outside :data:`~prospect.epochs.TWO_BODY_SPAN_UTC`.
-    """
-    for option, value in dates.items():
-        if value is None:
-            continue
+    An asteroid plan's follow its search's ephemeris (:func:`prospect.epochs.check_span`);
+    a Moon plan's rest on none (monthly lunar opportunities, today's launchers and cost
+    model), as two-body's: one warning outside :data:`~prospect.epochs.TWO_BODY_SPAN_UTC`."""
+    y0, y1 = TWO_BODY_SPAN_UTC
+    why = "a Moon plan's dates rest on no ephemeris (monthly lunar opportunities, today's "
+    for option, value in (d for d in dates.items() if d[1] is not None):
         t = check_span(value, option=option, ephemeris="nbody" if kind == "moon" else ephemeris)
-        y0, y1 = TWO_BODY_SPAN_UTC
         day = to_date(t, option=option)
         if kind == "moon" and not y0 <= day.year <= y1:
-            warnings.warn(
-                ProspectWarning(
-                    f"{day.isoformat()} is outside {y0}-{y1}: a Moon "
-                    "plan's dates rest on no ephemeris (monthly lunar opportunities, today's "
-                    "launchers and cost model): treat its schedule as indicative only",
-                    option=option,
-                ),
-                stacklevel=3,
-            )
+            text = f"{day.isoformat()} is outside {y0}-{y1}: {why}launchers and cost model)"
+            text += ": treat its schedule as indicative only"
+            warnings.warn(ProspectWarning(text, option=option), stacklevel=3)
 
 
 def _start_date(start) -> tuple:
