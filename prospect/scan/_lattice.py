@@ -268,9 +268,25 @@ def _numpy_leg_cost(spec: MissionSpec, vd, va, leg: str):
 _PROBE_KM_S = np.array([0.0, 0.3, 1.0, 2.5, 4.0, 4.7, 6.0, 7.7, 7.8, 11.0, 25.0])
 
 
+#: The last specs :func:`_kernel_costs` checked, by ``id`` (with the spec, so an id
+#: reused by a new object is not taken for the old one).
+_CHECKED: dict[int, tuple[MissionSpec, dict | None]] = {}
+
+
 def _kernel_costs(spec: MissionSpec):
     """Keywords of :func:`prospect.core.lattice.leg_costs_into` for ``spec``'s leg costs
     (``{leg: kwargs}``), or None when they do not equal :func:`_numpy_leg_cost` on probes."""
+    hit = _CHECKED.get(id(spec))
+    if hit is not None and hit[0] is spec:
+        return hit[1]
+    if len(_CHECKED) >= 16:
+        _CHECKED.clear()
+    kw = _probed_kernel_costs(spec)
+    _CHECKED[id(spec)] = (spec, kw)
+    return kw
+
+
+def _probed_kernel_costs(spec: MissionSpec):
     from prospect.core.constants import R_EARTH_KM
     from prospect.core.deltav import ENTRY_INTERFACE_ALT_KM
     from prospect.core.lattice import leg_cost_from_vinf

@@ -141,6 +141,42 @@ def test_roundtrip_bound_is_below_every_round_trip(sample):
     assert np.all(bound[ok] <= best[ok] + 1e-9)
 
 
+def test_staged_legs_are_the_lattice_legs_each_solved_once(sample):
+    """Legs grown stage by stage (:class:`search._Legs`) equal the fine lattice's legs
+    bit for bit, and each stage solves only the legs the earlier ones did not."""
+    from prospect.scan import _lattice
+
+    _, el = sample
+    spec = nhats_spec("nhats-human")
+    lat = RoundTripLattice.make(
+        START, END, step_days=5.0, max_duration_days=spec.max_duration_days,
+        min_stay_days=spec.min_stay_days, min_leg_days=10.0,
+    )  # fmt: skip
+    sub = {k: v[:8] for k, v in el.items()}
+    r_t, v_t = chunks.propagate(sub, lat.seconds)
+    r_e, v_e = earth_model().states(lat.seconds)
+    out, ret = _lattice.leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    legs = search._Legs(r_e, v_e, r_t, v_t, lat, spec)
+    solved = [0]
+    real = _lattice.leg_costs_at
+
+    def counting(*args, **kw):
+        solved[0] += args[6][0].size  # legs = (start dates, leg-length indices)
+        return real(*args, **kw)
+
+    _lattice.leg_costs_at = counting
+    try:
+        for j in (3, 2, 1, 0):  # every sub-lattice's legs are among the next finer one's
+            sub_lat, stride, kk0 = search.sub_lattice(lat, j)
+            legs.grow(stride, kk0)
+            np.testing.assert_array_equal(legs.out, out[:, ::stride, kk0::stride])
+            np.testing.assert_array_equal(legs.ret, ret[:, ::stride, kk0::stride])
+            assert sub_lat.step_days == stride * lat.step_days
+    finally:
+        _lattice.leg_costs_at = real
+    assert solved[0] == out.shape[1] * out.shape[2] + ret.shape[1] * ret.shape[2]  # once each
+
+
 def test_leg_vinf_matches_solve_lambert():
     rng = np.random.default_rng(1)
     au = 149597870.7
