@@ -116,9 +116,6 @@ RT_WINDOW_FACTORS = (
 )  # fmt: skip
 #: Sub-lattices of every 2nd, 4th and 8th date whose least cost is measured.
 RT_SUB_LATTICES = ("lattice", "lattice_20d", "lattice_40d")
-#: Levels above the round-trip limit, km/s, up to which the search's bounds are
-#: checked (the n-body stage's round-trip approach margin is 0.7 km/s).
-RT_BOUND_LEVELS = (0.7, 1.5)
 
 
 def _rt_values(r_e, v_e, r_t, v_t, lat, spec) -> dict:
@@ -166,12 +163,12 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None, save=Non
     """
     from prospect.catalog import load_neas
     from prospect.core.deltav import shoemaker_helin
-    from prospect.scan._lattice import RoundTripLattice
+    from prospect.scan._lattice import RoundTripLattice, lattice_search
     from prospect.scan._targets import earth_model
     from prospect.scan.rank.chunks import propagate as _propagate
     from prospect.scan.rank.grid import default_window
     from prospect.scan.roundtrip import nhats_spec
-    from prospect.scan.search import coarse_lattice, coarse_lattice_cost
+    from prospect.scan.search import sub_lattice
     from prospect.targets import element_arrays as _elements
 
     table = load_neas()
@@ -199,12 +196,11 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None, save=Non
         r_t, v_t = _propagate({k: v[a:b] for k, v in el.items()}, sec)
         vals = _rt_values(r_e, v_e, r_t, v_t, lat, spec)
         if a == 0:  # the sliced sub-lattices are the ones solved from their own dates
-            direct = coarse_lattice_cost(r_e, v_e, r_t, v_t, lat, spec)
-            np.testing.assert_allclose(vals["lattice"], direct, rtol=1e-12)
-            c2, m = coarse_lattice(lat), coarse_lattice(lat).size
-            sub = (r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m])
-            direct = coarse_lattice_cost(*sub, c2, spec)
-            np.testing.assert_allclose(vals["lattice_20d"], direct, rtol=1e-12)
+            for j, name in enumerate(RT_SUB_LATTICES, start=1):
+                c, stride, _ = sub_lattice(lat, j)
+                st = (r_e[::stride], v_e[::stride], r_t[:, ::stride], v_t[:, ::stride])
+                found = lattice_search(*(x[..., : c.size, :] for x in st), c, spec, shortest=False)
+                np.testing.assert_allclose(vals[name], found["least_cost"], rtol=1e-12)
         for k, v in vals.items():
             parts.setdefault(k, []).append(v)
         if (a // step) % 20 == 0:
@@ -214,35 +210,64 @@ def calibrate_roundtrip(n_limit: int | None, sample: int | None = None, save=Non
     v["sh_dv"] = np.asarray(shoemaker_helin(a_au, ecc, inc))
     if save:
         np.savez_compressed(save, designation=table["designation"].to_numpy(str), **v)
-    _report_roundtrip(v, limit, n, time.perf_counter() - t0)
+    _report_roundtrip(v, limit, time.perf_counter() - t0)
 
 
-def _report_roundtrip(v: dict, limit: float, n: int, seconds: float) -> None:
-    fw, frt, crt = v["window"], v["fine"], v["lattice"]
-    print(f"round trip: {seconds:.0f} s; {int(np.sum(frt <= limit))} of {n} feasible")
+#: Levels above the round-trip limit, km/s: the stage margins hold for targets
+#: whose least cost is within the largest (the n-body stage reads a dropped
+#: target's ``C - margin`` as a lower bound up to the limit plus 0.7 km/s).
+RT_MARGIN_LEVELS = (0.0, 0.7, 2.0)
+
+
+def _report_roundtrip(v: dict, limit: float, seconds: float | None = None) -> None:
+    """Each stage value's ``max(C - F)`` against the least cost ``F``, and the shipped
+    stages (``ROUNDTRIP_STAGES``) replayed on these targets."""
+    from prospect.scan.search import (
+        MARGIN_PAD_KM_S,
+        MARGIN_SAFETY,
+        ROUNDTRIP_LEVEL_KM_S,
+        ROUNDTRIP_STAGES,
+    )
+
+    frt = v["fine"]
+    n = frt.size
+    took = "" if seconds is None else f"{seconds:.0f} s; "
+    print(f"round trip: {took}{int(np.sum(frt <= limit))} of {n} feasible")
     ok = np.isfinite(frt)
-    assert np.all(fw[ok] <= frt[ok] + 1e-9), "bound above a trip"
-    sel = fw <= limit
-    print(f"stage 1 window bound on every leg <= {limit:g}: {int(sel.sum())} targets")
-    for fd, fk, k0 in RT_WINDOW_FACTORS:
-        cw = v[f"window_{fd}_{fk}_{k0}"]
-        m = float(np.max(cw[sel] - fw[sel])) if sel.any() else float("nan")
-        print(f"  legs thinned {(fd, fk, k0)}: max(C - F) = {m:.3f} km/s; C <= limit + margin: "
-              f"{int(np.sum(cw <= limit + 1.25 * m + 0.05))} targets")  # fmt: skip
-        # the n-body stage reads C - margin as a lower bound of the least cost F_rt
-        # up to the limit plus its approach margin: C - F_rt over targets with F_rt <= L
-        for lv in RT_BOUND_LEVELS:
+    assert np.all(v["window"][ok] <= frt[ok] + 1e-9), "bound above a trip"
+    print("max(C - F) over the targets with F <= limit + L (inf: no coarse trip); kept at "
+          f"{MARGIN_SAFETY:g} x max(0, that at L = {ROUNDTRIP_LEVEL_KM_S:g}) + "
+          f"{MARGIN_PAD_KM_S:g}:")  # fmt: skip
+    print(f"{'value':16s} " + " ".join(f"L={lv:<6g}" for lv in RT_MARGIN_LEVELS) + "   kept")
+    margin = {}
+    for key in sorted(k for k in v if k.startswith(("window", "lattice"))):
+        gaps = []
+        for lv in RT_MARGIN_LEVELS:
             s = frt <= limit + lv
-            g = float(np.max(cw[s] - frt[s])) if s.any() else float("nan")
-            print(f"    max(C - least cost) over {int(s.sum())} targets <= limit + {lv:g}: "
-                  f"{g:.3f} km/s")  # fmt: skip
-    print("stage 2 10-day sub-lattice, max(C - F) over targets with F <= limit + L:")
-    for lv in (0.0, *RT_BOUND_LEVELS):
-        s = frt <= limit + lv
-        gap = np.where(np.isfinite(crt[s]), crt[s] - frt[s], np.inf)
-        m2 = float(np.max(gap)) if gap.size else float("nan")
-        print(f"  L = {lv:g}: {m2:.3f} km/s over {int(s.sum())} targets; C <= limit + "
-              f"margin: {int(np.sum(crt <= limit + 1.25 * m2 + 0.05))} targets")  # fmt: skip
+            gaps.append(float(np.max(v[key][s] - frt[s])) if s.any() else float("nan"))
+        at = RT_MARGIN_LEVELS.index(ROUNDTRIP_LEVEL_KM_S)
+        margin[key] = MARGIN_SAFETY * max(gaps[at], 0.0) + MARGIN_PAD_KM_S
+        kept = int(np.sum(v[key] <= limit + margin[key]))
+        print(f"{key:16s} " + " ".join(f"{g:8.3f}" for g in gaps) + f" {kept:6d}")
+    # the shipped stages on these targets: none feasible dropped, bounds below F near the limit
+    alive, bound = np.ones(n, dtype=bool), np.full(n, -np.inf)
+    names = {"lattice": ("lattice", "lattice_20d", "lattice_40d")}
+    for stride, kk0, tests in ROUNDTRIP_STAGES:
+        low = np.full(n, -np.inf)
+        for test, measured in tests.items():
+            key = names["lattice"][stride.bit_length() - 2] if test == "lattice" else (
+                f"window_{stride}_{stride}_{kk0}")  # fmt: skip
+            low = np.maximum(low, v[key] - (MARGIN_SAFETY * max(measured, 0.0) + MARGIN_PAD_KM_S))
+        drop = alive & (low > limit)
+        bound[drop] = low[drop]
+        print(f"stage ({stride}, {kk0}) {sorted(tests)}: {int(alive.sum())} in, "
+              f"{int((alive & ~drop).sum())} kept")  # fmt: skip
+        alive &= ~drop
+    lost = int(np.sum(~alive & (frt <= limit)))
+    s = ~alive & (frt <= limit + ROUNDTRIP_LEVEL_KM_S)
+    worst = float(np.max(bound[s] - frt[s])) if s.any() else float("nan")
+    print(f"feasible targets dropped: {lost}; max(bound - F) over dropped targets with F <= "
+          f"limit + {ROUNDTRIP_LEVEL_KM_S:g}: {worst:.3f} km/s (must be <= 0)")  # fmt: skip
 
 
 def main() -> None:
@@ -251,7 +276,12 @@ def main() -> None:
     ap.add_argument("--only", choices=("oneway", "roundtrip"))
     ap.add_argument("--sample", type=int, default=None, help="round trip: seeded sample size")
     ap.add_argument("--save", default=None, help="round trip: write every target's values (.npz)")
+    ap.add_argument("--load", default=None, help="round trip: report the values of a --save file")
     args = ap.parse_args()
+    if args.load:
+        with np.load(args.load) as f:
+            _report_roundtrip({k: f[k] for k in f.files if k != "designation"}, 12.0)
+        return
     if args.only in (None, "oneway"):
         calibrate_oneway(args.limit)
     if args.only in (None, "roundtrip"):

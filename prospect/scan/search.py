@@ -14,24 +14,24 @@ output) that prune targets which cannot be feasible before the fine grid:
     whole fine grid, so its best cell, values and launch days are those of
     the fine grid (:func:`prospect.core.transfer.transfer_min` on both grids).
 :func:`roundtrip_chunk`
-    NHATS-style round trips on a date lattice, in three stages.  (1) A
-    lower bound from each target's legs (cheapest outbound leg from each
-    Earth departure plus the cheapest return leg inside that trip's window,
-    :func:`roundtrip_window_bound`) on every 4th date and leg length; (2)
-    the best round trip on the 10-day sub-lattice (:func:`coarse_lattice`,
-    whose trips are trips of the fine lattice, so ``F <= C``); each stage
-    drops the targets whose value exceeds the limit by more than its
-    measured margin.  (3) The rest go through
-    :func:`prospect.scan._lattice.lattice_search` unchanged, so their least-dv
-    and shortest trips are the fine lattice's.
+    NHATS-style round trips on a date lattice, in stages
+    (:data:`ROUNDTRIP_STAGES`), each on a subset of the fine lattice's legs
+    that contains the previous stage's (so every leg is solved once, in
+    :func:`prospect.core.lattice.leg_costs_into`): a lower bound from each
+    target's legs (cheapest outbound leg from each Earth departure plus the
+    cheapest return leg inside that trip's window, :func:`window_bound`) and
+    the best round trip on a sub-lattice of every 2nd, 4th or 8th date
+    (:func:`sub_lattice`, whose trips are trips of the fine lattice, so ``F
+    <= C``); each stage drops the targets whose value exceeds the limit by
+    more than its measured margin.  The rest get the fine lattice's least-dv
+    and shortest trips (:func:`prospect.scan._lattice.lattice_from_costs`).
 
 The margins are measured, not derived: ``benchmarks/calibrate_search.py``
-scans the shipped catalog (40,874 MPC NEAs, epoch 2025-11-21; a seeded
-sample for round trips) on the fine grid and the coarse one and prints, per
-objective, ``max(C - F)`` over the targets whose fine value is at most a
-level ``L``;
-:data:`ONEWAY_MARGINS_KM_S` and :data:`ROUNDTRIP_MARGINS_KM_S` keep those
-values times :data:`MARGIN_SAFETY` plus :data:`MARGIN_PAD_KM_S` (other launch
+scans the shipped catalog (40,874 MPC NEAs, epoch 2025-11-21) on the fine
+grid and the coarse ones and prints, per objective or stage value, ``max(C -
+F)`` over the targets whose fine value is at most a level ``L``;
+:data:`ONEWAY_MARGINS_KM_S` and :data:`ROUNDTRIP_STAGES` keep those values,
+used times :data:`MARGIN_SAFETY` plus :data:`MARGIN_PAD_KM_S` (other launch
 windows than the measured one).  Objectives, grids and limits that were not
 measured fall back to the whole fine grid (same answers, no speed-up).
 
@@ -55,9 +55,9 @@ __all__ = [
     "MARGIN_PAD_KM_S",
     "MARGIN_SAFETY",
     "ONEWAY_MARGINS_KM_S",
+    "ROUNDTRIP_LEVEL_KM_S",
     "ROUNDTRIP_STAGES",
     "coarse_lattice",
-    "coarse_lattice_cost",
     "oneway_chunk",
     "oneway_margins",
     "roundtrip_chunk",
@@ -295,22 +295,33 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
 #: legs the stage's must be; its round trips are fine-lattice trips, so ``C
 #: >= F``).
 #:
-#: Measured with ``benchmarks/calibrate_search.py --only roundtrip --sample
-#: 1500`` (a seeded sample of 1,500 of the 40,874 shipped objects, 78 of them
-#: feasible; 353 s), launches 2027-01-01 to 2029-01-01: stage 1, the window
-#: bound on every 4th start date and leg length against the same bound on
-#: every leg: ``max(C - F) = 1.922`` over the 264 targets with ``F <= 12``;
-#: stage 2, the best round trip on the 10-day sub-lattice against the best on
-#: the 5-day lattice: ``max(C - F) = 0.379`` over the feasible targets.  The
-#: n-body stage reads ``C - margin`` of a pruned target as a lower bound of
-#: its least cost up to the limit plus its approach margin (0.7 km/s): the
-#: same run measured ``max(C - F)`` against the fine lattice's least cost
-#: over the 119 targets with ``F <= 13.5``: stage 1 0.284, stage 2 0.379 km/s,
-#: within both margins.  A negative measured margin counts as 0.
+#: Measured on all 40,874 objects of the shipped catalog (epoch 2025-11-21),
+#: launches 2027-01-01 to 2029-01-01 (``benchmarks/calibrate_search.py --only
+#: roundtrip``, 35 min at load 10; 2,214 feasible): ``max(C - F)`` against the
+#: fine lattice's least cost ``F`` over the 2,703 targets with ``F <= limit +``
+#: :data:`ROUNDTRIP_LEVEL_KM_S`.  So a dropped target has ``F > limit`` (it is
+#: not feasible on the fine lattice), and ``C - margin`` is below ``F``
+#: wherever ``F <= limit + 0.7``: the n-body stage reads it as a lower bound of
+#: the least cost up to the limit plus its round-trip approach margin.  Stages:
+#: the window bound on the legs of the 40-day sub-lattice (every 8th date,
+#: 1/64 of the legs; 10,140 of 40,874 targets kept), then on those of the
+#: 20-day one (1/16; 8,427 kept), then the 10-day sub-lattice's least cost
+#: (1/4; 3,010 kept): 143 M Lambert solves in all, against 260 M for the
+#: stages before (whose margins, measured on 1,500 objects, 1.922 and 0.379
+#: km/s, left bounds up to 0.41 km/s above ``F`` for targets within 0.7 km/s of
+#: the limit).  On the whole catalog the 10-day lattice's margin is 0.784 km/s
+#: for the feasible targets, 1.240 within 2 km/s of the limit; the 20- and
+#: 40-day lattices' are 13.9 and 14.3 (some targets' cheap trips need their
+#: short stays), so they are not used.  A negative measured margin counts as 0.
 ROUNDTRIP_STAGES = (
-    (4, 0, {"window": 1.922}),
-    (2, 0, {"lattice": 0.379}),
+    (8, 6, {"window": 2.541}),
+    (4, 2, {"window": 0.902}),
+    (2, 0, {"lattice": 0.936}),
 )
+#: The level above the limit, km/s, up to which :data:`ROUNDTRIP_STAGES` was
+#: measured: the n-body stage's round-trip approach margin
+#: (:data:`prospect.scan.rank.nbody.APPROACH_MARGINS_KM_S`) may not exceed it.
+ROUNDTRIP_LEVEL_KM_S = 0.7
 
 
 def _rt_signature(spec, lat) -> str | None:
@@ -416,27 +427,6 @@ def coarse_lattice(lat):
         stay_k,
         dur_k,
     )
-
-
-def coarse_lattice_cost(
-    r_e, v_e, r_t, v_t, lat, spec, ceiling_km_s: float | None = None
-) -> np.ndarray:
-    """Best round-trip cost of each target on :func:`coarse_lattice`, km/s.
-
-    ``r_e, v_e, r_t, v_t`` at the dates of the fine lattice ``lat``; ``inf``
-    where the coarse lattice holds no round trip, NaN above ``ceiling_km_s``
-    when given.
-    """
-    from prospect.scan._lattice import lattice_search
-
-    c = coarse_lattice(lat)
-    m = c.size
-    found = lattice_search(
-        r_e[::2][:m], v_e[::2][:m], r_t[:, ::2][:, :m], v_t[:, ::2][:, :m], c, spec,
-        shortest=False,
-    )  # fmt: skip
-    cost = found["least_cost"]
-    return cost if ceiling_km_s is None else np.where(cost <= ceiling_km_s, cost, np.nan)
 
 
 class _Legs:
