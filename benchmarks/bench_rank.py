@@ -15,6 +15,11 @@ Each ranking runs as the CLI in a fresh process, first with this checkout on
    with ``--no-refine`` on both sides (the searches' own optima: which rows
    get refined depends on the scores, which changed since f8663cc); the new
    run with refinement is timed as well and the ratio taken against it.
+   Then the same ranking with the n-body default (``--ephemeris`` not
+   given; ``--top 20`` as a user runs it), whose n-body cache the first run
+   fills: its wall and CPU time next to the two-body figure, and against
+   ``--base`` (another checkout, e.g. the previous main) when given, with
+   the two n-body tables compared (same targets, largest delta-v difference).
 3. ``cli``: ``prospect --help`` start time (best of 5).
 4. ``lambert``: ``benchmarks/bench_lambert.py`` (solves/s against boinor).
 
@@ -144,6 +149,31 @@ def bench_rank(name: str, args: list[str], ref: Path, *, refine: bool = True) ->
             print(f"[{name}] {' '.join(plain) or 'refined'}: {_compare(out_new, out_ref)}")
 
 
+def bench_nbody_roundtrip(base: Path | None) -> None:
+    """The round-trip ranking with the n-body default, as a user runs it (``--top 20``).
+
+    Run once to fill the n-body cache (not timed when the cache is warm
+    already, it is the same run), then timed; with ``base`` the same on that
+    checkout, and the two tables compared (targets and delta-v).
+    """
+    args = ["rank", "--round-trip", "--mission", "nhats-human", "--top", "20", "--format", "csv"]
+    with tempfile.TemporaryDirectory() as tmp:
+        out = {}
+        for label, src in (("new", HERE), ("base", base)):
+            if src is None:
+                continue
+            out[label] = Path(tmp) / f"{label}.csv"
+            _run(src, [*args, "--output", str(out[label])])  # fills the n-body cache
+            dt, rc, _ = _run(src, [*args, "--output", str(out[label])])
+            print(
+                f"[roundtrip] n-body default ({label}, {src.name}, warm n-body cache): "
+                f"{dt:.1f} s ({CPU_S[-1]:.1f} s CPU, exit {rc}); load average "
+                f"{os.getloadavg()[0]:.1f}"
+            )
+        if len(out) == 2:
+            print(f"[roundtrip] n-body new against base: {_compare(out['new'], out['base'])}")
+
+
 def bench_cli(ref: Path) -> None:
     for label, src in (("new", HERE), ("f8663cc", ref)):
         best = min(_run(src, ["--help"])[0] for _ in range(5))
@@ -177,6 +207,7 @@ def main() -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--ref", type=Path, default=HERE.parent / "ref-f8663cc")
     ap.add_argument("--only", choices=("main", "roundtrip", "cli", "lambert"))
+    ap.add_argument("--base", type=Path, help="a checkout to time the n-body round trip against")
     a = ap.parse_args()
     ref = a.ref.resolve()
     if a.only in (None, "main", "roundtrip", "cli") and not (ref / "prospect").is_dir():
@@ -187,6 +218,7 @@ def main() -> None:
         bench_rank("main", ["--mission", "prospector-1"], ref)
     if a.only in (None, "roundtrip"):
         bench_rank("roundtrip", ["--round-trip", "--mission", "nhats-human"], ref, refine=False)
+        bench_nbody_roundtrip(a.base.resolve() if a.base else None)
     if a.only in (None, "lambert"):
         bench_lambert()
 

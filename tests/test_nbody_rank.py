@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import itertools
 from pathlib import Path
 
 import numpy as np
+import pandas as pd
 import pytest
 
 from prospect.catalog import load_neas
@@ -83,3 +85,24 @@ def test_two_body_rank_says_so():
     df = rank("prospector-1", catalog=FIXTURE, ephemeris="two-body", **WINDOW)
     assert df.attrs["ephemeris"] == "two-body" and set(df["ephemeris"]) == {"two-body"}
     assert "n_nbody" not in df.attrs
+
+
+def test_round_trip_rank_reports_every_stage_and_changes_nothing(nhats_rt):
+    """progress(done, total) runs through the scan, the approach test, the n-body
+    re-scan and the refinement, each from 0 or its first chunk to its total (a new
+    total: a new stage), and the table is the one ranked without a callback."""
+    calls = []
+    df = rank("nhats-human", catalog=FIXTURE, round_trip=True, top=8, ephemeris="nbody",
+              progress=lambda d, n: calls.append((d, n)), **WINDOW)  # fmt: skip
+    stages = []  # (total, [done...]) in the order reported
+    for done, total in calls:
+        if not stages or stages[-1][0] != total:
+            stages.append((total, []))
+        stages[-1][1].append(done)
+    totals = [t for t, _ in stages]
+    assert totals[0] == df.attrs["n_scanned"] and totals[-1] == 8  # scan ... refinement
+    assert df.attrs["n_nbody"] in totals[1:-1]  # the re-scan, after the approach test
+    for total, done in stages:
+        assert done[-1] == total and all(b > a for a, b in itertools.pairwise(done))
+    pd.testing.assert_frame_equal(df, nhats_rt)
+    assert df.attrs == nhats_rt.attrs

@@ -34,7 +34,7 @@ from prospect.core.constants import DAY_S, GM_SUN_KM3_S2, JULIAN_YEAR_D
 from prospect.nbody import _kernel, integrate
 from prospect.nbody.interpolant import hermite_eval
 
-__all__ = ["FORMAT", "cached_states", "target_keys"]
+__all__ = ["FORMAT", "cached_state_fn", "cached_states", "target_keys"]
 
 #: Version of the entry layout; part of every key.
 FORMAT = 3
@@ -230,3 +230,32 @@ def cached_states(labels, elements: dict, epochs_s, gm_km3_s2: float = GM_SUN_KM
             r[i, sel], v[i, sel] = hermite_eval(*entry, t[sel])
     status[:, ~np.isfinite(t)] = 2
     return r, v, status
+
+
+def cached_state_fn(label: str, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2):
+    """State function of one target, ``fn(epochs_s (M,)) -> (r (M, 3), v (M, 3))``.
+
+    The values of :func:`cached_states` (NaN where its status is not 0) for
+    many small calls (refinement): the cache key is computed once and the
+    target's year entries are held by the function once read.
+    """
+    key = target_keys([label], elements, gm_km3_s2)[0]
+    entries: dict[int, tuple | None] = {}
+
+    def fn(epochs_s):
+        t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
+        blocks = [int(k) for k in _blocks(t)]
+        if any(k not in entries for k in blocks):
+            r, v, _ = cached_states([label], elements, t, gm_km3_s2)  # fills what is missing
+            entries.update({k: _load(key, k) for k in blocks})
+            return r[0], v[0]
+        r = np.full((t.size, 3), np.nan)
+        v = np.full((t.size, 3), np.nan)
+        block_of = np.floor(np.where(np.isfinite(t), t, 0.0) / _BLOCK_S).astype(np.int64)
+        for k in blocks:
+            if entries[k] is not None:
+                sel = block_of == k
+                r[sel], v[sel] = hermite_eval(*entries[k], t[sel])
+        return r, v
+
+    return fn

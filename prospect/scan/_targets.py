@@ -138,16 +138,9 @@ def element_state_fn(elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> StateF
 
 def nbody_state_fn(designation: str, elements: dict, gm_km3_s2: float = GM_SUN_KM3_S2) -> StateFn:
     """State function of one catalog target from the n-body cache (:mod:`prospect.nbody`)."""
-    from prospect.nbody.cache import cached_states
+    from prospect.nbody.cache import cached_state_fn
 
-    labels = [str(designation)]
-
-    def fn(epochs_s):
-        t = np.atleast_1d(np.asarray(epochs_s, dtype=float))
-        r, v, _ = cached_states(labels, elements, t, gm_km3_s2)  # NaN where status != 0
-        return r[0], v[0]
-
-    return fn
+    return cached_state_fn(str(designation), elements, gm_km3_s2)  # NaN where status != 0
 
 
 def model_from_row(

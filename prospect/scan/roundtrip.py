@@ -67,9 +67,11 @@ __all__ = [
     "RoundTripLattice",
     "RoundTripResult",
     "evaluate_round_trip",
+    "evaluate_round_trips",
     "lattice_search",
     "nhats_spec",
     "range_min",
+    "refine_earth_fn",
     "refine_round_trip",
     "round_trip",
 ]
@@ -174,27 +176,57 @@ def evaluate_round_trip(
     t_fn = target_fn or model.states
     re, ve = e_fn(t[[0, 3]])
     rt, vt = t_fn(t[[1, 2]])
-    vd, va, _ = _lambert_vinf(re[0], ve[0], rt[0], vt[0], t[1] - t[0])
-    vd2, vr, _ = _lambert_vinf(rt[1], vt[1], re[1], ve[1], t[3] - t[2])
+    legs = _legs(spec, t, re[0], ve[0], re[1], ve[1], rt[0], vt[0], rt[1], vt[1])
+    return RoundTrip(model.label, *(float(x) for x in legs))
+
+
+def evaluate_round_trips(spec: MissionSpec, dates_s, r_e, v_e, r_t, v_t, target: str = ""):
+    """The legs of N round trips at once: a :class:`RoundTrip` whose fields are arrays (N,).
+
+    Parameters
+    ----------
+    spec : MissionSpec
+    dates_s : ndarray, shape (N, 4)
+        Earth departure, target arrival, target departure, Earth return, TDB s.
+    r_e, v_e : ndarray, shape (N, 2, 3)
+        The Earth at departure and at return, km, km/s.
+    r_t, v_t : ndarray, shape (N, 2, 3)
+        The target at arrival and at departure, km, km/s.
+
+    Returns
+    -------
+    RoundTrip
+        Its fields, properties and :meth:`RoundTrip.as_dict` hold arrays of
+        shape (N,), element ``k`` equal to :func:`evaluate_round_trip` of trip
+        ``k`` (the same kernels, one call for all trips).
+    """
+    t = np.asarray(dates_s, dtype=float).T
+    legs = _legs(spec, t, r_e[:, 0], v_e[:, 0], r_e[:, 1], v_e[:, 1], r_t[:, 0], v_t[:, 0],
+                 r_t[:, 1], v_t[:, 1])  # fmt: skip
+    return RoundTrip(target, *legs, refined=np.zeros(t.shape[-1], dtype=bool))
+
+
+def _legs(spec: MissionSpec, t, re0, ve0, re1, ve1, rt0, vt0, rt1, vt1) -> tuple:
+    """The fields of :class:`RoundTrip` after ``target``, from the four dates ``t`` (4, ...)
+    and the states at them (Earth at ``t[0]`` and ``t[3]``, the target at ``t[1]``, ``t[2]``)."""
+    vd, va, _ = _lambert_vinf(re0, ve0, rt0, vt0, t[1] - t[0])
+    vd2, vr, _ = _lambert_vinf(rt1, vt1, re1, ve1, t[3] - t[2])
     dv_leo, dv_sc = _outbound(spec, vd, va)
     v_entry, dv_entry = _entry(vr, spec.max_entry_speed_km_s)
-    return RoundTrip(
-        target=model.label,
-        departure_s=float(t[0]),
-        arrival_s=float(t[1]),
-        target_departure_s=float(t[2]),
-        return_s=float(t[3]),
-        c3_km2_s2=float(vd * vd),
-        vinf_dep_km_s=float(vd),
-        dv_departure_km_s=float(dv_leo),
-        dv_spacecraft_departure_km_s=float(dv_sc),
-        vinf_arr_km_s=float(va),
-        dv_arrival_km_s=float(va),
-        dv_target_departure_km_s=float(vd2),
-        vinf_return_km_s=float(vr),
-        entry_speed_km_s=float(v_entry),
-        dv_entry_km_s=float(dv_entry),
-    )
+    return (t[0], t[1], t[2], t[3], vd * vd, vd, dv_leo, dv_sc, va, va, vd2, vr, v_entry, dv_entry)
+
+
+def _refine_span(lat: RoundTripLattice) -> tuple[float, float]:
+    """TDB seconds of the first and the last date a refined trip on ``lat`` can reach."""
+    window_days, max_dur_days = (lat.n_dep - 1) * lat.step_days, lat.dur_k * lat.step_days
+    return lat.start_s, lat.start_s + (window_days + max_dur_days) * DAY_S
+
+
+def refine_earth_fn(ephemeris: str, lat: RoundTripLattice):
+    """The Earth of :func:`refine_round_trip` on ``lat``: splines through states every
+    half day (:meth:`prospect.scan._targets.TargetModel.interpolated`) over the dates a
+    refined trip can reach, for many scalar calls."""
+    return earth_model(ephemeris).interpolated(*_refine_span(lat))
 
 
 def _objective_value(rt: RoundTrip, spec: MissionSpec) -> float:
@@ -208,6 +240,7 @@ def refine_round_trip(
     lat: RoundTripLattice,
     *,
     kind: str = "min_dv",
+    earth_fn=None,
 ) -> RoundTrip:
     """Polish a lattice round trip over its four continuous dates.
 
@@ -215,7 +248,9 @@ def refine_round_trip(
     the duration with the delta-v limit as a penalty.  Constraints (C3,
     duration, stay, window) are bounds or penalties
     (:data:`prospect.scan.refine.PENALTY_PER_UNIT`); a result that violates
-    any of them is discarded for the start.
+    any of them is discarded for the start.  ``earth_fn``: the Earth of
+    :func:`refine_earth_fn` for ``lat`` (made here when not given; a caller
+    refining many trips on one lattice makes it once).
     """
     h = lat.step_days
     t0 = lat.start_s
@@ -223,8 +258,8 @@ def refine_round_trip(
     max_dur = lat.dur_k * h
     min_stay = spec.min_stay_days
     min_leg = lat.k_min * h
-    e_fn = earth_model(model.ephemeris).interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
-    t_fn = model.interpolated(t0, t0 + (window_days + max_dur) * DAY_S)
+    e_fn = earth_fn or refine_earth_fn(model.ephemeris, lat)
+    t_fn = model.interpolated(*_refine_span(lat))
     limit = spec.limit_km_s
 
     def dates(x):

@@ -184,7 +184,11 @@ def rank(
         Write finished chunks to the user cache, in a directory of this run's
         own (removed when the scan ends; :mod:`prospect.scan.rank.checkpoint`).
     progress : callable, optional
-        ``progress(done_targets, total_targets)`` after each chunk.
+        ``progress(done, total)`` as each stage goes on; a new ``total``
+        starts a new stage: the scan (targets, after each chunk), with
+        ``ephemeris="nbody"`` the approach test and the re-scan of the
+        candidates (:mod:`~prospect.scan.rank.nbody`: targets, after each
+        chunk), then the refinement (rows, after each).
     include_infeasible : bool
         Also return targets without a feasible trajectory.
     max_h, max_u, min_diameter_m : float, optional
@@ -281,7 +285,7 @@ def rank(
         res = _scan_stage(survivors, grid, spec, rt_mode, chunk, store, progress, exhaustive,
                           engine)  # fmt: skip
         res, nb_info = _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris,
-                                        nbody_margin_km_s, engine)  # fmt: skip
+                                        nbody_margin_km_s, engine, progress)  # fmt: skip
         res = add_composition(attach_catalog(res, screened))
         res = feasibility(res, spec)
         if not include_infeasible:
@@ -291,7 +295,7 @@ def rank(
         if n_ref:
             # in this process: on a worker the n-body states of a refinement differed in
             # the last bits for 2004 MN4 (Apophis), enough to move its refined optimum
-            res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris)
+            res = refine_rows(res, n_ref, survivors, spec, grid, ephemeris, progress=progress)
             res = order(score(feasibility(res, spec), spec, w))
         elif refine and "refined" not in res:  # no row: the columns of one refined
             res["refined"] = pd.Series(False, index=res.index, dtype=bool)
@@ -301,7 +305,7 @@ def rank(
 
 
 def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, margin_km_s,
-                     engine=None):  # fmt: skip
+                     engine=None, progress=None):  # fmt: skip
     """Stage 2b: the n-body re-scan of the candidates (:mod:`.nbody`; on ``engine`` when
     given), or the two-body rows as they are; returns the rows and the stage's ``attrs``."""
     if ephemeris != "nbody":
@@ -309,7 +313,7 @@ def _ephemeris_stage(res, survivors, grid, spec, chunk, rt_mode, ephemeris, marg
         return res.drop(columns=[BOUND_COLUMN], errors="ignore"), {}
     return nbody_stage(
         feasibility(res, spec), survivors, _elements(survivors), grid, spec, chunk,
-        round_trip=rt_mode, margin_km_s=margin_km_s, engine=engine,
+        round_trip=rt_mode, margin_km_s=margin_km_s, engine=engine, progress=progress,
     )  # fmt: skip
 
 

@@ -26,10 +26,10 @@ from prospect.core.transfer import transfer_grid, transfer_min
 from prospect.scan._common import iso_dates
 from prospect.scan._lattice import RoundTripLattice, lattice_search
 from prospect.scan._mission import MissionSpec
-from prospect.scan._targets import TargetModel, model_from_row
+from prospect.scan._targets import model_from_row
 from prospect.scan.cells import CELL_FIELDS
 from prospect.scan.rank.grid import OneWayGrid
-from prospect.scan.roundtrip import evaluate_round_trip
+from prospect.scan.roundtrip import evaluate_round_trips
 
 __all__ = [
     "BOUND_COLUMN",
@@ -247,13 +247,38 @@ def rt_columns(rt) -> dict:
     return d
 
 
-def _lattice_fn(sec, r_e, v_e):
-    def fn(t):
-        t = np.asarray(t, dtype=float)
-        i = np.clip(np.searchsorted(sec, t - 1.0), 0, sec.size - 1)  # t is a lattice date
-        return r_e[i], v_e[i]
+def _lattice_index(sec: np.ndarray, t: np.ndarray) -> np.ndarray:
+    """Index of each lattice date ``t`` in ``sec`` (TDB s; ``t`` is a lattice date)."""
+    return np.clip(np.searchsorted(sec, np.asarray(t, dtype=float) - 1.0), 0, sec.size - 1)
 
-    return fn
+
+def _trips(found, rows, kind, sub_table, lat, r_e, v_e, spec, ephemeris):
+    """The trips ``kind`` of the targets ``rows`` as one :class:`RoundTrip` of arrays.
+
+    The Earth at its two dates from the lattice arrays; the target at its two
+    from the search's own arrays where it passed them (else the target's model).
+    """
+    dates = np.array([found[k][kind] for k in rows], dtype=float).reshape(-1, 4)
+    ie = _lattice_index(lat.seconds, dates[:, [0, 3]])
+    r_t = np.empty((len(rows), 2, 3))
+    v_t = np.empty((len(rows), 2, 3))
+    for j, k in enumerate(rows):
+        st = found[k].get("states", {}).get(kind)
+        if st is None:
+            st = model_from_row(sub_table.iloc[k], ephemeris=ephemeris).states(dates[j, 1:3])
+        r_t[j], v_t[j] = st
+    return evaluate_round_trips(spec, dates, r_e[ie], v_e[ie], r_t, v_t)
+
+
+def _spread(values, rows, n: int):
+    """``values`` of the rows ``rows`` on all ``n`` rows; NaN elsewhere (as a table of
+    row dicts without the key reads)."""
+    values = np.asarray(values)
+    if len(rows) == n:
+        return values
+    out = np.full(n, np.nan, dtype=float if values.dtype.kind == "f" else object)
+    out[rows] = values
+    return out
 
 
 def roundtrip_frame(
@@ -262,36 +287,27 @@ def roundtrip_frame(
     """Rows of :func:`roundtrip_chunk` output: every leg of each target's best trips.
 
     Also :data:`BOUND_COLUMN`, the lower bound of each target's least cost
-    (for the n-body stage; :func:`prospect.scan.rank.rank` drops it).
+    (for the n-body stage; :func:`prospect.scan.rank.rank` drops it).  The legs
+    of all trips are evaluated in one batch
+    (:func:`prospect.scan.roundtrip.evaluate_round_trips`), with the exact
+    states at the lattice dates: the Earth from the lattice arrays, the target
+    from the search's own arrays when it passed them.
     """
-    earth_fn = _lattice_fn(lat.seconds, r_e, v_e)
-    rows = []
-    for k, f in enumerate(found):
-        row = {BOUND_COLUMN: f.get("bound", np.nan)}
-        model = None
-        for kind in ("min_dv", "min_dur"):
-            dates = f[kind]
-            if dates is None:
-                continue
-            # exact states at lattice dates: the Earth from the lattice arrays, the
-            # target from the search's own arrays when it passed them
-            st = f.get("states", {}).get(kind)
-            if st is not None:
-                label = str(sub_table["designation"].iat[k])
-                model = TargetModel(label, lambda t, st=st: st, ephemeris=ephemeris)
-            elif model is None:
-                model = model_from_row(sub_table.iloc[k], ephemeris=ephemeris)
-            rt = evaluate_round_trip(model, spec, np.array(dates), earth_fn=earth_fn)
-            if kind == "min_dv":
-                row.update(rt_columns(rt))
-            else:
-                row["min_duration_days"] = rt.duration_days
-                row["min_duration_dv_km_s"] = (
-                    rt.dv_spacecraft_km_s if spec.capacity_km_s is not None else rt.dv_total_km_s
-                )
-                row["min_duration_departure"] = iso_dates(rt.departure_s)
-        rows.append(row)
-    df = pd.DataFrame(rows)
+    n = len(found)
+    cols = {BOUND_COLUMN: np.array([f.get("bound", np.nan) for f in found], dtype=float)}
+    for kind in ("min_dv", "min_dur"):
+        rows = [k for k, f in enumerate(found) if f[kind] is not None]
+        if not rows:
+            continue
+        rt = _trips(found, rows, kind, sub_table, lat, r_e, v_e, spec, ephemeris)
+        if kind == "min_dv":
+            cols.update({k: _spread(v, rows, n) for k, v in rt_columns(rt).items()})
+            continue
+        dv = rt.dv_spacecraft_km_s if spec.capacity_km_s is not None else rt.dv_total_km_s
+        cols["min_duration_days"] = _spread(rt.duration_days, rows, n)
+        cols["min_duration_dv_km_s"] = _spread(dv, rows, n)
+        cols["min_duration_departure"] = _spread(iso_dates(rt.departure_s), rows, n)
+    df = pd.DataFrame(cols, index=pd.RangeIndex(n))
     for col in ("departure_s", "dv_total_km_s", "duration_days", "min_duration_days"):
         if col not in df:
             df[col] = np.nan

@@ -82,9 +82,10 @@ APPROACH_MARGINS_KM_S = {"one-way": 1.3, "round-trip": 0.7}
 APPROACH_SCREEN_AU = 0.07
 
 
-def _approach_mask(el: dict, end_s: float, chunk: int = 512):
+def _approach_mask(el: dict, end_s: float, chunk: int = 512, progress=None):
     """Targets whose two-body path passes within APPROACH_SCREEN_AU of the Earth
-    between their catalog epoch and ``end_s`` (daily samples)."""
+    between their catalog epoch and ``end_s`` (daily samples); ``progress(done, n)``
+    after each chunk of targets."""
     ep0 = np.asarray(el["epoch0_s"], dtype=float)
     n = ep0.size
     mask = np.zeros(n, dtype=bool)
@@ -103,6 +104,8 @@ def _approach_mask(el: dict, end_s: float, chunk: int = 512):
         )
         with np.errstate(invalid="ignore"):
             mask[a : a + chunk] = np.any(inside & (d < limit_km), axis=1)
+        if progress is not None:
+            progress(min(n, a + chunk), n)
     return mask
 
 
@@ -157,6 +160,7 @@ def nbody_stage(
     round_trip: bool,
     margin_km_s: float | None = None,
     engine=None,
+    progress=None,
 ) -> tuple[pd.DataFrame, dict]:
     """Replace the two-body rows of the candidates by an n-body re-scan.
 
@@ -174,6 +178,9 @@ def nbody_stage(
         ``inf`` sends every target).
     engine : prospect.scan._engine.Engine, optional
         Where the re-scan's chunks run (default: this process).
+    progress : callable, optional
+        ``progress(done, total)``: the approach test (targets tested), then
+        the re-scan (targets scanned), each after every chunk.
 
     Returns
     -------
@@ -204,7 +211,8 @@ def nbody_stage(
     # the approach test (the costly part) only where the approach margin can matter
     close = np.zeros(rows.size, dtype=bool)
     idx = np.flatnonzero(maybe)
-    close[idx] = _approach_mask({k: np.asarray(v)[rows[idx]] for k, v in el.items()}, end_s)
+    sub = {k: np.asarray(v)[rows[idx]] for k, v in el.items()}
+    close[idx] = _approach_mask(sub, end_s, progress=progress)
     cand = near | close
     cand_rows = np.unique(rows[cand])
     res = res.drop(columns=[BOUND_COLUMN], errors="ignore")
@@ -226,6 +234,7 @@ def nbody_stage(
         states=_nbody_states(sub_table, sub_el, gm),
         ephemeris="nbody",
         engine=engine,
+        progress=progress,
     )
     nb = nb.drop(columns=[BOUND_COLUMN], errors="ignore")
     nb["row"] = cand_rows[nb["row"].to_numpy(dtype=int)]

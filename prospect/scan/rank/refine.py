@@ -18,7 +18,7 @@ from prospect.scan.cells import CELL_FIELDS, Transfer
 from prospect.scan.rank.chunks import rt_columns
 from prospect.scan.rank.grid import ScanGrid
 from prospect.scan.refine import refine_transfer
-from prospect.scan.roundtrip import RoundTrip, refine_round_trip
+from prospect.scan.roundtrip import RoundTrip, refine_earth_fn, refine_round_trip
 
 __all__ = ["refine_rows"]
 
@@ -30,11 +30,14 @@ def refine_rows(
     spec: MissionSpec,
     grid: ScanGrid,
     ephemeris: str = "two-body",
+    *,
+    progress=None,
 ) -> pd.DataFrame:
     """A copy of ``res`` with the trajectories of its first ``n_ref`` rows refined.
 
     ``ephemeris`` names the target and Earth states the refinement uses
-    (:func:`prospect.scan._targets.model_from_row`).
+    (:func:`prospect.scan._targets.model_from_row`); ``progress(done, n_ref)``
+    is called before the first row and after each.
 
     Refined rows get ``refined=True`` and their new dates, burns and totals;
     a row whose refinement finds nothing better keeps its grid values.
@@ -43,19 +46,24 @@ def refine_rows(
     if "refined" not in res:
         res["refined"] = False
     by_des = {d: i for i, d in enumerate(survivors["designation"].astype(str))}
+    # the Earth of every round-trip refinement, made once (the same window for all rows)
+    earth_fn = refine_earth_fn(ephemeris, grid.lattice) if grid.lattice is not None else None
+    report = progress or (lambda done, total: None)
+    report(0, n_ref)
     for r in range(n_ref):
         row = res.iloc[r]
-        if not np.isfinite(row.get("departure_s", np.nan)):
-            continue
-        model = model_from_row(survivors.iloc[by_des[str(row["designation"])]], ephemeris=ephemeris)
-        if grid.lattice is not None:
-            _refine_round_trip_row(res, r, row, model, spec, grid)
-        else:
-            _refine_oneway_row(res, r, row, model, spec, grid)
+        if np.isfinite(row.get("departure_s", np.nan)):
+            rec = survivors.iloc[by_des[str(row["designation"])]]
+            model = model_from_row(rec, ephemeris=ephemeris)
+            if grid.lattice is not None:
+                _refine_round_trip_row(res, r, row, model, spec, grid, earth_fn)
+            else:
+                _refine_oneway_row(res, r, row, model, spec, grid)
+        report(r + 1, n_ref)
     return res
 
 
-def _refine_round_trip_row(res, r, row, model, spec, grid: ScanGrid) -> None:
+def _refine_round_trip_row(res, r, row, model, spec, grid: ScanGrid, earth_fn) -> None:
     start = RoundTrip(
         target=model.label,
         departure_s=float(row["departure_s"]),
@@ -73,7 +81,7 @@ def _refine_round_trip_row(res, r, row, model, spec, grid: ScanGrid) -> None:
         entry_speed_km_s=float(row["entry_speed_km_s"]),
         dv_entry_km_s=float(row["dv_entry_km_s"]),
     )
-    new = refine_round_trip(model, spec, start, grid.lattice, kind="min_dv")
+    new = refine_round_trip(model, spec, start, grid.lattice, kind="min_dv", earth_fn=earth_fn)
     if new.refined:
         for k, v in rt_columns(new).items():
             res.at[r, k] = v
