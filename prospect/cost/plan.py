@@ -117,9 +117,9 @@ def _profiles(mission, missions, tinfo: TargetInfo) -> list:
     return profiles
 
 
-def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=None):
+def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=None, notes=()):
     """Every candidate flown; with several, one that cannot fly is reported, not fatal.
-    ``progress(done, n_candidates)`` after each (its trajectory search, then costs)."""
+    ``progress(done, n_candidates)`` after each; ``notes`` warned once the window flies."""
     cases: list[MissionCase] = []
     rejected: list[dict] = []
     report = progress or (lambda done, total: None)
@@ -132,6 +132,8 @@ def _evaluate_all(tinfo, profiles, start, *, single: bool, kw: dict, progress=No
                 refused.append(exc)
     if len(refused) == len(profiles):
         raise refused[0]
+    for note in notes:
+        warnings.warn(note, stacklevel=4)
     report(0, len(profiles))
     for k, p in enumerate(profiles):
         if single:
@@ -424,7 +426,7 @@ def plan(
         "ephemeris": ephemeris,
     }
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
-    percentile, start, flags = _checked(
+    percentile, start, flags, notes = _checked(
         kw, consortium, percentile, rule, fund_fraction, shares, start, tinfo.kind
     )
     if tinfo.target_class is None and tinfo.kind == "nea":
@@ -433,7 +435,9 @@ def plan(
     flags += bflags
     profiles = _profiles(mission, missions, tinfo)
     single = mission is not None
-    cases, rejected = _evaluate_all(tinfo, profiles, start, single=single, kw=kw, progress=progress)
+    cases, rejected = _evaluate_all(
+        tinfo, profiles, start, single=single, kw=kw, progress=progress, notes=notes
+    )
     decision = _decide(
         consortium,
         budgets,
@@ -452,7 +456,7 @@ def plan(
 
 def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start, kind) -> tuple:
     """Every setting checked before any search (``kw``'s stay and launch-by in place):
-    ``(percentile, start date, flags)``.  Dates: :func:`_check_dates`."""
+    ``(percentile, start date, flags, date warnings)``.  Dates: :func:`_check_dates`."""
     stay_days, ephemeris = kw["stay_days"], kw["ephemeris"]
     percentile = _check_settings(
         kw["model"],
@@ -475,19 +479,20 @@ def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, star
     if shares is not None:  # names and sum, before any search
         _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
     kw["prices"] = check_prices(kw["prices"], kw["resources"])
-    _check_dates({"start": start, "launch_by": kw["launch_by"]}, ephemeris, kind)
+    notes = _check_dates({"start": start, "launch_by": kw["launch_by"]}, ephemeris, kind)
     start, flags = _start_date(start)
     if kw["launch_by"] is not None:
         kw["launch_by"] = to_date(kw["launch_by"], option="launch_by")
-    return percentile, start, flags
+    return percentile, start, flags, notes
 
 
-def _check_dates(dates: dict, ephemeris: str, kind: str) -> None:
+def _check_dates(dates: dict, ephemeris: str, kind: str) -> list:
     """The plan's dates (parameter -> value or None) inside DE440's span, else refused.
     An asteroid plan's follow its search's ephemeris (:func:`prospect.epochs.check_span`);
     a Moon plan's rest on none (monthly lunar opportunities, today's launchers and cost
-    model), as two-body's: one warning outside :data:`~prospect.epochs.TWO_BODY_SPAN_UTC`."""
-    y0, y1 = TWO_BODY_SPAN_UTC
+    model), as two-body's: one warning outside :data:`~prospect.epochs.TWO_BODY_SPAN_UTC`
+    (returned, so a window refused anyway gives its one error line alone)."""
+    y0, y1, notes = *TWO_BODY_SPAN_UTC, []
     why = "a Moon plan's dates rest on no ephemeris (monthly lunar opportunities, today's "
     for option, value in (d for d in dates.items() if d[1] is not None):
         t = check_span(value, option=option, ephemeris="nbody" if kind == "moon" else ephemeris)
@@ -495,7 +500,8 @@ def _check_dates(dates: dict, ephemeris: str, kind: str) -> None:
         if kind == "moon" and not y0 <= day.year <= y1:
             text = f"{day.isoformat()} is outside {y0}-{y1}: {why}launchers and cost model)"
             text += ": treat its schedule as indicative only"
-            warnings.warn(ProspectWarning(text, option=option), stacklevel=3)
+            notes.append(ProspectWarning(text, option=option))
+    return notes
 
 
 def _start_date(start) -> tuple:

@@ -235,6 +235,8 @@ def _cases():
     for v in ("ZZZ", "", "c"):
         add(f"plan-target-class-{v or 'empty'}", [*PLAN, "--target-class", v], "--target-class")
         add(f"plan-moon-class-{v or 'empty'}", [*MOON_PLAN, "--target-class", v], "--target-class")
+    # a Moon plan's window closing in 1800: the one error line, not the date warning too
+    add("plan-moon-launch-by-1800", [*MOON_PLAN, "--launch-by", "1800-01-01"], "--start")
     # a negative number where a name or number is expected: a bad value, not an option
     add("target-negative", ["target", "-1"], "NAME")
     add("porkchop-negative", ["porkchop", "-5", "--from", "2028-01-01"], "NAME")
