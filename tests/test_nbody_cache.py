@@ -12,7 +12,7 @@ import pytest
 
 from prospect import nbody
 from prospect.catalog import find_target, load_neas
-from prospect.core.constants import DAY_S
+from prospect.core.constants import DAY_S, GM_SUN_KM3_S2
 from prospect.nbody import cache
 
 pytest.importorskip("assist")
@@ -248,3 +248,26 @@ def test_orphans_of_a_killed_write_go_on_the_next_run_that_reads_the_entry(
     nbody.catalog_states(one, t)
     assert nbody.integration_count() == n and not orphan.exists()
     assert sorted(p.name for p in entry.iterdir())[0].startswith("y")
+
+
+def test_prefetch_helper_gives_the_cache_states_block_by_block(table):
+    """A helper process (prospect.nbody.prefetch) gives each block exactly the states
+    cached_states gives here; a helper that is gone gives None (the caller reads)."""
+    from prospect.elements import element_arrays
+    from prospect.nbody.prefetch import Prefetch
+
+    labels = table["designation"].astype(str).tolist()
+    el = element_arrays(table)
+    t = 8.5e8 + np.arange(40) * 20 * DAY_S  # 2026-2028
+    r, v, _ = cache.cached_states(labels, el, t)
+    with Prefetch(labels, el, t, GM_SUN_KM3_S2, block=2) as p:
+        got = [p.get(b) for b in range(p.n_blocks)]
+        assert p.get(1) is None  # taken already: the caller reads it again
+    assert len(got) == 3 and all(g is not None for g in got)
+    np.testing.assert_array_equal(np.concatenate([g[0] for g in got]), r)
+    np.testing.assert_array_equal(np.concatenate([g[1] for g in got]), v)
+    p = Prefetch(labels, el, t, GM_SUN_KM3_S2, block=2)
+    p._proc.kill()  # before it could give anything
+    assert p.get(0) is None and p._proc is None
+    p.close()
+    assert not p._dir.exists()
