@@ -123,6 +123,24 @@ def test_roundtrip_search_equals_fine_lattice(sample):
     assert np.all(b_new[near] <= b_fine[near])
 
 
+def test_roundtrip_search_without_measured_stages_is_the_fine_lattice(sample):
+    """A lattice the stages were not measured on (4-day step) gets no pruning: the
+    fine lattice's trips and least costs, from the staged leg store."""
+    _, el = sample
+    spec = nhats_spec("nhats-human")
+    lat = RoundTripLattice.make(
+        START, "2027-07-01", step_days=4.0, max_duration_days=spec.max_duration_days,
+        min_stay_days=spec.min_stay_days, min_leg_days=10.0,
+    )  # fmt: skip
+    sub = {k: v[:40] for k, v in el.items()}
+    r_e, v_e = earth_model().states(lat.seconds)
+    fine = chunks.roundtrip_chunk(sub, lat, r_e, v_e, spec)
+    new = search.roundtrip_chunk(sub, lat, r_e, v_e, spec, batch=16)
+    for kind in ("min_dv", "min_dur"):
+        assert [r[kind] for r in new] == [r[kind] for r in fine]
+    assert [r["bound"] for r in new] == [r["bound"] for r in fine]
+
+
 def test_roundtrip_margins_cover_the_nbody_approach_margin():
     """The n-body stage compares a dropped target's bound with the limit plus its
     round-trip approach margin; the stage margins were measured up to that level."""
