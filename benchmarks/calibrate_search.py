@@ -1,6 +1,7 @@
 """Measure the coarse-vs-fine margins of prospect.scan.search (run by hand; minutes).
 
-    python benchmarks/calibrate_search.py [--limit N]
+    python benchmarks/calibrate_search.py [--limit N] [--only oneway|roundtrip]
+        [--sample N] [--save values.npz | --load values.npz]
 
 One-way: every object of the shipped catalog on rank's default grid (default
 window, 5-day departures, 30-720 d flights at 10-day steps).  For the
@@ -11,6 +12,16 @@ minimum F and the minimum C over the coarse sub-grid (every ``d``-th
 departure, every ``t``-th flight time, plus the last of each) and prints,
 for objective levels L, ``max(C - F)`` over the targets with ``F <= L``:
 the margin that ``prospect.scan.search.ONEWAY_MARGINS_KM_S`` stores.
+
+Round trip (``nhats-human`` on rank's 5-day lattice): every object's fine
+leg costs are solved once and every stage value is taken from slices of
+them (window bounds on thinned legs, the 10-, 20- and 40-day sub-lattices'
+least costs); the script prints ``max(C - F)`` against the fine least cost
+``F`` over the targets with ``F <= limit + L`` and replays
+``prospect.scan.search.ROUNDTRIP_STAGES`` on the targets (feasible targets
+dropped, bounds above ``F``).  The whole catalog takes about 35 min of one
+core's time; ``--save`` keeps every target's values, ``--load`` reports them
+again (e.g. after editing the stages).
 """
 
 from __future__ import annotations
