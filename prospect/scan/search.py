@@ -297,7 +297,7 @@ def oneway_chunk(el: dict, g, spec, *, states: StatesFn | None = None) -> dict[s
 #:
 #: Measured on all 40,874 objects of the shipped catalog (epoch 2025-11-21),
 #: launches 2027-01-01 to 2029-01-01 (``benchmarks/calibrate_search.py --only
-#: roundtrip``, 35 min at load 10; 2,214 feasible): ``max(C - F)`` against the
+#: roundtrip``: 8.6 min of CPU; 2,214 feasible): ``max(C - F)`` against the
 #: fine lattice's least cost ``F`` over the 2,703 targets with ``F <= limit +``
 #: :data:`ROUNDTRIP_LEVEL_KM_S`.  So a dropped target has ``F > limit`` (it is
 #: not feasible on the fine lattice), and ``C - margin`` is below ``F``
