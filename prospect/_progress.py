@@ -89,6 +89,22 @@ def _seconds(name: str, default: float) -> float:
     return value if value >= 0.0 else default
 
 
+#: Called once, before the first report of the first progress in a process: work has
+#: begun (the CLI then shows the warnings it held while inputs were being checked).
+ON_START: list[Callable[[], None]] = []
+
+
+def _started(update: Callable) -> Callable[[int, int | None], None]:
+    """``update`` that first runs (and clears) the :data:`ON_START` hooks."""
+
+    def call(done: int, total: int | None = None) -> None:
+        while ON_START:
+            ON_START.pop(0)()
+        update(done, total)
+
+    return call
+
+
 @contextmanager
 def progress(
     description: str,
@@ -125,7 +141,7 @@ def progress(
     """
     stream = sys.stderr if stream is None else stream
     if os.environ.get("PROSPECT_PROGRESS", "1") == "0":
-        yield lambda done, total=None: None
+        yield _started(lambda done, total=None: None)
         return
     if tty is None:
         tty = bool(getattr(stream, "isatty", lambda: False)())
@@ -135,7 +151,7 @@ def progress(
             interval_s = _seconds("PROSPECT_PROGRESS_INTERVAL_S", INTERVAL_S)
         plain = _Plain(description, stream, delay_s, interval_s)
         try:
-            yield plain
+            yield _started(plain)
         finally:
             plain.close()
         return
@@ -163,7 +179,7 @@ def progress(
         bar.update(task, completed=done, total=total)
 
     with bar:
-        yield update
+        yield _started(update)
 
 
 def with_progress(description: str, fn: Callable) -> Callable:

@@ -58,10 +58,25 @@ class _ProspectGroup(TyperGroup):
     """
 
     def invoke(self, ctx):
+        from prospect import _progress
+
         with warnings.catch_warnings():
             warnings.simplefilter("always", ProspectWarning)
             warnings.showwarning = _one_line_warning
-            return self._invoke(ctx)
+            _HELD.clear()
+            _HELD.append(None)  # hold warnings: inputs are being checked
+            _progress.ON_START.append(_release_warnings)
+            try:
+                result = self._invoke(ctx)
+            except typer.Exit as exc:
+                if not getattr(exc, "exit_code", 0):
+                    _release_warnings()
+                raise
+            except BaseException:
+                _HELD.clear()  # the error is the one line: a held warning is not shown
+                raise
+            _release_warnings()
+            return result
 
     def _invoke(self, ctx):
         try:
@@ -152,12 +167,30 @@ def _bad_value(exc) -> str:
     return exc.format_message()
 
 
+#: Warnings held while a command checks its inputs: ``[None, line, ...]`` while held, ``[]``
+#: once released.  A bad input then gives its one error line alone (a date warning
+#: followed by the error of the window it is in was two lines); the held lines are
+#: shown when work begins (the first progress report) or the command ends well.
+_HELD: list = []
+
+
+def _release_warnings() -> None:
+    lines, _HELD[:] = _HELD[1:], []
+    for text in lines:
+        typer.echo(text, err=True)
+
+
 def _one_line_warning(message, category, filename, lineno, file=None, line=None):
-    """Show a ProspectWarning as one line on stderr; other warnings as Python does."""
+    """Show a ProspectWarning as one line on stderr (held while inputs are checked);
+    other warnings as Python does."""
     if issubclass(category, ProspectWarning):
         from prospect.cli._flags import warning_text
 
-        typer.echo(f"Warning: {warning_text(message)}", err=True)
+        text = f"Warning: {warning_text(message)}"
+        if _HELD:
+            _HELD.append(text)
+        else:
+            typer.echo(text, err=True)
     else:
         sys.stderr.write(warnings.formatwarning(message, category, filename, lineno, line))
 

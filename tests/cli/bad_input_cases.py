@@ -235,6 +235,12 @@ def _cases():
     for v in ("ZZZ", "", "c"):
         add(f"plan-target-class-{v or 'empty'}", [*PLAN, "--target-class", v], "--target-class")
         add(f"plan-moon-class-{v or 'empty'}", [*MOON_PLAN, "--target-class", v], "--target-class")
+    # a date warned about (two-body, outside 1900-2100) in a window refused anyway: the
+    # error line alone (the CLI holds warnings until work begins; it printed both)
+    add("porkchop-to-1800-two-body", [*PORK, "--to", "1800-01-01"], "--to")
+    add("survey-to-1800-two-body", [*SURVEY, "--from", "2027-01-01", "--to", "1800-01-01"], "--to")
+    add("rank-to-1800-two-body", [*RANK_WIN, "--ephemeris", "two-body", "--to", "1800-01-01"],
+        "--to")  # fmt: skip
     # a Moon plan's window closing in 1800: the one error line, not the date warning too
     add("plan-moon-launch-by-1800", [*MOON_PLAN, "--launch-by", "1800-01-01"], "--start")
     # a negative number where a name or number is expected: a bad value, not an option
