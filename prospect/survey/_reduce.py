@@ -25,7 +25,7 @@ from __future__ import annotations
 import numpy as np
 from numba import njit
 
-from prospect.scan._lattice import RoundTripLattice, leg_costs, range_min
+from prospect.scan._lattice import RoundTripLattice, leg_costs_at, range_min
 from prospect.scan._mission import MissionSpec
 
 __all__ = [
@@ -154,6 +154,15 @@ def class_minima(out_cost, M, lat: RoundTripLattice, stay_ks, dur_ks, limit: flo
     return out
 
 
+def _legs(r_e, v_e, r_t, v_t, lat: RoundTripLattice, spec: MissionSpec, leg: str):
+    """One of the arrays of :func:`prospect.scan._lattice.leg_costs`, alone: ``"out"``
+    (N, n_dep, nk) or ``"return"`` (N, L, nk), from :func:`leg_costs_at`."""
+    m = lat.n_dep if leg == "out" else lat.size
+    a, b = (x.ravel() for x in np.indices((m, lat.legs.size)))
+    dest = np.empty((r_t.shape[0], m, lat.legs.size))
+    return leg_costs_at(r_e, v_e, r_t, v_t, lat, spec, (a, b), leg=leg, into=(dest, (a, b)))
+
+
 def _dense(out_c, ret_c, lat: RoundTripLattice):
     """Leg costs of :func:`prospect.scan._lattice.leg_costs` as the full arrays of
     ``_outbound_costs`` and ``_return_costs``: ``O[n, i, j]`` (N, n_dep, L) and
@@ -174,13 +183,16 @@ def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
     """``lattice_search`` of N targets, plus their viable counts and class minima.
 
     The stages of :func:`prospect.scan._lattice.lattice_search`, run once:
-    leg costs of every target (:func:`prospect.scan._lattice.leg_costs`); for
-    the targets :func:`may_be_feasible` keeps, the least-delta-v and the
-    shortest trip (the compiled :func:`prospect.core.lattice.lattice_best`, which
-    equals the NumPy stages date for date; the others get what the search
-    reports for a target without a feasible trip: indices -1, cost NaN); then,
-    for the targets with a feasible trip, the range minima, :func:`count_viable`
-    and :func:`class_minima`.  Each leg is solved once.
+    outbound leg costs of every target; for the targets :func:`may_be_feasible`
+    keeps, their return leg costs (:func:`prospect.scan._lattice.leg_costs_at`),
+    the least-delta-v and the shortest trip (the compiled
+    :func:`prospect.core.lattice.lattice_best`, which equals the NumPy stages
+    date for date; the others get what the search reports for a target without
+    a feasible trip: indices -1, cost NaN); then, for the targets with a
+    feasible trip, the range minima, :func:`count_viable` and
+    :func:`class_minima`.  Each leg is solved once, and a return leg only for
+    a kept target (on the 5-day lattice, ~60 % of a launch-year block's legs are
+    return legs).
 
     Parameters
     ----------
@@ -211,19 +223,21 @@ def screened_search(r_e, v_e, r_t, v_t, lat, spec, stay_ks, dur_ks):
             found[f"{kind}_i{m}"] = np.full(n, -1, dtype=np.int64)
     counts = np.zeros(n, dtype=np.int64)
     classes = np.full((n, len(stay_ks) * len(dur_ks)), np.nan)
-    out_c, ret_c = leg_costs(r_e, v_e, r_t, v_t, lat, spec)
+    out_c = _legs(r_e, v_e, r_t, v_t, lat, spec, "out")
     keep = np.flatnonzero(may_be_feasible(out_c, limit))
     if not keep.size:
         return found, counts, classes
-    idx, cost = lattice_best(out_c[keep], ret_c[keep], lat.k_min, lat.stay_k, lat.dur_k,
+    ret_c = _legs(r_e, v_e, r_t[keep], v_t[keep], lat, spec, "return")
+    idx, cost = lattice_best(out_c[keep], ret_c, lat.k_min, lat.stay_k, lat.dur_k,
                              spec.limit_km_s, shortest=True)  # fmt: skip
     for c, kind in enumerate(("min_dv", "min_dur")):
         found[f"{kind}_cost"][keep] = cost[:, c]
         for m in range(4):
             found[f"{kind}_i{m}"][keep] = idx[:, c, m]
-    good = keep[idx[:, 0, 0] >= 0]
+    has = idx[:, 0, 0] >= 0
+    good = keep[has]
     if good.size:
-        o, R = _dense(out_c[good], ret_c[good], lat)
+        o, R = _dense(out_c[good], ret_c[has], lat)
         M = range_min(R)[0]
         counts[good] = count_viable(o, R, M, lat, limit)
         classes[good] = class_minima(o, M, lat, stay_ks, dur_ks, limit).reshape(good.size, -1)
