@@ -195,9 +195,15 @@ def _named(exc: InputError, fn: Callable, names) -> InputError:
 
 
 def _check_inputs(kwargs: dict) -> None:
-    """Refuse an input file that does not exist before the command starts."""
+    """Refuse an input file that does not exist before the command starts, and for a
+    command that reads a catalog a bad ``$PROSPECT_MAX_UNPACKED_BYTES`` (consulted only
+    when a gzipped file is read, it was ignored for the others without a word)."""
     from pathlib import Path
 
+    if "catalog" in kwargs:
+        from prospect.catalog._io import unpack_limit
+
+        unpack_limit()
     for name, value in kwargs.items():
         if name not in INPUT_FILES or value is None:
             continue

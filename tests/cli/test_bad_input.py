@@ -193,3 +193,17 @@ def test_moon_plan_dates_follow_the_same_span_rule(tmp_path, finished_survey):
     assert code == 0 and "Warning" not in err, err
     code, out, err = run_case([*moon, "--start", "1500-01-01"], tmp_path, finished_survey)
     assert held(code, out, err, "--start") and "DE440" in err, err
+
+
+def test_a_bad_unpack_cap_in_the_environment_is_refused_by_catalog_commands():
+    """PROSPECT_MAX_UNPACKED_BYTES was consulted only for a gzipped file, so 'abc' passed
+    without a word with the shipped Parquet; every command that reads a catalog checks it."""
+    for value in ("abc", "-1", "nan"):
+        env = {"PROSPECT_MAX_UNPACKED_BYTES": value}
+        for argv in (["target", "Bennu", "--ephemeris", "two-body"], ["rank", "-m", "x"]):
+            res = runner.invoke(app, argv, env=env)
+            lines = [ln for ln in res.stderr.splitlines() if ln.strip()]
+            assert res.exit_code == 1 and len(lines) == 1, res.stderr
+            assert lines[0].startswith("Error: PROSPECT_MAX_UNPACKED_BYTES:"), lines[0]
+    res = runner.invoke(app, ["consortia"], env={"PROSPECT_MAX_UNPACKED_BYTES": "abc"})
+    assert res.exit_code == 0  # a command that reads no catalog does not care
