@@ -1,6 +1,7 @@
 """Figures of ``prospect survey`` (not timed tests): run by hand, read the output.
 
-    python benchmarks/bench_survey.py --targets 960 --chunk 40   # ~1 min on 2 idle cores
+    python benchmarks/bench_survey.py --targets 960   # ~1 min on 2 idle cores (chunks of 60)
+    python benchmarks/bench_survey.py --targets 960 --chunk 40   # last rounds' figures
     python benchmarks/bench_survey.py --targets 192 --ephemeris nbody
 
 In one run, on a seeded sample of the shipped catalog, NHATS profile
@@ -407,7 +408,12 @@ def _projection(n_catalog, per_ty, ovh: dict, eff2, label) -> None:
 def main(argv=None) -> None:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--targets", type=int, default=960, help="sample size (default 960)")
-    ap.add_argument("--chunk", type=int, default=40, help="targets per chunk (default 40)")
+    ap.add_argument(
+        "--chunk",
+        type=int,
+        default=None,
+        help="targets per chunk (default: the survey's, 60 for 960 targets x 1 year)",
+    )
     ap.add_argument("--ephemeris", default="two-body", choices=("two-body", "nbody"))
     args = ap.parse_args(argv)
 
@@ -415,6 +421,10 @@ def main(argv=None) -> None:
 
     full, sample = _sample(args.targets)
     plan = _plan(args.ephemeris)
+    if args.chunk is None:
+        from prospect.survey._plan import default_chunk_size
+
+        args.chunk = default_chunk_size(len(sample), plan)
     parts = [sample.iloc[a : a + args.chunk] for a in range(0, len(sample), args.chunk)]
     numba.set_num_threads(1)  # one core, as one worker process
     inp = _in_process(parts, plan)
