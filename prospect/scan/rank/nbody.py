@@ -85,7 +85,13 @@ APPROACH_SCREEN_AU = 0.07
 def _approach_mask(el: dict, end_s: float, chunk: int = 512, progress=None):
     """Targets whose two-body path passes within APPROACH_SCREEN_AU of the Earth
     between their catalog epoch and ``end_s`` (daily samples); ``progress(done, n)``
-    after each chunk of targets."""
+    after each chunk of targets.
+
+    The samples are one daily grid from the earliest epoch; targets go in order of
+    epoch and each chunk propagates only over its own part of the grid (a few
+    catalog orbits have epochs years before the others' common one: 2010 among the
+    whole catalog's round-trip candidates, which stretched every chunk 5-fold).
+    """
     ep0 = np.asarray(el["epoch0_s"], dtype=float)
     n = ep0.size
     mask = np.zeros(n, dtype=bool)
@@ -95,15 +101,18 @@ def _approach_mask(el: dict, end_s: float, chunk: int = 512, progress=None):
     t = np.arange(lo, hi + DAY_S, DAY_S)
     r_e, _ = earth_model("two-body").states(t)
     limit_km = APPROACH_SCREEN_AU * 1.495978707e8
+    order = np.argsort(ep0, kind="stable")
     for a in range(0, n, chunk):
-        sub = {k: v[a : a + chunk] for k, v in el.items()}
-        r, _ = propagate(sub, t)
-        d = np.linalg.norm(r - r_e[None], axis=-1)
-        inside = (t[None] >= np.minimum(sub["epoch0_s"], end_s)[:, None]) & (
-            t[None] <= np.maximum(sub["epoch0_s"], end_s)[:, None]
-        )
-        with np.errstate(invalid="ignore"):
-            mask[a : a + chunk] = np.any(inside & (d < limit_km), axis=1)
+        idx = order[a : a + chunk]
+        sub = {k: np.asarray(v)[idx] for k, v in el.items()}
+        first, last = np.minimum(sub["epoch0_s"], end_s), np.maximum(sub["epoch0_s"], end_s)
+        j = slice(np.searchsorted(t, first.min()), np.searchsorted(t, last.max(), "right"))
+        r, _ = propagate(sub, t[j])
+        dr = r - r_e[None, j]
+        inside = (t[None, j] >= first[:, None]) & (t[None, j] <= last[:, None])
+        with np.errstate(invalid="ignore"):  # NaN (failed Kepler solve): not inside
+            near = np.einsum("ijk,ijk->ij", dr, dr) < limit_km * limit_km
+        mask[idx] = np.any(inside & near, axis=1)
         if progress is not None:
             progress(min(n, a + chunk), n)
     return mask
