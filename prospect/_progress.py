@@ -49,6 +49,7 @@ class _Plain:
         self.next_t = self.t0 + delay_s
         self.interval_s = interval_s
         self.last = None
+        self.last_t = self.t0
         self.printed = False
 
     def line(self, done: int, total: int | None) -> str:
@@ -63,10 +64,12 @@ class _Plain:
         return text
 
     def __call__(self, done: int, total: int | None = None) -> None:
-        if self.last is not None and total != self.last[1]:
-            self.t0 = time.monotonic()  # a new stage: its own rate
-        self.last = (done, total)
         now = time.monotonic()
+        if self.last is not None and total != self.last[1]:
+            # a new stage: its own rate, timed from the previous update (where the last
+            # stage ended), not from now: its first report comes after its first chunk
+            self.t0 = self.last_t
+        self.last, self.last_t = (done, total), now
         if now < self.next_t:
             return
         self.next_t = now + self.interval_s
@@ -175,8 +178,14 @@ def progress(
     )
     task = bar.add_task(description, total=None)
 
+    last_total = [None]
+
     def update(done: int, total: int | None = None) -> None:
-        bar.update(task, completed=done, total=total)
+        if last_total[0] is not None and total != last_total[0]:
+            bar.reset(task, total=total, completed=done)  # a new stage: its own rate
+        else:
+            bar.update(task, completed=done, total=total)
+        last_total[0] = total
 
     with bar:
         yield _started(update)

@@ -107,3 +107,17 @@ def test_plain_reporter_environment_and_stages(monkeypatch):
     assert ", 1,000,000/s" not in buf.getvalue().splitlines()[1]
     monkeypatch.setenv("PROSPECT_PROGRESS", "0")
     assert with_progress("silent", lambda *, progress: progress(1, 1) or "ok")() == "ok"
+
+
+def test_a_new_stage_is_timed_from_the_end_of_the_last(monkeypatch):
+    """rank's stages (scan, approach test, n-body re-scan, refinement) each report
+    first after their first chunk: that line's rate counts the chunk's time, not ~0 s."""
+    import time
+
+    buf = io.StringIO()
+    with progress("stages", stream=buf, tty=False, delay_s=0.0, interval_s=0.0) as up:
+        up(10, 10)
+        time.sleep(0.2)
+        up(3, 6)  # a new stage's first chunk: 3 in about 0.2 s
+    rate = buf.getvalue().splitlines()[1].split(", ")[1]
+    assert rate.endswith("/s") and float(rate[:-2].replace(",", "")) < 100, rate
