@@ -282,6 +282,19 @@ _RANK_OPTS = {
 }
 
 
+def _checked_top_seed(top: int, seed: int | None, consortium: str | None) -> int:
+    """``--top`` at least 1; ``--seed`` only with ``--consortium``, a valid seed (default 0)."""
+    if top < 1:
+        raise InputError(f"must be >= 1, got {top}", option="top")
+    if seed is not None and consortium is None:  # it would change nothing
+        raise InputError(
+            "only used with --consortium (the cost ranges' Monte Carlo)", option="seed"
+        )
+    from prospect.cost.montecarlo import check_seed
+
+    return check_seed(0 if seed is None else seed)
+
+
 @app.command("rank")
 @library_names(LIBRARY_NAMES)
 def rank_cmd(
@@ -331,15 +344,7 @@ def rank_cmd(
         from_, to = _consortium_window(prof, start, from_, to, ephemeris)
     from prospect._progress import progress
 
-    if top < 1:
-        raise InputError(f"must be >= 1, got {top}", option="top")
-    if seed is not None and consortium is None:  # it would change nothing
-        raise InputError(
-            "only used with --consortium (the cost ranges' Monte Carlo)", option="seed"
-        )
-    from prospect.cost.montecarlo import check_seed
-
-    seed = check_seed(0 if seed is None else seed)
+    seed = _checked_top_seed(top, seed, consortium)
     try:
         with progress("scanning targets") as cb:
             df = rank(

@@ -427,16 +427,13 @@ def plan(
     }
     tinfo = resolve_target(target, target_class=target_class, sites=sites, catalog=catalog)
     percentile, start, flags, notes = _checked(
-        kw, consortium, percentile, rule, fund_fraction, shares, start, tinfo.kind
+        kw, consortium, percentile, rule, fund_fraction, shares, start, tinfo
     )
-    if tinfo.target_class is None and tinfo.kind == "nea":
-        flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
     budgets, bflags = _cons.member_budgets(consortium, model)
     flags += bflags
     profiles = _profiles(mission, missions, tinfo)
-    single = mission is not None
     cases, rejected = _evaluate_all(
-        tinfo, profiles, start, single=single, kw=kw, progress=progress, notes=notes
+        tinfo, profiles, start, single=mission is not None, kw=kw, progress=progress, notes=notes
     )
     decision = _decide(
         consortium,
@@ -454,9 +451,10 @@ def plan(
     )
 
 
-def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start, kind) -> tuple:
+def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, start, tinfo) -> tuple:
     """Every setting checked before any search (``kw``'s stay and launch-by in place):
-    ``(percentile, start date, flags, date warnings)``.  Dates: :func:`_check_dates`."""
+    ``(percentile, start date, flags, date warnings)``.  Dates: :func:`_check_dates`;
+    an asteroid without a taxonomic class gets a flag."""
     stay_days, ephemeris = kw["stay_days"], kw["ephemeris"]
     percentile = _check_settings(
         kw["model"],
@@ -479,8 +477,10 @@ def _checked(kw: dict, consortium, percentile, rule, fund_fraction, shares, star
     if shares is not None:  # names and sum, before any search
         _sh.cost_shares(dict.fromkeys((m.name for m in consortium.members), 0.0), shares)
     kw["prices"] = check_prices(kw["prices"], kw["resources"])
-    notes = _check_dates({"start": start, "launch_by": kw["launch_by"]}, ephemeris, kind)
+    notes = _check_dates({"start": start, "launch_by": kw["launch_by"]}, ephemeris, tinfo.kind)
     start, flags = _start_date(start)
+    if tinfo.target_class is None and tinfo.kind == "nea":
+        flags.append(f"{tinfo.label}: no taxonomic class in the catalog (give --target-class)")
     if kw["launch_by"] is not None:
         kw["launch_by"] = to_date(kw["launch_by"], option="launch_by")
     return percentile, start, flags, notes
