@@ -87,6 +87,9 @@ def load_neas(
     >>> neas.loc[find_target(neas, "Bennu"), ["label", "orbit_class"]].tolist()
     ['101955 Bennu', 'Apollo']
     """
+    from prospect.catalog._io import unpack_limit
+
+    unpack_limit(max_unpacked)  # a bad cap is refused whatever the file (not only gzip)
     if path is None:
         from prospect.catalog.update import load_active
 

@@ -207,3 +207,15 @@ def test_a_bad_unpack_cap_in_the_environment_is_refused_by_catalog_commands():
             assert lines[0].startswith("Error: PROSPECT_MAX_UNPACKED_BYTES:"), lines[0]
     res = runner.invoke(app, ["consortia"], env={"PROSPECT_MAX_UNPACKED_BYTES": "abc"})
     assert res.exit_code == 0  # a command that reads no catalog does not care
+
+
+def test_load_neas_refuses_a_bad_unpack_cap_for_any_file():
+    """load_neas(max_unpacked=-1 or nan) was accepted when the file was not gzipped (the
+    cap was never consulted); it is checked first, naming the parameter (audit-3)."""
+    from prospect.catalog import load_neas
+    from prospect.errors import InputError
+
+    for bad in (-1, 0, float("nan"), True, "1e6"):
+        with pytest.raises(InputError) as info:
+            load_neas(max_unpacked=bad)
+        assert info.value.option == "max_unpacked"
