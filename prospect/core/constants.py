@@ -33,6 +33,11 @@ GM_EARTH_KM3_S2 = 398_600.4418
 #: Equatorial radius of the Earth, km.  WGS 84 / IERS Conventions (2010), Table 1.1.
 R_EARTH_KM = 6_378.137
 
+#: Radius of the Earth's sphere of influence about the Sun (Laplace), km.  Curtis,
+#: *Orbital Mechanics for Engineering Students* (3rd ed., 2014), Table 8.1: 925,000 km
+#: (= a (m/M)^(2/5) with a = 1 au).
+EARTH_SOI_KM = 925_000.0
+
 #: GM of the Moon, km^3/s^2.  JPL DE430 (Folkner et al. 2014, IPN PR 42-196, Table 4).
 GM_MOON_KM3_S2 = 4_902.800066
 

@@ -31,6 +31,7 @@ __all__ = [
     "iso_dates",
     "memory_budget_bytes",
     "tof_grid",
+    "whole_number",
 ]
 
 #: Peak working memory of one pork-chop cell (one departure date x one flight
@@ -69,7 +70,9 @@ def memory_budget_bytes(value_mb: float | None = None) -> int:
     if value_mb is None:
         return DEFAULT_MEMORY_BUDGET_BYTES
     if not (math.isfinite(value_mb) and value_mb > 0):
-        raise InputError(f"must be a positive number of megabytes, got {value_mb}", option="memory")
+        raise InputError(
+            f"must be a positive number of megabytes, got {value_mb}", option="memory_mb"
+        )
     return int(value_mb * 1024 * 1024)
 
 
@@ -81,22 +84,45 @@ def memory_budget_bytes(value_mb: float | None = None) -> int:
 MIN_TRANSFER_PERIOD_DAYS = 2 * math.pi * math.sqrt((0.49 * AU_KM) ** 3 / GM_SUN_KM3_S2) / DAY_S
 
 
+def whole_number(value, option: str) -> int:
+    """``value`` as an int if it is a whole number >= 0 (2.0 is, 2.5 and True are not).
+
+    Raises
+    ------
+    InputError
+        Anything else (names ``option``).
+    """
+    try:
+        whole = float(value).is_integer() and value >= 0 and not isinstance(value, bool)
+    except (TypeError, ValueError, OverflowError):
+        whole = False
+    if not whole:
+        raise InputError(f"must be a whole number >= 0, got {value!r}", option=option)
+    return int(value)
+
+
 def check_revs(revs: int, tof_max_days: float, *, option: str = "revs") -> None:
     """Refuse more complete revolutions than a flight of ``tof_max_days`` can hold.
 
     Raises
     ------
     InputError
-        ``revs`` > floor(tof_max_days / :data:`MIN_TRANSFER_PERIOD_DAYS`) (names ``option``).
+        ``revs`` not a whole number >= 0, or > floor(tof_max_days /
+        :data:`MIN_TRANSFER_PERIOD_DAYS`) (names ``option``).
 
     Examples
     --------
     >>> check_revs(2, 720.0)
+    >>> check_revs(2.5, 720.0)
+    Traceback (most recent call last):
+    ...
+    prospect.errors.InputError: revs: must be a whole number >= 0, got 2.5
     >>> check_revs(1_000_000, 720.0)
     Traceback (most recent call last):
     ...
     prospect.errors.InputError: revs: at most 5 complete revolutions fit in a 720 d flight ...
     """
+    revs = whole_number(revs, option)
     most = math.floor(tof_max_days / MIN_TRANSFER_PERIOD_DAYS)
     if revs > most:
         raise InputError(

@@ -34,7 +34,13 @@ import pandas as pd
 
 from prospect._coerce import as_days, as_km, as_km2_s2
 from prospect._display import porkchop_html, porkchop_repr
-from prospect.core.constants import DAY_S, GM_EARTH_KM3_S2, GM_SUN_KM3_S2, R_EARTH_KM
+from prospect.core.constants import (
+    DAY_S,
+    EARTH_SOI_KM,
+    GM_EARTH_KM3_S2,
+    GM_SUN_KM3_S2,
+    R_EARTH_KM,
+)
 from prospect.core.lambert import LAMBERT_STATUS
 from prospect.core.transfer import transfer_grid
 from prospect.data.orbits import LEO_PARKING
@@ -49,6 +55,7 @@ from prospect.scan._common import (
     iso_dates,
     memory_budget_bytes,
     tof_grid,
+    whole_number,
 )
 from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan._targets import TargetModel, earth_model, resolve_target
@@ -418,11 +425,15 @@ def _settings(mission, mode, parking_alt_km, revs, max_c3_km2_s2) -> MissionSpec
     mode = spec.mode if mode is None else mode  # '' is a bad value, not "the default"
     if mode not in ("rendezvous", "flyby"):
         raise InputError(f"must be 'rendezvous' or 'flyby', got {mode!r}", option="mode")
-    revs = spec.max_revs if revs is None else int(revs)
-    if revs < 0:
-        raise InputError(f"must be >= 0, got {revs}", option="revs")
+    revs = spec.max_revs if revs is None else whole_number(revs, "revs")
     opt = {"allow_none": True}
     parking_alt_km = as_km(parking_alt_km, "parking_alt_km", nonnegative=True, **opt)
+    if parking_alt_km is not None and R_EARTH_KM + parking_alt_km >= EARTH_SOI_KM:
+        raise InputError(
+            f"a parking orbit must lie inside the Earth's sphere of influence "
+            f"({EARTH_SOI_KM:,.0f} km from its centre), got {parking_alt_km:g} km",
+            option="parking_alt_km",
+        )
     max_c3_km2_s2 = as_km2_s2(max_c3_km2_s2, "max_c3_km2_s2", **opt)
     return replace(
         spec,

@@ -35,13 +35,14 @@ window as a sequence of named stages, each in a module of its own:
 from __future__ import annotations
 
 import hashlib
+import math
 from collections.abc import Callable
 from contextlib import nullcontext
 
 import pandas as pd
 
 from prospect.errors import InputError
-from prospect.scan._common import iso_dates
+from prospect.scan._common import iso_dates, whole_number
 from prospect.scan._engine import SCHEDULER_TIMEOUT_S, open_engine
 from prospect.scan._mission import MissionSpec, mission_spec
 from prospect.scan.rank.checkpoint import CheckpointError, CheckpointStore, scan_key
@@ -101,6 +102,21 @@ def _elements(table: pd.DataFrame) -> dict:
     from prospect.targets import element_arrays
 
     return element_arrays(table)
+
+
+def _check_numbers(top, refine_top, screen_margin_km_s, nbody_margin_km_s) -> None:
+    """Counts are whole numbers (``top`` >= 1, ``refine_top`` >= 0), margins finite and >= 0."""
+    if top is not None and whole_number(top, "top") < 1:
+        raise InputError(f"must be >= 1, got {top}", option="top")
+    whole_number(refine_top, "refine_top")
+    for name, value in (("screen_margin_km_s", screen_margin_km_s),
+                        ("nbody_margin_km_s", nbody_margin_km_s)):  # fmt: skip
+        try:
+            ok = value is None or (math.isfinite(value) and value >= 0)
+        except TypeError:
+            ok = False
+        if not ok:
+            raise InputError(f"must be a finite number of km/s >= 0, got {value!r}", option=name)
 
 
 def _rank_spec(mission, round_trip: bool | None) -> tuple[MissionSpec, bool]:
@@ -260,8 +276,7 @@ def rank(
     spec, rt_mode = _rank_spec(mission, round_trip)
     w = parse_weights(weights)
     start, end = launch_window(start, end, ephemeris)
-    if top is not None and top < 1:
-        raise InputError(f"must be >= 1, got {top}", option="top")
+    _check_numbers(top, refine_top, screen_margin_km_s, nbody_margin_km_s)
     grid, chunk = plan_grid(
         spec,
         start,
