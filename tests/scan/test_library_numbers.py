@@ -19,7 +19,8 @@ RANK_BAD = [
     ({"screen_margin_km_s": -1.0}, "screen_margin_km_s"),
     ({"screen_margin_km_s": math.nan}, "screen_margin_km_s"),
     ({"nbody_margin_km_s": -1.0}, "nbody_margin_km_s"),
-    ({"nbody_margin_km_s": math.inf}, "nbody_margin_km_s"),
+    ({"nbody_margin_km_s": math.nan}, "nbody_margin_km_s"),
+    ({"nbody_margin_km_s": "1"}, "nbody_margin_km_s"),
     ({"memory_mb": 0}, "memory_mb"),
     ({"memory_mb": math.nan}, "memory_mb"),
 ]

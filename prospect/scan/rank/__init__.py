@@ -35,7 +35,6 @@ window as a sequence of named stages, each in a module of its own:
 from __future__ import annotations
 
 import hashlib
-import math
 from collections.abc import Callable
 from contextlib import nullcontext
 
@@ -105,18 +104,19 @@ def _elements(table: pd.DataFrame) -> dict:
 
 
 def _check_numbers(top, refine_top, screen_margin_km_s, nbody_margin_km_s) -> None:
-    """Counts are whole numbers (``top`` >= 1, ``refine_top`` >= 0), margins finite and >= 0."""
+    """Counts are whole numbers (``top`` >= 1, ``refine_top`` >= 0), margins >= 0 (inf: no
+    pruning, as the margin tests use it; NaN is refused)."""
     if top is not None and whole_number(top, "top") < 1:
         raise InputError(f"must be >= 1, got {top}", option="top")
     whole_number(refine_top, "refine_top")
     for name, value in (("screen_margin_km_s", screen_margin_km_s),
                         ("nbody_margin_km_s", nbody_margin_km_s)):  # fmt: skip
         try:
-            ok = value is None or (math.isfinite(value) and value >= 0)
+            ok = value is None or value >= 0  # False for NaN
         except TypeError:
             ok = False
         if not ok:
-            raise InputError(f"must be a finite number of km/s >= 0, got {value!r}", option=name)
+            raise InputError(f"must be a number of km/s >= 0, got {value!r}", option=name)
 
 
 def _rank_spec(mission, round_trip: bool | None) -> tuple[MissionSpec, bool]:
