@@ -65,7 +65,8 @@ class _ProspectGroup(TyperGroup):
             warnings.showwarning = _one_line_warning
             _HELD.clear()
             _HELD.append(None)  # hold warnings: inputs are being checked
-            _progress.ON_START.append(_release_warnings)
+            if _release_warnings not in _progress.ON_START:  # one hook, however many commands
+                _progress.ON_START.append(_release_warnings)
             try:
                 result = self._invoke(ctx)
             except typer.Exit as exc:
